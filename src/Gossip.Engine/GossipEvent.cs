@@ -1,0 +1,25 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine;
+
+/// <summary>What a <see cref="GossipEvent"/> reports.</summary>
+public enum GossipEventKind : byte
+{
+    /// <summary>A member joined, or restarted with a higher generation.</summary>
+    MemberJoined = 1,
+    /// <summary>A member is suspected of having failed.</summary>
+    MemberSuspect,
+    /// <summary>A suspected member proved it is alive.</summary>
+    MemberAlive,
+    /// <summary>A member was declared dead.</summary>
+    MemberDead,
+    /// <summary>A member left gracefully.</summary>
+    MemberLeft,
+    /// <summary>A member's application state changed (<see cref="GossipEvent.Key"/>).</summary>
+    StateChanged,
+    /// <summary>A user rumor arrived for the first time (<see cref="GossipEvent.Rumor"/>, <see cref="GossipEvent.Payload"/>).</summary>
+    RumorReceived,
+}
+
+/// <summary>A change notification, queued without blocking the engine. <see cref="Timestamp"/> is the node's <see cref="TimeProvider"/> timestamp when it happened.</summary>
+public readonly record struct GossipEvent(GossipEventKind Kind, NodeId Member, long Timestamp, string? Key = null, RumorId Rumor = default, ReadOnlyMemory<byte> Payload = default);

@@ -1,0 +1,128 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine;
+
+/// <summary>How rumors move in a gossip exchange.</summary>
+public enum DisseminationMode
+{
+    /// <summary>The node that knows sends to the peers it picks.</summary>
+    Push,
+    /// <summary>A node asks the peers it picks for what they are spreading.</summary>
+    Pull,
+    /// <summary>Both in one exchange: push what I spread, ask for what you spread. The default.</summary>
+    PushPull,
+}
+
+/// <summary>
+/// Every tunable of a node, with its default. Call <see cref="Validate"/> (the node does at start-up);
+/// an invalid value throws <see cref="ArgumentOutOfRangeException"/> naming the option.
+/// </summary>
+public sealed class GossipOptions
+{
+    /// <summary>Cluster id written into every frame; frames of other clusters are dropped. Default 1.</summary>
+    public uint ClusterId { get; set; } = 1;
+
+    /// <summary>This node's id; <see cref="NodeId.None"/> (the default) draws a random one.</summary>
+    public NodeId NodeId { get; set; }
+
+    /// <summary>This incarnation's generation; 0 (the default) uses the Unix time in seconds at start, so a restart supersedes the old self.</summary>
+    public uint Generation { get; set; }
+
+    /// <summary>Time between gossip rounds. Default 200 ms.</summary>
+    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Peers contacted per round. Default 3.</summary>
+    public int Fanout { get; set; } = 3;
+
+    /// <summary>Push, pull or push-pull. Default <see cref="DisseminationMode.PushPull"/>.</summary>
+    public DisseminationMode Mode { get; set; } = DisseminationMode.PushPull;
+
+    /// <summary>
+    /// When true, a node with nothing to spread still runs its pull exchanges every round (the synchronous
+    /// model of the literature: fastest spread, a few datagrams per round in steady state). When false (default),
+    /// an idle node's pull rides on its failure-detector probes, so a quiet cluster costs only probes; new
+    /// rumors are still pushed at once on arrival (<see cref="EagerPush"/>).
+    /// </summary>
+    public bool ExchangeWhenIdle { get; set; }
+
+    /// <summary>Forward a new rumor to <see cref="Fanout"/> peers as soon as it arrives instead of waiting for the next round. Default true.</summary>
+    public bool EagerPush { get; set; } = true;
+
+    /// <summary>Retransmit multiplier lambda: a rumor is sent about lambda * ceil(log10(n+1)) times, then retired. Default 4.</summary>
+    public int RetransmitMultiplier { get; set; } = 4;
+
+    /// <summary>Rounds between failure-detector probes (probe interval = this * <see cref="GossipInterval"/>). Default 5 (1 s).</summary>
+    public int ProbeEveryRounds { get; set; } = 5;
+
+    /// <summary>Rounds to wait for a direct ack before asking helpers to probe indirectly. Default 2.</summary>
+    public int ProbeTimeoutRounds { get; set; } = 2;
+
+    /// <summary>Helpers asked for an indirect probe. Default 3.</summary>
+    public int IndirectProbes { get; set; } = 3;
+
+    /// <summary>Independent suspicions (including our own) that shorten a suspicion to its minimum. Default 3.</summary>
+    public int SuspicionConfirmations { get; set; } = 3;
+
+    /// <summary>Suspicion multiplier: the unconfirmed suspicion timeout is this * log10(n) probe intervals (at least one). Default 4.</summary>
+    public int SuspicionMultiplier { get; set; } = 4;
+
+    /// <summary>Rounds a dead or departed member is kept (so the news spreads and a late message cannot resurrect it) before it is reaped. Default 150 (30 s).</summary>
+    public int ReapAfterRounds { get; set; } = 150;
+
+    /// <summary>Rounds between anti-entropy digest exchanges with one random peer, besides those triggered by a state-hash mismatch. Default 50 (10 s).</summary>
+    public int SyncEveryRounds { get; set; } = 50;
+
+    /// <summary>Largest frame the node writes into a datagram. Default 1,400 bytes.</summary>
+    public int MaxDatagramBytes { get; set; } = 1_400;
+
+    /// <summary>Most rumors held for retransmission; when full the oldest is retired early (counted). Default 1,024.</summary>
+    public int MaxRumors { get; set; } = 1_024;
+
+    /// <summary>Most members tracked; joins beyond it are dropped (counted). Default 131,072.</summary>
+    public int MaxMembers { get; set; } = 131_072;
+
+    /// <summary>Most application-state keys per member. Default 1,024.</summary>
+    public int MaxKeysPerMember { get; set; } = 1_024;
+
+    /// <summary>Rounds per aggregation epoch; estimates are those of the last completed epoch. 0 (default) picks 8 * ceil(log2(n+1)) + 16.</summary>
+    public int AggregationEpochRounds { get; set; }
+
+    /// <summary>Most change notifications queued for the application; beyond it the oldest are dropped (counted). 0 disables notifications. Default 1,024.</summary>
+    public int EventCapacity { get; set; } = 1_024;
+
+    /// <summary>AES-GCM keys; null (default) sends plain frames with a CRC-32 trailer.</summary>
+    public KeyRing? Keys { get; set; }
+
+    /// <summary>Wire limits applied to received frames. Default <see cref="WireLimits.Datagram"/> sized to <see cref="MaxDatagramBytes"/>.</summary>
+    public WireLimits? Limits { get; set; }
+
+    /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        Check(GossipInterval > TimeSpan.Zero, nameof(GossipInterval));
+        Check(Fanout is >= 1 and <= 64, nameof(Fanout));
+        Check(Enum.IsDefined(Mode), nameof(Mode));
+        Check(RetransmitMultiplier is >= 1 and <= 64, nameof(RetransmitMultiplier));
+        Check(ProbeEveryRounds >= 1, nameof(ProbeEveryRounds));
+        Check(ProbeTimeoutRounds >= 1 && ProbeTimeoutRounds < ProbeEveryRounds * 4, nameof(ProbeTimeoutRounds));
+        Check(IndirectProbes is >= 0 and <= 16, nameof(IndirectProbes));
+        Check(SuspicionConfirmations >= 1, nameof(SuspicionConfirmations));
+        Check(SuspicionMultiplier >= 1, nameof(SuspicionMultiplier));
+        Check(ReapAfterRounds >= 1, nameof(ReapAfterRounds));
+        Check(SyncEveryRounds >= 1, nameof(SyncEveryRounds));
+        Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
+        Check(MaxRumors >= 1, nameof(MaxRumors));
+        Check(MaxMembers >= 2, nameof(MaxMembers));
+        Check(MaxKeysPerMember >= 1, nameof(MaxKeysPerMember));
+        Check(AggregationEpochRounds >= 0, nameof(AggregationEpochRounds));
+        Check(EventCapacity >= 0, nameof(EventCapacity));
+    }
+
+    private static void Check(bool ok, string name)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, $"GossipOptions.{name} is out of range.");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Gossip.Engine;
+
+/// <summary>Protocol counters of one node; written by the node's executor, readable from any thread.</summary>
+public sealed class NodeCounters
+{
+    internal long RoundsValue;
+    internal long FramesSentValue;
+    internal long FramesReceivedValue;
+    internal long FramesDroppedValue;
+    internal long RumorsOriginatedValue;
+    internal long RumorsReceivedValue;
+    internal long RumorsRetiredEarlyValue;
+    internal long SuspicionsValue;
+    internal long DeathsDeclaredValue;
+    internal long RefutationsValue;
+    internal long SyncsValue;
+    internal long EventsDroppedValue;
+    internal long LimitHitsValue;
+    internal readonly long[] DropsByStatus = new long[16];
+
+    /// <summary>Rounds run.</summary>
+    public long Rounds => Volatile.Read(ref RoundsValue);
+
+    /// <summary>Frames sent (datagrams and stream frames).</summary>
+    public long FramesSent => Volatile.Read(ref FramesSentValue);
+
+    /// <summary>Frames received and accepted.</summary>
+    public long FramesReceived => Volatile.Read(ref FramesReceivedValue);
+
+    /// <summary>Frames dropped for any reason (see <see cref="DroppedFor"/>).</summary>
+    public long FramesDropped => Volatile.Read(ref FramesDroppedValue);
+
+    /// <summary>Rumors this node originated.</summary>
+    public long RumorsOriginated => Volatile.Read(ref RumorsOriginatedValue);
+
+    /// <summary>Distinct rumors received from others.</summary>
+    public long RumorsReceived => Volatile.Read(ref RumorsReceivedValue);
+
+    /// <summary>Rumors retired before their retransmit budget because the rumor buffer was full.</summary>
+    public long RumorsRetiredEarly => Volatile.Read(ref RumorsRetiredEarlyValue);
+
+    /// <summary>Suspicions this node raised.</summary>
+    public long Suspicions => Volatile.Read(ref SuspicionsValue);
+
+    /// <summary>Members this node declared dead.</summary>
+    public long DeathsDeclared => Volatile.Read(ref DeathsDeclaredValue);
+
+    /// <summary>Times this node refuted a suspicion of itself.</summary>
+    public long Refutations => Volatile.Read(ref RefutationsValue);
+
+    /// <summary>Anti-entropy exchanges this node started.</summary>
+    public long Syncs => Volatile.Read(ref SyncsValue);
+
+    /// <summary>Notifications dropped because the application did not drain them.</summary>
+    public long EventsDropped => Volatile.Read(ref EventsDroppedValue);
+
+    /// <summary>Times a bounded structure (members, keys, rumors, mailbox) was full.</summary>
+    public long LimitHits => Volatile.Read(ref LimitHitsValue);
+
+    /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
+    public long DroppedFor(Gossip.Wire.WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);
+
+    internal void Drop(Gossip.Wire.WireStatus status)
+    {
+        Interlocked.Increment(ref FramesDroppedValue);
+        Interlocked.Increment(ref DropsByStatus[(int)status & 15]);
+    }
+}

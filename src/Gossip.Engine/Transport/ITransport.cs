@@ -1,0 +1,36 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine.Transport;
+
+/// <summary>
+/// The seam between a node and the network. Three implementations: UDP sockets (with TCP streams for large
+/// frames), and the in-memory simulated network. A transport carries whole frames; it never parses them.
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="Send"/> and <see cref="SendLarge"/> may be called from the node's executor at any time and
+/// must not block on the network; the frame span is only valid during the call (copy it if you defer).
+/// The receiver is called from the transport's own thread(s); its span is valid only during the call.
+/// </remarks>
+public interface ITransport : IDisposable
+{
+    /// <summary>The address other nodes should send to (the advertised address, which may differ from the bind address).</summary>
+    WireAddress LocalAddress { get; }
+
+    /// <summary>Largest frame <see cref="Send"/> accepts.</summary>
+    int MaxDatagramBytes { get; }
+
+    /// <summary>Largest frame <see cref="SendLarge"/> accepts; 0 when this transport has no stream channel.</summary>
+    int MaxLargeFrameBytes { get; }
+
+    /// <summary>Traffic counters of this transport.</summary>
+    TransportCounters Counters { get; }
+
+    /// <summary>Starts delivering received frames to <paramref name="receiver"/>. Called once.</summary>
+    void Start(IFrameReceiver receiver);
+
+    /// <summary>Sends one datagram. Returns false when it was dropped locally (counted); loss on the way is silent.</summary>
+    bool Send(WireAddress destination, ReadOnlySpan<byte> frame);
+
+    /// <summary>Sends one frame too large for a datagram over a reliable stream (full state sync, Merkle repair). Returns false when not supported or dropped.</summary>
+    bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame);
+}

@@ -1,0 +1,2 @@
+Console.WriteLine("Gossip.LoadGen: not yet");
+return 0;

@@ -1,0 +1,199 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Gossip.Wire;
+
+/// <summary>
+/// Seals bodies into frames and opens received frames: header check, cluster check, then either the
+/// CRC-32 trailer (plain) or AES-GCM (when a <see cref="KeyRing"/> is configured; the header is the
+/// associated data). One codec per node; not thread-safe when encrypting (see <see cref="KeyRing"/>).
+/// </summary>
+public sealed class FrameCodec
+{
+    private const int ChecksumSize = 4;
+
+    private readonly KeyRing? _keys;
+
+    /// <summary>Creates a codec for <paramref name="clusterId"/>; with <paramref name="keys"/>, every frame is encrypted and plain frames are refused.</summary>
+    public FrameCodec(uint clusterId, KeyRing? keys = null, WireLimits? limits = null)
+    {
+        ClusterId = clusterId;
+        _keys = keys;
+        Limits = limits ?? WireLimits.Datagram;
+    }
+
+    /// <summary>The cluster id written into and required of every frame.</summary>
+    public uint ClusterId { get; }
+
+    /// <summary>Limits applied when opening frames.</summary>
+    public WireLimits Limits { get; }
+
+    /// <summary>True when frames are sealed with AES-GCM.</summary>
+    public bool Encrypted => _keys is not null;
+
+    /// <summary>Offset of the body inside a frame buffer: write the body at <c>frame[BodyOffset..]</c>.</summary>
+    public int BodyOffset => FrameHeader.Size + (_keys is null ? 0 : KeyRing.NonceSize);
+
+    /// <summary>Bytes a frame adds around its body (header, nonce, tag or checksum).</summary>
+    public int Overhead => _keys is null ? FrameHeader.Size + ChecksumSize : FrameHeader.Size + KeyRing.NonceSize + KeyRing.TagSize;
+
+    /// <summary>Largest body that fits a frame of <paramref name="frameCapacity"/> bytes.</summary>
+    public int MaxBodyBytes(int frameCapacity) => Math.Max(0, Math.Min(frameCapacity, Limits.MaxFrameBytes) - Overhead);
+
+    /// <summary>The span a body must be written into, inside the frame buffer <paramref name="frame"/>.</summary>
+    public Span<byte> BodySpan(Span<byte> frame) => frame.Slice(BodyOffset, MaxBodyBytes(frame.Length));
+
+    /// <summary>
+    /// Writes the header around a body already written at <see cref="BodyOffset"/>, then the checksum, or encrypts the body in place.
+    /// Returns the frame length, or 0 when <paramref name="frame"/> is too small (a programmer error).
+    /// </summary>
+    public int Seal(Span<byte> frame, MessageType type, FrameFlags flags, NodeId sender, uint generation, int bodyLength)
+    {
+        int total = Overhead + bodyLength;
+        if ((uint)bodyLength > (uint)frame.Length || total > frame.Length)
+        {
+            return 0;
+        }
+
+        flags = _keys is null ? flags & ~FrameFlags.Encrypted : flags | FrameFlags.Encrypted;
+        frame[0] = FrameHeader.Magic0;
+        frame[1] = FrameHeader.Magic1;
+        frame[2] = FrameHeader.CurrentVersion;
+        frame[3] = (byte)type;
+        frame[4] = (byte)flags;
+        frame[5] = _keys?.PrimaryKeyId ?? 0;
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.Slice(6), ClusterId);
+        BinaryPrimitives.WriteUInt64LittleEndian(frame.Slice(10), sender.Value);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.Slice(18), generation);
+
+        if (_keys is null)
+        {
+            int checkedLength = FrameHeader.Size + bodyLength;
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.Slice(checkedLength), Crc32.HashToUInt32(frame[..checkedLength]));
+            return total;
+        }
+
+        Span<byte> nonce = frame.Slice(FrameHeader.Size, KeyRing.NonceSize);
+        Span<byte> body = frame.Slice(FrameHeader.Size + KeyRing.NonceSize, bodyLength);
+        Span<byte> tag = frame.Slice(FrameHeader.Size + KeyRing.NonceSize + bodyLength, KeyRing.TagSize);
+        _keys.Seal(frame[..FrameHeader.Size], nonce, body, tag);
+        return total;
+    }
+
+    /// <summary>
+    /// Checks and opens a received frame. On <see cref="WireStatus.Ok"/>, <paramref name="body"/> is the plaintext body
+    /// (decrypted in place inside <paramref name="frame"/>). Never throws on any input.
+    /// </summary>
+    public WireStatus Open(Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body)
+    {
+        header = default;
+        body = default;
+        WireStatus status = ReadHeader(frame, out header, out byte keyId);
+        if (status != WireStatus.Ok)
+        {
+            return status;
+        }
+
+        bool encrypted = (header.Flags & FrameFlags.Encrypted) != 0;
+        if (encrypted != (_keys is not null))
+        {
+            return WireStatus.AuthenticationFailed;
+        }
+
+        if (_keys is null)
+        {
+            if (keyId != 0)
+            {
+                return WireStatus.Malformed;
+            }
+
+            int checkedLength = frame.Length - ChecksumSize;
+            if (checkedLength < FrameHeader.Size)
+            {
+                return WireStatus.Truncated;
+            }
+
+            uint expected = BinaryPrimitives.ReadUInt32LittleEndian(frame.Slice(checkedLength));
+            if (Crc32.HashToUInt32(frame[..checkedLength]) != expected)
+            {
+                return WireStatus.BadChecksum;
+            }
+
+            body = frame[FrameHeader.Size..checkedLength];
+            return WireStatus.Ok;
+        }
+
+        int bodyLength = frame.Length - FrameHeader.Size - KeyRing.NonceSize - KeyRing.TagSize;
+        if (bodyLength < 0)
+        {
+            return WireStatus.Truncated;
+        }
+
+        Span<byte> cipher = frame.Slice(FrameHeader.Size + KeyRing.NonceSize, bodyLength);
+        if (!_keys.TryOpen(keyId, frame[..FrameHeader.Size], frame.Slice(FrameHeader.Size, KeyRing.NonceSize), cipher, frame.Slice(frame.Length - KeyRing.TagSize)))
+        {
+            return WireStatus.AuthenticationFailed;
+        }
+
+        body = cipher;
+        return WireStatus.Ok;
+    }
+
+    /// <summary>Reads and checks only the header (magic, version, type, size limit, cluster) without verifying the trailer.</summary>
+    public WireStatus ReadHeader(ReadOnlySpan<byte> frame, out FrameHeader header, out byte keyId)
+    {
+        header = default;
+        keyId = 0;
+        if (frame.Length < 2)
+        {
+            return WireStatus.Truncated;
+        }
+
+        if (frame[0] != FrameHeader.Magic0 || frame[1] != FrameHeader.Magic1)
+        {
+            return WireStatus.BadMagic;
+        }
+
+        if (frame.Length < 3)
+        {
+            return WireStatus.Truncated;
+        }
+
+        if (frame[2] != FrameHeader.CurrentVersion)
+        {
+            return WireStatus.UnsupportedVersion;
+        }
+
+        if (frame.Length > Limits.MaxFrameBytes)
+        {
+            return WireStatus.LimitExceeded;
+        }
+
+        if (frame.Length < FrameHeader.Size)
+        {
+            return WireStatus.Truncated;
+        }
+
+        byte type = frame[3];
+        byte flags = frame[4];
+        if (!MessageTypes.IsDefined(type) || (flags & ~(byte)(FrameFlags.Encrypted | FrameFlags.ReplyRequested)) != 0)
+        {
+            return WireStatus.Malformed;
+        }
+
+        uint cluster = BinaryPrimitives.ReadUInt32LittleEndian(frame.Slice(6));
+        if (cluster != ClusterId)
+        {
+            return WireStatus.WrongCluster;
+        }
+
+        keyId = frame[5];
+        header = new FrameHeader(
+            (MessageType)type,
+            (FrameFlags)flags,
+            cluster,
+            new NodeId(BinaryPrimitives.ReadUInt64LittleEndian(frame.Slice(10))),
+            BinaryPrimitives.ReadUInt32LittleEndian(frame.Slice(18)));
+        return WireStatus.Ok;
+    }
+}

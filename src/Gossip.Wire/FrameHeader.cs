@@ -1,0 +1,20 @@
+namespace Gossip.Wire;
+
+/// <summary>
+/// The fixed 22-byte frame header: magic "GP", version, type, flags, key id, cluster id, sender id, sender generation.
+/// See docs/wire-format.md for the byte layout.
+/// </summary>
+public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, uint ClusterId, NodeId Sender, uint Generation)
+{
+    /// <summary>Encoded size of the header.</summary>
+    public const int Size = 22;
+
+    /// <summary>First magic byte ('G').</summary>
+    public const byte Magic0 = 0x47;
+
+    /// <summary>Second magic byte ('P').</summary>
+    public const byte Magic1 = 0x50;
+
+    /// <summary>The protocol version this build writes and accepts.</summary>
+    public const byte CurrentVersion = 1;
+}

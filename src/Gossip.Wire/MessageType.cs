@@ -1,0 +1,40 @@
+namespace Gossip.Wire;
+
+/// <summary>The type byte of a frame header, and of each section inside a <see cref="Compound"/> frame.</summary>
+public enum MessageType : byte
+{
+    /// <summary>Direct failure-detector probe.</summary>
+    Ping = 1,
+    /// <summary>Answer to a <see cref="Ping"/> (also relayed for an indirect probe).</summary>
+    Ack = 2,
+    /// <summary>Ask a helper to probe a target on the sender's behalf.</summary>
+    PingReq = 3,
+    /// <summary>Anti-entropy step 1: the initiator's digest.</summary>
+    DigestSyn = 4,
+    /// <summary>Anti-entropy step 2: what the initiator lacks (deltas) and what the responder wants (digest).</summary>
+    DigestAck = 5,
+    /// <summary>Anti-entropy step 3: the deltas the responder asked for.</summary>
+    DigestAck2 = 6,
+    /// <summary>A batch of user rumors.</summary>
+    Rumors = 7,
+    /// <summary>A batch of membership events (join, alive, suspect, dead, leave).</summary>
+    Membership = 8,
+    /// <summary>Push-sum aggregation share.</summary>
+    Aggregation = 9,
+    /// <summary>Merkle range hashes for anti-entropy repair of large data sets.</summary>
+    MerkleRanges = 10,
+    /// <summary>Pull request: "send me the rumors you are spreading that I lack".</summary>
+    RumorPull = 11,
+    /// <summary>Several sections in one frame: each is <c>[type:u8][length:varint][payload]</c>.</summary>
+    Compound = 15,
+}
+
+/// <summary>Helpers over <see cref="MessageType"/>.</summary>
+public static class MessageTypes
+{
+    /// <summary>The largest defined type value.</summary>
+    public const byte Max = (byte)MessageType.Compound;
+
+    /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
+    public static bool IsDefined(byte value) => value is >= 1 and <= 11 or (byte)MessageType.Compound;
+}
