@@ -1,87 +1,342 @@
+using System.Security.Cryptography;
 using System.Threading.Channels;
+using Gossip.Engine.Aggregation;
+using Gossip.Engine.Dissemination;
+using Gossip.Engine.FailureDetection;
+using Gossip.Engine.Membership;
+using Gossip.Engine.Runtime;
 using Gossip.Engine.Transport;
 using Gossip.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gossip.Engine;
 
 /// <summary>
 /// One gossip node: membership, failure detection, rumor mongering, anti-entropy and aggregation over an
-/// <see cref="ITransport"/>. Safe to call from any thread; its state is touched by one executor at a time.
+/// <see cref="ITransport"/>. Safe to call from any thread: frames, rounds and API calls are serialized through
+/// the node's lock-free mailbox (or, in simulation, by the single caller), so its state has one owner at a time.
 /// </summary>
 public sealed partial class GossipNode : IFrameReceiver, IDisposable
 {
+    private static readonly Channel<GossipEvent> NoEvents = CreateNoEvents();
+
+    private readonly GossipOptions _options;
+    private readonly ITransport _transport;
+    private readonly FrameCodec _codec;
+    private readonly WireLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly IRandomSource _random;
+    private readonly ILogger _logger;
+    private readonly bool _singleThreaded;
+    private readonly RoundScheduler? _scheduler;
+    private readonly NodeMailbox? _mailbox;
+    private readonly Channel<GossipEvent> _events;
+
+    private readonly Member _self;
+    private readonly MemberTable _table;
+    private readonly PeerSelector _gossipPeers;
+    private readonly PeerSelector _probePeers;
+    private readonly RumorBuffer _rumors;
+    private readonly EventQueue _membershipEvents;
+    private readonly PushSumAggregator _aggregator = new();
+    private readonly RelayTable _relays = new(64);
+    private readonly List<Member> _suspects = [];
+    private readonly List<Member> _down = [];
+    private readonly Member?[] _peers;
+    private readonly byte[] _sendBuffer;
+    private readonly List<WireAddress> _seeds = [];
+
+    // Application threads read member state through this map; the owner adds and removes members (rare events).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry>> _stateById = new();
+
+    private IDisposable? _schedule;
+    private byte[]? _largeBuffer;
+    private long _round;
+    private uint _probeSequence;
+    private PendingProbe _probe;
+    private PendingProbe[] _confirmationProbes = new PendingProbe[4];
+    private long _nextProbeRound;
+    private long _lastSyncRound = long.MinValue / 2;
+    private int _syncCursor;
+    private int _rumorSequence;
+    private bool _started;
+    private bool _stopped;
+    private bool _eagerPending;
+    private volatile MemberSnapshot[] _published = [];
+    private AggregateEstimate _publishedAggregate;
+
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GossipNode(GossipOptions options, ITransport transport, GossipNodeServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
         options.Validate();
-        throw new NotImplementedException();
+        services ??= new GossipNodeServices();
+        _options = options;
+        _transport = transport;
+        _time = services.Time;
+        _random = services.Random ?? new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) << 32 | (uint)RandomNumberGenerator.GetInt32(int.MaxValue));
+        _logger = services.Logger ?? NullLogger.Instance;
+        _singleThreaded = services.SingleThreaded;
+        _limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
+        _codec = new FrameCodec(options.ClusterId, options.Keys, _limits);
+
+        Id = options.NodeId.IsNone ? new NodeId(_random.NextUInt64() | 1) : options.NodeId;
+        Generation = options.Generation != 0 ? options.Generation : (uint)Math.Max(1, _time.GetUtcNow().ToUnixTimeSeconds());
+
+        _self = new Member(Id, Generation, transport.LocalAddress) { Status = MemberStatus.Alive };
+        _table = new MemberTable(options.MaxMembers);
+        _table.TryAdd(_self);
+        _stateById[Id] = _self.State;
+        _keyScratch = new byte[_limits.MaxKeyBytes];
+        _gossipPeers = new PeerSelector(_table, _self, _random);
+        _probePeers = new PeerSelector(_table, _self, _random);
+        _rumors = new RumorBuffer(options.MaxRumors);
+        _membershipEvents = new EventQueue(Math.Max(64, options.MaxRumors));
+        _peers = new Member?[Math.Max(2 * options.Fanout, options.IndirectProbes + 1)];
+        _sendBuffer = new byte[Math.Min(options.MaxDatagramBytes, transport.MaxDatagramBytes)];
+        _events = options.EventCapacity == 0
+            ? NoEvents
+            : Channel.CreateBounded<GossipEvent>(
+                new BoundedChannelOptions(options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
+                _ => Interlocked.Increment(ref Counters.EventsDroppedValue));
+        if (!_singleThreaded)
+        {
+            _mailbox = new NodeMailbox(this, options.MaxMailboxFrames);
+            _scheduler = services.Scheduler ?? RoundScheduler.Shared;
+        }
+
+        _published = _table.Snapshot();
     }
 
     /// <summary>This node's id.</summary>
     public NodeId Id { get; }
 
-    /// <summary>This incarnation's generation.</summary>
-    public uint Generation { get; }
+    /// <summary>This incarnation's generation (raised when the node must rejoin after being declared dead).</summary>
+    public uint Generation { get; private set; }
 
     /// <summary>The address peers reach this node at.</summary>
-    public WireAddress Address => throw new NotImplementedException();
+    public WireAddress Address => _transport.LocalAddress;
+
+    /// <summary>The options the node runs with.</summary>
+    public GossipOptions Options => _options;
 
     /// <summary>Protocol counters.</summary>
     public NodeCounters Counters { get; } = new();
 
     /// <summary>The transport's byte and datagram counters.</summary>
-    public TransportCounters TransportCounters => throw new NotImplementedException();
+    public TransportCounters TransportCounters => _transport.Counters;
 
     /// <summary>Rounds run so far.</summary>
-    public long Round => throw new NotImplementedException();
+    public long Round => Volatile.Read(ref _round);
 
-    /// <summary>Alive (or suspect) members known, this node included.</summary>
-    public int LiveMemberCount => throw new NotImplementedException();
+    /// <summary>Alive or suspect members known, this node included, as of the last membership change.</summary>
+    public int LiveMemberCount
+    {
+        get
+        {
+            MemberSnapshot[] members = _published;
+            int live = 0;
+            foreach (MemberSnapshot m in members)
+            {
+                live += m.Status is MemberStatus.Alive or MemberStatus.Suspect ? 1 : 0;
+            }
 
-    /// <summary>Every member known, as of the last membership change.</summary>
-    public IReadOnlyList<MemberSnapshot> Members => throw new NotImplementedException();
+            return live;
+        }
+    }
 
-    /// <summary>The latest aggregate estimate.</summary>
-    public AggregateEstimate Aggregate => throw new NotImplementedException();
+    /// <summary>Every member known (dead ones until reaped), as of the last membership change.</summary>
+    public IReadOnlyList<MemberSnapshot> Members => _published;
 
-    /// <summary>Change notifications (member joined / suspect / dead / left, state changed, rumor received).</summary>
-    public ChannelReader<GossipEvent> Events => throw new NotImplementedException();
+    /// <summary>The aggregate estimate of the last completed epoch.</summary>
+    public AggregateEstimate Aggregate => _publishedAggregate;
 
-    /// <summary>Starts receiving and (unless single-threaded) schedules rounds.</summary>
-    public void Start() => throw new NotImplementedException();
+    /// <summary>Change notifications; when the application does not drain them the oldest are dropped (counted in <see cref="NodeCounters.EventsDropped"/>).</summary>
+    public ChannelReader<GossipEvent> Events => _events.Reader;
 
-    /// <summary>Stops at once, without a goodbye (peers will detect the silence).</summary>
-    public void Stop() => throw new NotImplementedException();
+    /// <summary>Starts receiving and (unless single-threaded) schedules rounds. Idempotent.</summary>
+    public void Start()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        _nextProbeRound = 1 + _random.Next(_options.ProbeEveryRounds);
+        _transport.Start(this);
+        if (_scheduler is not null)
+        {
+            _schedule = _scheduler.Register(_mailbox!, _options.GossipInterval, _time, _random);
+        }
+
+        Log.Started(_logger, Id, Generation, Address);
+    }
+
+    /// <summary>Stops at once, without a goodbye (peers will detect the silence). Idempotent.</summary>
+    public void Stop()
+    {
+        _stopped = true;
+        _schedule?.Dispose();
+        _schedule = null;
+    }
 
     /// <summary>Announces a graceful departure to a few peers, then stops taking part.</summary>
-    public void Leave() => throw new NotImplementedException();
+    public void Leave() => Run(static node => node.LeaveCore());
 
-    /// <summary>Contacts the seeds to join their cluster.</summary>
-    public void Join(IEnumerable<WireAddress> seeds) => throw new NotImplementedException();
+    /// <summary>Contacts the seeds to join their cluster; repeats every few rounds until another member is known.</summary>
+    public void Join(IEnumerable<WireAddress> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        List<WireAddress> copy = [.. seeds];
+        Run(node =>
+        {
+            node._seeds.Clear();
+            node._seeds.AddRange(copy);
+            node.SendJoin();
+        });
+    }
 
-    /// <summary>Sets a key of this node's application state (its version advances).</summary>
-    public void SetLocal(string key, ReadOnlySpan<byte> value) => throw new NotImplementedException();
+    /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
+    public void SetLocal(string key, ReadOnlySpan<byte> value)
+    {
+        ValidateKey(key, value.Length);
+        byte[] copy = value.ToArray();
+        Run(node => node.SetLocalCore(key, copy, deleted: false));
+    }
 
     /// <summary>Removes a key of this node's application state (a tombstone spreads).</summary>
-    public void RemoveLocal(string key) => throw new NotImplementedException();
+    public void RemoveLocal(string key)
+    {
+        ValidateKey(key, 0);
+        Run(node => node.SetLocalCore(key, [], deleted: true));
+    }
 
-    /// <summary>Reads a member's application state as this node knows it.</summary>
-    public bool TryGetState(NodeId member, string key, out ReadOnlyMemory<byte> value) => throw new NotImplementedException();
+    /// <summary>Reads a member's application state as this node knows it; false when unknown or removed.</summary>
+    public bool TryGetState(NodeId member, string key, out ReadOnlyMemory<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = default;
+        if (!_stateById.TryGetValue(member, out System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry>? state)
+            || !state.TryGetValue(key, out StateEntry? entry) || entry.Deleted)
+        {
+            return false;
+        }
 
-    /// <summary>Spreads a user rumor to the whole cluster.</summary>
-    public RumorId Broadcast(ReadOnlySpan<byte> payload) => throw new NotImplementedException();
+        value = entry.Value;
+        return true;
+    }
 
-    /// <summary>Publishes this node's numeric value for aggregation (avg, sum, min, max, count).</summary>
-    public void PublishValue(double value) => throw new NotImplementedException();
+    /// <summary>Spreads a user rumor to the whole cluster; returns its id.</summary>
+    public RumorId Broadcast(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > _limits.MaxValueBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(payload), $"A rumor payload is at most {_limits.MaxValueBytes} bytes.");
+        }
 
-    /// <summary>Runs one gossip round. Called by the scheduler, or by a simulation.</summary>
-    public void Tick() => throw new NotImplementedException();
+        var id = new RumorId(Id, (uint)Interlocked.Increment(ref _rumorSequence));
+        byte[] copy = payload.ToArray();
+        Run(node => node.BroadcastCore(id, copy));
+        return id;
+    }
+
+    /// <summary>Publishes this node's numeric value for aggregation (avg, sum, min, max, count); the node takes part from the next round.</summary>
+    public void PublishValue(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Aggregated values must be finite.");
+        }
+
+        Run(node => node._aggregator.Publish(value));
+    }
+
+    /// <summary>Runs one gossip round now. The scheduler calls this; a simulation calls it directly.</summary>
+    public void Tick()
+    {
+        if (_mailbox is null)
+        {
+            RunRound();
+        }
+        else
+        {
+            _mailbox.PostTick();
+        }
+    }
 
     /// <inheritdoc />
-    public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream) => throw new NotImplementedException();
+    public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream)
+    {
+        if (_mailbox is null)
+        {
+            HandleFrame(source, frame, viaStream);
+        }
+        else if (!_mailbox.PostFrame(source, frame, viaStream))
+        {
+            Interlocked.Increment(ref Counters.LimitHitsValue);
+            Counters.Drop(WireStatus.LimitExceeded);
+        }
+    }
 
-    /// <inheritdoc />
-    public void Dispose() => throw new NotImplementedException();
+    /// <summary>Stops the node and releases its transport.</summary>
+    public void Dispose()
+    {
+        Stop();
+        _transport.Dispose();
+        _events.Writer.TryComplete();
+    }
+
+    /// <summary>True when this node has seen the rumor (for tests and LoadGen; owner thread only in multi-threaded mode).</summary>
+    internal bool HasSeen(RumorId id) => _rumors.HasSeen(id);
+
+    /// <summary>The current member-table hash (owner thread).</summary>
+    internal ulong TableHash => _table.Hash;
+
+    /// <summary>The running aggregate of the current epoch (owner thread).</summary>
+    internal AggregateEstimate CurrentAggregate => _aggregator.Current;
+
+    private void Run(Action<GossipNode> action)
+    {
+        if (_mailbox is null)
+        {
+            action(this);
+        }
+        else
+        {
+            _mailbox.PostCommand(action);
+        }
+    }
+
+    private void ValidateKey(string key, int valueLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > _limits.MaxKeyBytes || valueLength > _limits.MaxValueBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {_limits.MaxKeyBytes} UTF-8 bytes and values at most {_limits.MaxValueBytes} bytes.");
+        }
+    }
+
+    private void Notify(GossipEventKind kind, NodeId member, string? key = null, RumorId rumor = default, ReadOnlyMemory<byte> payload = default)
+    {
+        if (kind is not (GossipEventKind.StateChanged or GossipEventKind.RumorReceived))
+        {
+            Log.MemberChanged(_logger, member, kind);
+        }
+
+        if (_options.EventCapacity > 0)
+        {
+            _events.Writer.TryWrite(new GossipEvent(kind, member, _time.GetTimestamp(), key, rumor, payload));
+        }
+    }
+
+    private static Channel<GossipEvent> CreateNoEvents()
+    {
+        Channel<GossipEvent> channel = Channel.CreateBounded<GossipEvent>(1);
+        channel.Writer.TryComplete();
+        return channel;
+    }
 }

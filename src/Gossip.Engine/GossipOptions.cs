@@ -54,7 +54,7 @@ public sealed class GossipOptions
     /// <summary>Rounds between failure-detector probes (probe interval = this * <see cref="GossipInterval"/>). Default 5 (1 s).</summary>
     public int ProbeEveryRounds { get; set; } = 5;
 
-    /// <summary>Rounds to wait for a direct ack before asking helpers to probe indirectly. Default 2.</summary>
+    /// <summary>Rounds to wait for a direct ack before asking helpers to probe indirectly; as long again for their answer before suspecting. At most half of <see cref="ProbeEveryRounds"/>. Default 2.</summary>
     public int ProbeTimeoutRounds { get; set; } = 2;
 
     /// <summary>Helpers asked for an indirect probe. Default 3.</summary>
@@ -69,8 +69,11 @@ public sealed class GossipOptions
     /// <summary>Rounds a dead or departed member is kept (so the news spreads and a late message cannot resurrect it) before it is reaped. Default 150 (30 s).</summary>
     public int ReapAfterRounds { get; set; } = 150;
 
-    /// <summary>Rounds between anti-entropy digest exchanges with one random peer, besides those triggered by a state-hash mismatch. Default 50 (10 s).</summary>
-    public int SyncEveryRounds { get; set; } = 50;
+    /// <summary>
+    /// Fewest rounds between two anti-entropy exchanges this node starts. Exchanges start when a probe's ack shows
+    /// the peer's member-table hash differs from ours, so a cluster that agrees sends no digests at all. Default 5 (1 s).
+    /// </summary>
+    public int SyncEveryRounds { get; set; } = 5;
 
     /// <summary>Largest frame the node writes into a datagram. Default 1,400 bytes.</summary>
     public int MaxDatagramBytes { get; set; } = 1_400;
@@ -84,11 +87,17 @@ public sealed class GossipOptions
     /// <summary>Most application-state keys per member. Default 1,024.</summary>
     public int MaxKeysPerMember { get; set; } = 1_024;
 
-    /// <summary>Rounds per aggregation epoch; estimates are those of the last completed epoch. 0 (default) picks 8 * ceil(log2(n+1)) + 16.</summary>
-    public int AggregationEpochRounds { get; set; }
+    /// <summary>
+    /// Rounds per aggregation epoch; estimates are those of the last completed epoch. Must be the same on every node.
+    /// Default 96: push-sum reaches 1e-9 relative error well within it up to 100,000 nodes (see <see cref="Formulas.AggregationEpochRounds"/>).
+    /// </summary>
+    public int AggregationEpochRounds { get; set; } = 96;
 
     /// <summary>Most change notifications queued for the application; beyond it the oldest are dropped (counted). 0 disables notifications. Default 1,024.</summary>
     public int EventCapacity { get; set; } = 1_024;
+
+    /// <summary>Most received frames queued for the node's executor; beyond it frames are dropped (counted). Default 4,096.</summary>
+    public int MaxMailboxFrames { get; set; } = 4_096;
 
     /// <summary>AES-GCM keys; null (default) sends plain frames with a CRC-32 trailer.</summary>
     public KeyRing? Keys { get; set; }
@@ -104,7 +113,7 @@ public sealed class GossipOptions
         Check(Enum.IsDefined(Mode), nameof(Mode));
         Check(RetransmitMultiplier is >= 1 and <= 64, nameof(RetransmitMultiplier));
         Check(ProbeEveryRounds >= 1, nameof(ProbeEveryRounds));
-        Check(ProbeTimeoutRounds >= 1 && ProbeTimeoutRounds < ProbeEveryRounds * 4, nameof(ProbeTimeoutRounds));
+        Check(ProbeTimeoutRounds >= 1 && ProbeTimeoutRounds * 2 <= ProbeEveryRounds, nameof(ProbeTimeoutRounds));
         Check(IndirectProbes is >= 0 and <= 16, nameof(IndirectProbes));
         Check(SuspicionConfirmations >= 1, nameof(SuspicionConfirmations));
         Check(SuspicionMultiplier >= 1, nameof(SuspicionMultiplier));
@@ -114,8 +123,9 @@ public sealed class GossipOptions
         Check(MaxRumors >= 1, nameof(MaxRumors));
         Check(MaxMembers >= 2, nameof(MaxMembers));
         Check(MaxKeysPerMember >= 1, nameof(MaxKeysPerMember));
-        Check(AggregationEpochRounds >= 0, nameof(AggregationEpochRounds));
+        Check(AggregationEpochRounds >= 4, nameof(AggregationEpochRounds));
         Check(EventCapacity >= 0, nameof(EventCapacity));
+        Check(MaxMailboxFrames >= 1, nameof(MaxMailboxFrames));
     }
 
     private static void Check(bool ok, string name)

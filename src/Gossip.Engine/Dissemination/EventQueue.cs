@@ -1,0 +1,94 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine.Dissemination;
+
+/// <summary>
+/// Membership events waiting to be piggybacked, each with a transmit budget. A newer event about the same
+/// member replaces the older one (only the latest news about a member is worth bandwidth). Bounded: when
+/// full, the event with the least budget left is dropped.
+/// </summary>
+internal sealed class EventQueue
+{
+    private readonly Slot[] _slots;
+    private int _count;
+    private int _cursor;
+
+    public EventQueue(int capacity) => _slots = new Slot[capacity];
+
+    public int Count => _count;
+
+    /// <summary>Events dropped because the queue was full.</summary>
+    public long Dropped { get; private set; }
+
+    public void Enqueue(in MembershipEvent membershipEvent, int transmits)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_slots[i].Event.Subject == membershipEvent.Subject)
+            {
+                _slots[i] = new Slot(membershipEvent, transmits);
+                return;
+            }
+        }
+
+        if (_count == _slots.Length)
+        {
+            int least = 0;
+            for (int i = 1; i < _count; i++)
+            {
+                least = _slots[i].TransmitsLeft < _slots[least].TransmitsLeft ? i : least;
+            }
+
+            _slots[least] = _slots[--_count];
+            Dropped++;
+        }
+
+        _slots[_count++] = new Slot(membershipEvent, transmits);
+    }
+
+    /// <summary>Writes as many queued events as fit as one Membership list, spending one transmit each. Returns how many.</summary>
+    public int Write(ref GossipWriter writer)
+    {
+        if (_count == 0 || !ListWriter.TryBegin(ref writer, out ListWriter list))
+        {
+            return 0;
+        }
+
+        int start = _cursor % _count;
+        int written = 0;
+        int index = start;
+        while (written < _count && _slots[index].Event.TryWrite(ref writer))
+        {
+            list.Add();
+            written++;
+            index = index + 1 == _count ? 0 : index + 1;
+        }
+
+        list.End(ref writer);
+        _cursor = index;
+        int count = _count;
+        for (int k = 0; k < written; k++)
+        {
+            _slots[(start + k) % count].TransmitsLeft--;
+        }
+
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_slots[i].TransmitsLeft > 0)
+            {
+                _slots[kept++] = _slots[i];
+            }
+            else if (i < _cursor)
+            {
+                _cursor--;
+            }
+        }
+
+        Array.Clear(_slots, kept, count - kept);
+        _count = kept;
+        return written;
+    }
+
+    private record struct Slot(MembershipEvent Event, int TransmitsLeft);
+}

@@ -1,0 +1,171 @@
+using System.Buffers;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Dissemination;
+
+/// <summary>
+/// The user rumors a node is spreading ("hot", each with a transmit budget of about lambda * log n) plus a
+/// bounded memory of rumor ids already seen, so a rumor is accepted and forwarded once. Payloads live in
+/// pooled arrays returned when the rumor retires. Bounded: when full, the rumor with the least budget left
+/// retires early and that is counted.
+/// </summary>
+internal sealed class RumorBuffer
+{
+    private readonly Slot[] _slots;
+    private readonly HashSet<RumorId> _seen;
+    private readonly RumorId[] _seenRing;
+    private int _seenNext;
+    private int _count;
+    private int _cursor;
+
+    public RumorBuffer(int capacity)
+    {
+        _slots = new Slot[capacity];
+        _seenRing = new RumorId[capacity * 4];
+        _seen = new HashSet<RumorId>(_seenRing.Length);
+    }
+
+    /// <summary>Rumors still being spread.</summary>
+    public int HotCount => _count;
+
+    /// <summary>XOR of the ids of hot rumors: two nodes with equal digests are spreading the same set.</summary>
+    public ulong HotDigest { get; private set; }
+
+    /// <summary>Rumors retired before their budget ran out because the buffer was full.</summary>
+    public long RetiredEarly { get; private set; }
+
+    public bool HasSeen(RumorId id) => _seen.Contains(id);
+
+    /// <summary>Adds a rumor seen for the first time; false when it was seen before.</summary>
+    public bool TryAdd(RumorId id, ReadOnlySpan<byte> payload, int transmits)
+    {
+        if (!Remember(id))
+        {
+            return false;
+        }
+
+        if (_count == _slots.Length)
+        {
+            RetireAt(LeastBudgetIndex());
+            RetiredEarly++;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
+        payload.CopyTo(buffer);
+        _slots[_count++] = new Slot { Id = id, Payload = buffer, Length = payload.Length, TransmitsLeft = transmits };
+        HotDigest ^= id.Hash;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes as many hot rumors as fit as one Rumors list, starting where the last write stopped so every
+    /// rumor gets its turn; each written rumor spends one transmit and retires at zero. Returns how many were written.
+    /// </summary>
+    public int WriteHot(ref GossipWriter writer)
+    {
+        if (_count == 0 || !ListWriter.TryBegin(ref writer, out ListWriter list))
+        {
+            return 0;
+        }
+
+        int start = _cursor % _count;
+        int visited = 0;
+        int index = start;
+        while (visited < _count)
+        {
+            ref Slot slot = ref _slots[index];
+            if (!new Rumor(slot.Id.Origin, slot.Id.Sequence, slot.Payload.AsSpan(0, slot.Length)).TryWrite(ref writer))
+            {
+                break;
+            }
+
+            list.Add();
+            visited++;
+            index = index + 1 == _count ? 0 : index + 1;
+        }
+
+        list.End(ref writer);
+        _cursor = index;
+        SpendTransmits(start, visited);
+        return visited;
+    }
+
+    private void SpendTransmits(int start, int written)
+    {
+        int count = _count;
+        for (int k = 0; k < written; k++)
+        {
+            _slots[(start + k) % count].TransmitsLeft--;
+        }
+
+        // Compact in order so the cursor keeps its meaning; retired payloads go back to the pool.
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_slots[i].TransmitsLeft > 0)
+            {
+                _slots[kept++] = _slots[i];
+                continue;
+            }
+
+            HotDigest ^= _slots[i].Id.Hash;
+            ArrayPool<byte>.Shared.Return(_slots[i].Payload);
+            if (i < _cursor)
+            {
+                _cursor--;
+            }
+        }
+
+        Array.Clear(_slots, kept, count - kept);
+        _count = kept;
+    }
+
+    private void RetireAt(int index)
+    {
+        ref Slot slot = ref _slots[index];
+        HotDigest ^= slot.Id.Hash;
+        ArrayPool<byte>.Shared.Return(slot.Payload);
+        _slots[index] = _slots[--_count];
+        _slots[_count] = default;
+    }
+
+    private int LeastBudgetIndex()
+    {
+        int best = 0;
+        for (int i = 1; i < _count; i++)
+        {
+            if (_slots[i].TransmitsLeft < _slots[best].TransmitsLeft)
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private bool Remember(RumorId id)
+    {
+        if (!_seen.Add(id))
+        {
+            return false;
+        }
+
+        RumorId evicted = _seenRing[_seenNext];
+        if (evicted != default)
+        {
+            _seen.Remove(evicted);
+        }
+
+        _seenRing[_seenNext] = id;
+        _seenNext = (_seenNext + 1) % _seenRing.Length;
+        return true;
+    }
+
+    private struct Slot
+    {
+        public RumorId Id;
+        public byte[] Payload;
+        public int Length;
+        public int TransmitsLeft;
+    }
+}

@@ -1,0 +1,43 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine.FailureDetection;
+
+/// <summary>
+/// Indirect probes this node runs for others: my probe sequence -> (requester, its sequence, target).
+/// A fixed ring: the oldest entry is overwritten when full, so a flood of ping-reqs cannot grow memory.
+/// </summary>
+internal sealed class RelayTable
+{
+    private readonly Entry[] _entries;
+    private int _next;
+
+    public RelayTable(int capacity) => _entries = new Entry[capacity];
+
+    public void Add(uint mySequence, WireAddress requester, uint requesterSequence, NodeId target, long round)
+    {
+        _entries[_next] = new Entry(mySequence, requester, requesterSequence, target, round, true);
+        _next = (_next + 1) % _entries.Length;
+    }
+
+    /// <summary>Finds and removes the relay for an ack of <paramref name="mySequence"/> from <paramref name="target"/>.</summary>
+    public bool TryTake(uint mySequence, NodeId target, long oldestRound, out WireAddress requester, out uint requesterSequence)
+    {
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            ref Entry e = ref _entries[i];
+            if (e.Used && e.MySequence == mySequence && e.Target == target && e.Round >= oldestRound)
+            {
+                e.Used = false;
+                requester = e.Requester;
+                requesterSequence = e.RequesterSequence;
+                return true;
+            }
+        }
+
+        requester = default;
+        requesterSequence = 0;
+        return false;
+    }
+
+    private record struct Entry(uint MySequence, WireAddress Requester, uint RequesterSequence, NodeId Target, long Round, bool Used);
+}

@@ -1,0 +1,50 @@
+namespace Gossip.Engine;
+
+/// <summary>
+/// The protocol's pure formulas in one place (as memberlist keeps them in util.go), each table-tested.
+/// Rounds are gossip rounds; n is the number of live members, this node included.
+/// </summary>
+public static class Formulas
+{
+    /// <summary>ceil(log10(n + 1)), at least 1: the "log n" of retransmit and suspicion scaling.</summary>
+    public static int Log10Ceiling(int n)
+    {
+        int digits = 1;
+        for (long bound = 10; bound <= n; bound *= 10)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+
+    /// <summary>How many times a rumor is transmitted before it retires: lambda * ceil(log10(n + 1)).</summary>
+    public static int RetransmitLimit(int multiplier, int n) => multiplier * Log10Ceiling(n);
+
+    /// <summary>
+    /// Lifeguard-style suspicion timeout in rounds. With no confirmations it is the maximum,
+    /// <c>multiplier * ceil(log10(n+1)) * probeRounds</c>; each independent confirmation shrinks it
+    /// logarithmically towards the minimum (one probe timeout), reached at <paramref name="wantedConfirmations"/>.
+    /// </summary>
+    public static int SuspicionTimeoutRounds(int multiplier, int n, int probeRounds, int probeTimeoutRounds, int confirmations, int wantedConfirmations)
+    {
+        int max = Math.Max(multiplier * Log10Ceiling(n) * probeRounds, probeTimeoutRounds);
+        int min = probeTimeoutRounds;
+        if (wantedConfirmations <= 1 || confirmations >= wantedConfirmations)
+        {
+            return confirmations >= wantedConfirmations ? min : max;
+        }
+
+        double fraction = Math.Log(Math.Max(0, confirmations - 1) + 1.0) / Math.Log(wantedConfirmations);
+        return Math.Max(min, (int)Math.Floor(max - ((max - min) * fraction)));
+    }
+
+    /// <summary>Rounds per aggregation epoch: 8 * ceil(log2(n + 1)) + 16, enough for push-sum to reach 1e-9 relative error.</summary>
+    public static int AggregationEpochRounds(int n) => (8 * (int)Math.Ceiling(Math.Log2(n + 1.0))) + 16;
+
+    /// <summary>Anti-entropy exchanges needed to sweep a whole member table when one digest carries <paramref name="entriesPerDigest"/> entries.</summary>
+    public static int SweepExchanges(int n, int entriesPerDigest) => entriesPerDigest <= 0 ? int.MaxValue : (n + entriesPerDigest - 1) / entriesPerDigest;
+
+    /// <summary>Probability that a node suspecting a member also probes it itself, so about twice the wanted confirmations do: min(1, 2k / n).</summary>
+    public static double ConfirmationProbeProbability(int wantedConfirmations, int n) => n <= 0 ? 1 : Math.Min(1.0, 2.0 * wantedConfirmations / n);
+}

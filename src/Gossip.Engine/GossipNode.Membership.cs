@@ -1,0 +1,263 @@
+using Gossip.Engine.FailureDetection;
+using Gossip.Engine.Membership;
+using Gossip.Wire;
+
+namespace Gossip.Engine;
+
+// Membership: applying join / alive / suspect / dead / leave events, suspicion with independent confirmations,
+// refutation by the suspect itself, and a new generation when a live node learns it was declared dead.
+public sealed partial class GossipNode
+{
+    private int RetransmitLimit => Formulas.RetransmitLimit(_options.RetransmitMultiplier, _table.LiveCount);
+
+    /// <summary>Queues an event for piggybacking and, with eager push, sends it to a few peers at once.</summary>
+    private void Spread(in MembershipEvent membershipEvent)
+    {
+        _membershipEvents.Enqueue(membershipEvent, RetransmitLimit);
+        _eagerPending |= _options.EagerPush;
+    }
+
+    private void SendJoin()
+    {
+        var join = new MembershipEvent(MembershipEventKind.Join, Id, Generation, _self.Incarnation, Id, Address);
+        _membershipEvents.Enqueue(join, RetransmitLimit);
+        foreach (WireAddress seed in _seeds)
+        {
+            if (seed != Address)
+            {
+                SendSyncRequest(seed);
+            }
+        }
+    }
+
+    private void SuspectLocally(Member member)
+    {
+        var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, Id, member.Address);
+        Counters.SuspicionsValue++;
+        ApplyEvent(suspect, fromPeer: false);
+    }
+
+    private void ApplyEvent(in MembershipEvent e, bool fromPeer)
+    {
+        if (e.Subject == Id)
+        {
+            ApplyEventAboutSelf(e);
+            return;
+        }
+
+        _table.TryGet(e.Subject, out Member? member);
+        switch (e.Kind)
+        {
+            case MembershipEventKind.Join:
+            case MembershipEventKind.Alive:
+                ApplyAlive(e, member);
+                break;
+            case MembershipEventKind.Suspect:
+                ApplySuspect(e, member, fromPeer);
+                break;
+            case MembershipEventKind.Dead:
+            case MembershipEventKind.Leave:
+                if (member is not null && member.IsLive && e.Generation == member.Generation)
+                {
+                    MarkDown(member, e.Kind == MembershipEventKind.Dead ? MemberStatus.Dead : MemberStatus.Left);
+                    Spread(e);
+                }
+
+                break;
+        }
+    }
+
+    private void ApplyAlive(in MembershipEvent e, Member? member)
+    {
+        if (member is null)
+        {
+            if (e.Address.IsNone || AddMember(e.Subject, e.Generation, e.Incarnation, e.Address) is null)
+            {
+                return;
+            }
+        }
+        else if (e.Generation > member.Generation)
+        {
+            Restart(member, e.Generation, e.Incarnation, e.Address.IsNone ? member.Address : e.Address);
+        }
+        else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation && member.IsLive)
+        {
+            bool wasSuspect = member.Status == MemberStatus.Suspect;
+            member.Incarnation = e.Incarnation;
+            if (wasSuspect)
+            {
+                SetStatus(member, MemberStatus.Alive);
+                member.Suspicion = null;
+                Notify(GossipEventKind.MemberAlive, member.Id);
+            }
+        }
+        else
+        {
+            return;
+        }
+
+        Spread(e);
+    }
+
+    private void ApplySuspect(in MembershipEvent e, Member? member, bool fromPeer)
+    {
+        if (member is null || !member.IsLive || e.Generation != member.Generation || e.Incarnation < member.Incarnation)
+        {
+            return;
+        }
+
+        int n = _table.LiveCount;
+        if (member.Status == MemberStatus.Alive || e.Incarnation > member.Incarnation)
+        {
+            member.Incarnation = e.Incarnation;
+            if (member.Status == MemberStatus.Alive)
+            {
+                SetStatus(member, MemberStatus.Suspect);
+                Notify(GossipEventKind.MemberSuspect, member.Id);
+            }
+
+            member.Suspicion = new Suspicion(_round, _options.SuspicionConfirmations);
+            member.Suspicion.Confirm(e.Reporter);
+            _suspects.Add(member);
+            if (fromPeer && _random.NextDouble() < Formulas.ConfirmationProbeProbability(_options.SuspicionConfirmations, n))
+            {
+                StartConfirmationProbe(member);
+            }
+        }
+        else if (member.Suspicion is null || !member.Suspicion.Confirm(e.Reporter))
+        {
+            return;
+        }
+
+        Suspicion suspicion = member.Suspicion!;
+        suspicion.DeadlineRound = suspicion.StartRound + Formulas.SuspicionTimeoutRounds(
+            _options.SuspicionMultiplier, n, _options.ProbeEveryRounds, _options.ProbeTimeoutRounds, suspicion.Confirmations, _options.SuspicionConfirmations);
+        Spread(e);
+    }
+
+    private void ApplyEventAboutSelf(in MembershipEvent e)
+    {
+        if (e.Generation != Generation || !_self.IsLive)
+        {
+            return;
+        }
+
+        if (e.Kind == MembershipEventKind.Suspect && e.Incarnation >= _self.Incarnation)
+        {
+            // Refute: a higher incarnation of "alive" overrides the suspicion everywhere it reaches.
+            _self.Incarnation = e.Incarnation + 1;
+            Counters.RefutationsValue++;
+            Spread(new MembershipEvent(MembershipEventKind.Alive, Id, Generation, _self.Incarnation, Id, Address));
+        }
+        else if (e.Kind is MembershipEventKind.Dead or MembershipEventKind.Leave)
+        {
+            Rejoin();
+        }
+    }
+
+    /// <summary>Declared dead while alive: come back as a new generation, which supersedes the dead one everywhere.</summary>
+    private void Rejoin()
+    {
+        ulong oldHash = _self.Hash;
+        Generation = Math.Max(Generation + 1, (uint)Math.Max(1, _time.GetUtcNow().ToUnixTimeSeconds()));
+        _self.Generation = Generation;
+        _self.Incarnation = 0;
+        _table.Refresh(_self, wasLive: true, oldHash);
+        Counters.RefutationsValue++;
+        Log.Rejoined(_logger, Id, Generation);
+        Spread(new MembershipEvent(MembershipEventKind.Join, Id, Generation, 0, Id, Address));
+    }
+
+    private Member? AddMember(NodeId id, uint generation, uint incarnation, WireAddress address)
+    {
+        var member = new Member(id, generation, address) { Incarnation = incarnation, Status = MemberStatus.Alive, StatusRound = _round, HeartbeatRound = _round };
+        if (!_table.TryAdd(member))
+        {
+            Counters.LimitHitsValue++;
+            return null;
+        }
+
+        _stateById[id] = member.State;
+        Notify(GossipEventKind.MemberJoined, id);
+        return member;
+    }
+
+    /// <summary>A member came back with a higher generation: its old state and status are void.</summary>
+    private void Restart(Member member, uint generation, uint incarnation, WireAddress address)
+    {
+        bool wasLive = member.IsLive;
+        ulong oldHash = member.Hash;
+        member.Generation = generation;
+        member.Incarnation = incarnation;
+        member.Address = address;
+        member.Status = MemberStatus.Alive;
+        member.StatusRound = _round;
+        member.Suspicion = null;
+        member.Heartbeat = 0;
+        member.MaxVersion = 0;
+        member.State.Clear();
+        _table.Refresh(member, wasLive, oldHash);
+        Notify(GossipEventKind.MemberJoined, member.Id);
+    }
+
+    private void SetStatus(Member member, MemberStatus status)
+    {
+        bool wasLive = member.IsLive;
+        ulong oldHash = member.Hash;
+        member.Status = status;
+        member.StatusRound = _round;
+        _table.Refresh(member, wasLive, oldHash);
+    }
+
+    private void MarkDown(Member member, MemberStatus status)
+    {
+        SetStatus(member, status);
+        member.Suspicion = null;
+        _down.Add(member);
+        Notify(status == MemberStatus.Dead ? GossipEventKind.MemberDead : GossipEventKind.MemberLeft, member.Id);
+    }
+
+    private void SetLocalCore(string key, byte[] value, bool deleted)
+    {
+        if (!_self.State.ContainsKey(key) && _self.State.Count >= _options.MaxKeysPerMember)
+        {
+            Counters.LimitHitsValue++;
+            return;
+        }
+
+        ulong oldHash = _self.Hash;
+        ulong version = _self.MaxVersion + 1;
+        _self.State[key] = new StateEntry(value, version, deleted);
+        _self.MaxVersion = version;
+        _table.Refresh(_self, wasLive: _self.IsLive, oldHash);
+        Notify(GossipEventKind.StateChanged, Id, key);
+    }
+
+    private void BroadcastCore(RumorId id, byte[] payload)
+    {
+        if (_rumors.TryAdd(id, payload, RetransmitLimit))
+        {
+            Counters.RumorsOriginatedValue++;
+            _eagerPending |= _options.EagerPush;
+            FlushEager();
+        }
+    }
+
+    /// <summary>Eager push: new rumors and events go to a few peers now instead of waiting for the next round.</summary>
+    private void FlushEager()
+    {
+        if (!_eagerPending || _stopped)
+        {
+            return;
+        }
+
+        _eagerPending = false;
+        int count = _gossipPeers.NextDistinct(_peers, _options.Fanout);
+        for (int i = 0; i < count; i++)
+        {
+            SendGossip(_peers[i]!.Address, push: true, pull: false);
+        }
+
+        Array.Clear(_peers);
+    }
+}

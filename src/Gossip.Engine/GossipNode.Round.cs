@@ -1,0 +1,261 @@
+using Gossip.Engine.FailureDetection;
+using Gossip.Engine.Membership;
+using Gossip.Wire;
+
+namespace Gossip.Engine;
+
+// One round: advance the heartbeat, run the failure detector, spread rumors and events, take an aggregation
+// step, reap the dead. Allocation-free in steady state.
+public sealed partial class GossipNode
+{
+    internal void RunRound()
+    {
+        if (_stopped || !_started)
+        {
+            return;
+        }
+
+        long round = ++_round;
+        Counters.RoundsValue = round;
+        _self.Heartbeat++;
+        _self.HeartbeatRound = round;
+
+        if (_seeds.Count > 0 && _table.LiveCount <= 1 && round % _options.ProbeEveryRounds == 0)
+        {
+            SendJoin();
+        }
+
+        ProbeStep(round);
+        ExpireSuspicions(round);
+        GossipStep();
+        _eagerPending = false;
+        AggregationStep();
+        Reap(round);
+        PublishViews();
+    }
+
+    private void ProbeStep(long round)
+    {
+        int timeout = _options.ProbeTimeoutRounds;
+        if (_probe.Target is { } target && !_probe.Acked)
+        {
+            if (!_probe.IndirectSent && round >= _probe.SentRound + timeout)
+            {
+                _probe.IndirectSent = true;
+                SendIndirectProbes(target, _probe.Sequence);
+            }
+
+            if (round >= _probe.SentRound + (2 * timeout))
+            {
+                _probe.Target = null;
+                if (!target.Removed && target.Status == MemberStatus.Alive)
+                {
+                    SuspectLocally(target);
+                }
+            }
+        }
+
+        for (int i = 0; i < _confirmationProbes.Length; i++)
+        {
+            ref PendingProbe probe = ref _confirmationProbes[i];
+            if (probe.Target is { } suspect && round >= probe.SentRound + (2 * timeout))
+            {
+                probe.Target = null;
+                if (!probe.Acked && !suspect.Removed && suspect.Status == MemberStatus.Suspect)
+                {
+                    SuspectLocally(suspect);
+                }
+            }
+        }
+
+        if (round < _nextProbeRound)
+        {
+            return;
+        }
+
+        _nextProbeRound = round + _options.ProbeEveryRounds;
+        Member? next = _probePeers.Next();
+        if (next is null)
+        {
+            return;
+        }
+
+        _probe = new PendingProbe { Target = next, Sequence = ++_probeSequence, SentRound = round };
+        SendPing(next, _probe.Sequence);
+    }
+
+    private void SendIndirectProbes(Member target, uint sequence)
+    {
+        int helpers = _gossipPeers.NextDistinct(_peers, _options.IndirectProbes + 1);
+        int sent = 0;
+        for (int i = 0; i < helpers && sent < _options.IndirectProbes; i++)
+        {
+            Member helper = _peers[i]!;
+            if (helper != target)
+            {
+                SendPingReq(helper, sequence, target);
+                sent++;
+            }
+        }
+
+        Array.Clear(_peers);
+    }
+
+    /// <summary>Probes a member someone else suspects, so our own verdict can confirm (or not) independently.</summary>
+    private void StartConfirmationProbe(Member suspect)
+    {
+        for (int i = 0; i < _confirmationProbes.Length; i++)
+        {
+            if (_confirmationProbes[i].Target is null)
+            {
+                _confirmationProbes[i] = new PendingProbe { Target = suspect, Sequence = ++_probeSequence, SentRound = _round };
+                SendPing(suspect, _confirmationProbes[i].Sequence);
+                return;
+            }
+        }
+    }
+
+    private void ExpireSuspicions(long round)
+    {
+        for (int i = _suspects.Count - 1; i >= 0; i--)
+        {
+            Member member = _suspects[i];
+            if (member.Status != MemberStatus.Suspect || member.Suspicion is null || member.Removed)
+            {
+                member.Suspicion = null;
+                _suspects.RemoveAt(i);
+                continue;
+            }
+
+            if (round >= member.Suspicion.DeadlineRound)
+            {
+                _suspects.RemoveAt(i);
+                Counters.DeathsDeclaredValue++;
+                var dead = new MembershipEvent(MembershipEventKind.Dead, member.Id, member.Generation, member.Incarnation, Id, member.Address);
+                MarkDown(member, MemberStatus.Dead);
+                Spread(dead);
+            }
+        }
+    }
+
+    private void GossipStep()
+    {
+        bool hot = _rumors.HotCount > 0 || _membershipEvents.Count > 0;
+        bool push = _options.Mode != DisseminationMode.Pull;
+        bool pull = _options.Mode != DisseminationMode.Push;
+        bool exchange = _options.Mode switch
+        {
+            DisseminationMode.Push => hot,
+            DisseminationMode.Pull => true,
+            _ => hot || _options.ExchangeWhenIdle,
+        };
+        if (!exchange)
+        {
+            return;
+        }
+
+        int count = _gossipPeers.NextDistinct(_peers, _options.Fanout);
+        for (int i = 0; i < count; i++)
+        {
+            SendGossip(_peers[i]!.Address, push, pull);
+        }
+
+        Array.Clear(_peers);
+    }
+
+    private void AggregationStep()
+    {
+        if (!_aggregator.HasValue && _aggregator.Epoch == 0)
+        {
+            return;
+        }
+
+        _aggregator.EnterEpoch(CurrentEpoch(), IsAggregationLeader());
+        _publishedAggregate = _aggregator.Completed;
+        Member? peer = _gossipPeers.Next();
+        if (peer is null)
+        {
+            return;
+        }
+
+        AggregateShare share = _aggregator.TakeShare();
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Aggregation) && share.TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        SendFrame(peer.Address, ref writer);
+    }
+
+    /// <summary>Epochs are numbered from the shared clock so every node restarts push-sum at about the same time without coordination.</summary>
+    private uint CurrentEpoch()
+    {
+        long epochMilliseconds = Math.Max(1, (long)_options.GossipInterval.TotalMilliseconds * _options.AggregationEpochRounds);
+        return (uint)(_time.GetUtcNow().ToUnixTimeMilliseconds() / epochMilliseconds) + 1;
+    }
+
+    /// <summary>The live member with the lowest id injects the count weight; every node can tell from its own table.</summary>
+    private bool IsAggregationLeader()
+    {
+        for (int i = 0; i < _table.Count; i++)
+        {
+            if (_table[i].IsLive)
+            {
+                return _table[i] == _self;
+            }
+        }
+
+        return true;
+    }
+
+    private void Reap(long round)
+    {
+        for (int i = _down.Count - 1; i >= 0; i--)
+        {
+            Member member = _down[i];
+            if (member.Removed || member.IsLive)
+            {
+                _down.RemoveAt(i);
+            }
+            else if (round - member.StatusRound >= _options.ReapAfterRounds)
+            {
+                _down.RemoveAt(i);
+                _table.Remove(member);
+                _stateById.TryRemove(member.Id, out _);
+            }
+        }
+    }
+
+    private void PublishViews()
+    {
+        MemberSnapshot[] snapshot = _table.Snapshot();
+        if (!ReferenceEquals(snapshot, _published))
+        {
+            _published = snapshot;
+        }
+    }
+
+    private void LeaveCore()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        var leave = new MembershipEvent(MembershipEventKind.Leave, Id, Generation, _self.Incarnation, Id, Address);
+        bool wasLive = _self.IsLive;
+        ulong oldHash = _self.Hash;
+        _self.Status = MemberStatus.Left;
+        _table.Refresh(_self, wasLive, oldHash);
+        int count = _gossipPeers.NextDistinct(_peers, Math.Min(_peers.Length, 2 * _options.Fanout));
+        for (int i = 0; i < count; i++)
+        {
+            SendEvents(_peers[i]!.Address, leave);
+        }
+
+        Array.Clear(_peers);
+        Stop();
+    }
+}

@@ -1,0 +1,119 @@
+using Gossip.Engine.Membership;
+using Gossip.Wire;
+
+namespace Gossip.Engine;
+
+// Frame composition: every frame is a Compound of a primary section plus as much piggyback (membership events
+// first, then rumors) as fits the datagram cap. All writing goes straight into the node's one send buffer.
+public sealed partial class GossipNode
+{
+    private GossipWriter BeginFrame() => new(_codec.BodySpan(_sendBuffer));
+
+    private void SendFrame(WireAddress destination, ref GossipWriter writer)
+    {
+        int length = _codec.Seal(_sendBuffer, MessageType.Compound, FrameFlags.None, Id, Generation, writer.Position);
+        if (length > 0 && !destination.IsNone && _transport.Send(destination, _sendBuffer.AsSpan(0, length)))
+        {
+            Counters.FramesSentValue++;
+        }
+    }
+
+    /// <summary>Adds the membership events and hot rumors that fit, spending their transmit budgets.</summary>
+    private void WritePiggyback(ref GossipWriter writer, ref SectionWriter sections, bool rumors = true)
+    {
+        if (_membershipEvents.Count > 0 && sections.TryBegin(ref writer, MessageType.Membership))
+        {
+            EndIfAny(ref writer, ref sections, _membershipEvents.Write(ref writer));
+        }
+
+        if (rumors && _rumors.HotCount > 0 && sections.TryBegin(ref writer, MessageType.Rumors))
+        {
+            EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer));
+        }
+    }
+
+    /// <summary>Closes a list section, or drops it when no item fitted (a bare count carries nothing).</summary>
+    private static void EndIfAny(ref GossipWriter writer, ref SectionWriter sections, int items)
+    {
+        if (items > 0)
+        {
+            sections.End(ref writer);
+        }
+        else
+        {
+            sections.Cancel(ref writer);
+        }
+    }
+
+    private void SendPing(Member target, uint sequence)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, target.Id, _self.Heartbeat, _table.Hash).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        WritePiggyback(ref writer, ref sections);
+        SendFrame(target.Address, ref writer);
+    }
+
+    private void SendAck(WireAddress destination, uint sequence, NodeId subject, ulong heartbeat, ulong stateHash)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(sequence, subject, heartbeat, stateHash).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        WritePiggyback(ref writer, ref sections);
+        SendFrame(destination, ref writer);
+    }
+
+    private void SendPingReq(Member helper, uint sequence, Member target)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.PingReq) && new PingReq(sequence, target.Id, target.Address).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        WritePiggyback(ref writer, ref sections, rumors: false);
+        SendFrame(helper.Address, ref writer);
+    }
+
+    /// <summary>One gossip exchange with a peer: push what we spread, ask for what the peer spreads, or both.</summary>
+    private void SendGossip(WireAddress destination, bool push, bool pull)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (pull && sections.TryBegin(ref writer, MessageType.RumorPull)
+            && new RumorPull(_rumors.HotDigest, (uint)_sendBuffer.Length).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        WritePiggyback(ref writer, ref sections, rumors: push);
+        if (sections.Count > 0)
+        {
+            SendFrame(destination, ref writer);
+        }
+    }
+
+    private void SendEvents(WireAddress destination, in MembershipEvent membershipEvent)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Membership) && ListWriter.TryBegin(ref writer, out ListWriter list)
+            && membershipEvent.TryWrite(ref writer))
+        {
+            list.Add();
+            list.End(ref writer);
+            sections.End(ref writer);
+        }
+
+        SendFrame(destination, ref writer);
+    }
+}

@@ -1,0 +1,20 @@
+using Gossip.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Gossip.Engine;
+
+/// <summary>Source-generated log messages: no boxing or formatting unless the level is enabled.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Gossip node {Node} generation {Generation} started at {Address}")]
+    public static partial void Started(ILogger logger, NodeId node, uint generation, WireAddress address);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Member {Member} is {Status}")]
+    public static partial void MemberChanged(ILogger logger, NodeId member, GossipEventKind status);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Node {Node} was declared dead while alive; rejoining as generation {Generation}")]
+    public static partial void Rejoined(ILogger logger, NodeId node, uint generation);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Dropped a frame from {Source}: {Status}")]
+    public static partial void Dropped(ILogger logger, WireAddress source, WireStatus status);
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Gossip.Engine.FailureDetection;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Membership;
+
+/// <summary>What a node knows of one member (itself included). Owned by the node's executor; <see cref="State"/> is also read by application threads.</summary>
+internal sealed class Member
+{
+    public Member(NodeId id, uint generation, WireAddress address)
+    {
+        Id = id;
+        Generation = generation;
+        Address = address;
+    }
+
+    public NodeId Id { get; }
+
+    public uint Generation { get; set; }
+
+    public uint Incarnation { get; set; }
+
+    public MemberStatus Status { get; set; }
+
+    public WireAddress Address { get; set; }
+
+    /// <summary>The member's own heartbeat counter as last seen; advances every round it takes part.</summary>
+    public ulong Heartbeat { get; set; }
+
+    /// <summary>Local round at which <see cref="Heartbeat"/> last advanced.</summary>
+    public long HeartbeatRound { get; set; }
+
+    /// <summary>Local round of the last status change (drives reaping).</summary>
+    public long StatusRound { get; set; }
+
+    /// <summary>Highest version among the member's state entries.</summary>
+    public ulong MaxVersion { get; set; }
+
+    /// <summary>This member's contribution to the table hash (0 when dead or left).</summary>
+    public ulong Hash { get; set; }
+
+    /// <summary>Set while the member is suspected.</summary>
+    public Suspicion? Suspicion { get; set; }
+
+    /// <summary>Removed from the table; selectors holding a reference skip it.</summary>
+    public bool Removed { get; set; }
+
+    /// <summary>Versioned application state (owner-written, readable from any thread).</summary>
+    public ConcurrentDictionary<string, StateEntry> State { get; } = new(StringComparer.Ordinal);
+
+    public bool IsLive => Status is MemberStatus.Alive or MemberStatus.Suspect;
+
+    public DigestEntry ToDigest() => new(Id, Generation, Status, Heartbeat, MaxVersion);
+
+    public NodeStateHeader ToStateHeader() => new(Id, Generation, Status, Heartbeat, Address);
+
+    public MemberSnapshot ToSnapshot() => new(Id, Generation, Incarnation, Status, Address, MaxVersion);
+}

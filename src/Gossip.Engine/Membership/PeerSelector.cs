@@ -1,0 +1,100 @@
+namespace Gossip.Engine.Membership;
+
+/// <summary>
+/// Shuffled round-robin over the live members: every member is picked once per pass, in a fresh random
+/// order each pass, so picks do not cluster and every member is contacted within one pass (at most n picks).
+/// New members join at the next pass. Reuses its array: no allocation once it has grown to the table size.
+/// </summary>
+internal sealed class PeerSelector
+{
+    private readonly MemberTable _table;
+    private readonly Member _self;
+    private readonly IRandomSource _random;
+    private Member[] _order = new Member[16];
+    private int _count;
+    private int _position;
+
+    public PeerSelector(MemberTable table, Member self, IRandomSource random)
+    {
+        _table = table;
+        _self = self;
+        _random = random;
+    }
+
+    /// <summary>The next live peer other than this node, or null when there is none.</summary>
+    public Member? Next()
+    {
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            while (_position < _count)
+            {
+                Member candidate = _order[_position++];
+                if (!candidate.Removed && candidate.IsLive && candidate != _self)
+                {
+                    return candidate;
+                }
+            }
+
+            Refill();
+        }
+
+        return null;
+    }
+
+    /// <summary>Fills <paramref name="peers"/> with up to <paramref name="count"/> distinct live peers; returns how many.</summary>
+    public int NextDistinct(Member?[] peers, int count)
+    {
+        int found = 0;
+        int limit = Math.Min(count, Math.Max(0, _table.LiveCount - 1));
+        for (int guard = 0; found < limit && guard < limit * 3; guard++)
+        {
+            Member? peer = Next();
+            if (peer is null)
+            {
+                break;
+            }
+
+            bool duplicate = false;
+            for (int i = 0; i < found; i++)
+            {
+                duplicate |= ReferenceEquals(peers[i], peer);
+            }
+
+            if (!duplicate)
+            {
+                peers[found++] = peer;
+            }
+        }
+
+        return found;
+    }
+
+    private void Refill()
+    {
+        int n = _table.Count;
+        if (_order.Length < n)
+        {
+            _order = new Member[Math.Max(n, _order.Length * 2)];
+        }
+
+        _count = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Member m = _table[i];
+            if (m.IsLive && m != _self)
+            {
+                _order[_count++] = m;
+            }
+        }
+
+        for (int i = _count - 1; i > 0; i--)
+        {
+            int j = _random.Next(i + 1);
+            (_order[i], _order[j]) = (_order[j], _order[i]);
+        }
+
+        // Drop references to members beyond the live ones so removed members can be collected.
+        Array.Clear(_order, _count, _order.Length - _count);
+        _position = 0;
+    }
+}
