@@ -45,6 +45,9 @@ public static class Formulas
     /// <summary>Anti-entropy exchanges needed to sweep a whole member table when one digest carries <paramref name="entriesPerDigest"/> entries.</summary>
     public static int SweepExchanges(int n, int entriesPerDigest) => entriesPerDigest <= 0 ? int.MaxValue : (n + entriesPerDigest - 1) / entriesPerDigest;
 
-    /// <summary>Probability that a node suspecting a member also probes it itself, so about twice the wanted confirmations do: min(1, 2k / n).</summary>
-    public static double ConfirmationProbeProbability(int wantedConfirmations, int n) => n <= 0 ? 1 : Math.Min(1.0, 2.0 * wantedConfirmations / n);
+    /// <summary>
+    /// Probability that a node told of a suspicion probes the suspect itself, so about four times the wanted
+    /// confirmations do (enough that fewer than the wanted number is very unlikely): min(1, 4k / n).
+    /// </summary>
+    public static double ConfirmationProbeProbability(int wantedConfirmations, int n) => n <= 0 ? 1 : Math.Min(1.0, 4.0 * wantedConfirmations / n);
 }

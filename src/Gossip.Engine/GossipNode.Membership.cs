@@ -177,7 +177,7 @@ public sealed partial class GossipNode
             return null;
         }
 
-        _stateById[id] = member.State;
+        _membersById[id] = member;
         Notify(GossipEventKind.MemberJoined, id);
         return member;
     }
@@ -195,7 +195,7 @@ public sealed partial class GossipNode
         member.Suspicion = null;
         member.Heartbeat = 0;
         member.MaxVersion = 0;
-        member.State.Clear();
+        member.StateOrNull?.Clear();
         _table.Refresh(member, wasLive, oldHash);
         Notify(GossipEventKind.MemberJoined, member.Id);
     }

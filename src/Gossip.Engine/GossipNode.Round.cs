@@ -31,7 +31,27 @@ public sealed partial class GossipNode
         _eagerPending = false;
         AggregationStep();
         Reap(round);
+        Reconnect(round);
         PublishViews();
+    }
+
+    /// <summary>
+    /// Now and then, try an anti-entropy exchange with a member we hold dead. If it is alive after all (a healed
+    /// partition), the exchange tells it it was declared dead, it rejoins with a new generation, and both sides of
+    /// the partition merge again. Costs one datagram every few seconds while dead members are remembered.
+    /// </summary>
+    private void Reconnect(long round)
+    {
+        if (_down.Count == 0 || round % (5L * _options.SyncEveryRounds) != 0)
+        {
+            return;
+        }
+
+        Member candidate = _down[_random.Next(_down.Count)];
+        if (candidate.Status == MemberStatus.Dead && !candidate.Removed)
+        {
+            SendSyncRequest(candidate.Address);
+        }
     }
 
     private void ProbeStep(long round)
@@ -223,7 +243,7 @@ public sealed partial class GossipNode
             {
                 _down.RemoveAt(i);
                 _table.Remove(member);
-                _stateById.TryRemove(member.Id, out _);
+                _membersById.TryRemove(member.Id, out _);
             }
         }
     }

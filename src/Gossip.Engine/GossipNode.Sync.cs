@@ -14,6 +14,7 @@ public sealed partial class GossipNode
 {
     private const int RangeSectionReserve = 3 + 2 + 8 + 8 + 1 + 5 + 8;
     private readonly List<KeyValuePair<string, StateEntry>> _entryScratch = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry> EmptyState = new();
     private byte[] _keyScratch = [];
 
     private enum DeltaWrite
@@ -275,7 +276,7 @@ public sealed partial class GossipNode
         }
 
         _entryScratch.Clear();
-        foreach (KeyValuePair<string, StateEntry> pair in member.State)
+        foreach (KeyValuePair<string, StateEntry> pair in member.StateOrNull ?? EmptyState)
         {
             if (pair.Value.Version > fromVersion)
             {

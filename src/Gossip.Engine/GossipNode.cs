@@ -48,7 +48,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private readonly List<WireAddress> _seeds = [];
 
     // Application threads read member state through this map; the owner adds and removes members (rare events).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry>> _stateById = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, Member> _membersById = new();
 
     private IDisposable? _schedule;
     private byte[]? _largeBuffer;
@@ -89,7 +89,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         _self = new Member(Id, Generation, transport.LocalAddress) { Status = MemberStatus.Alive };
         _table = new MemberTable(options.MaxMembers);
         _table.TryAdd(_self);
-        _stateById[Id] = _self.State;
+        _membersById[Id] = _self;
         _keyScratch = new byte[_limits.MaxKeyBytes];
         _gossipPeers = new PeerSelector(_table, _self, _random);
         _probePeers = new PeerSelector(_table, _self, _random);
@@ -220,7 +220,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         value = default;
-        if (!_stateById.TryGetValue(member, out System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry>? state)
+        if (!_membersById.TryGetValue(member, out Member? known) || known.StateOrNull is not { } state
             || !state.TryGetValue(key, out StateEntry? entry) || entry.Deleted)
         {
             return false;
@@ -292,6 +292,33 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
 
     /// <summary>True when this node has seen the rumor (for tests and LoadGen; owner thread only in multi-threaded mode).</summary>
     internal bool HasSeen(RumorId id) => _rumors.HasSeen(id);
+
+    /// <summary>Adds a member directly, as if learned by gossip, without spreading the news (simulation bootstrap of large clusters).</summary>
+    internal bool SeedMember(NodeId id, uint generation, WireAddress address)
+    {
+        if (id == Id || _table.TryGet(id, out _))
+        {
+            return false;
+        }
+
+        bool added = AddMember(id, generation, 0, address) is not null;
+        PublishViews();
+        return added;
+    }
+
+    /// <summary>Suspects a member as if a probe had failed (tests of refutation).</summary>
+    internal void InjectSuspicion(NodeId member)
+    {
+        if (_table.TryGet(member, out Member? target) && target.Status == MemberStatus.Alive)
+        {
+            SuspectLocally(target);
+            FlushEager();
+            PublishViews();
+        }
+    }
+
+    /// <summary>Members known, owner thread (no snapshot).</summary>
+    internal int KnownMembers => _table.Count;
 
     /// <summary>The current member-table hash (owner thread).</summary>
     internal ulong TableHash => _table.Hash;

@@ -9,11 +9,12 @@ namespace Gossip.Engine.Dissemination;
 /// </summary>
 internal sealed class EventQueue
 {
-    private readonly Slot[] _slots;
+    private readonly int _capacity;
+    private Slot[] _slots = new Slot[4];
     private int _count;
     private int _cursor;
 
-    public EventQueue(int capacity) => _slots = new Slot[capacity];
+    public EventQueue(int capacity) => _capacity = capacity;
 
     public int Count => _count;
 
@@ -29,6 +30,11 @@ internal sealed class EventQueue
                 _slots[i] = new Slot(membershipEvent, transmits);
                 return;
             }
+        }
+
+        if (_count == _slots.Length && _count < _capacity)
+        {
+            Array.Resize(ref _slots, Math.Min(_capacity, _slots.Length * 2));
         }
 
         if (_count == _slots.Length)

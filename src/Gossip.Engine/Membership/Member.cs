@@ -45,8 +45,13 @@ internal sealed class Member
     /// <summary>Removed from the table; selectors holding a reference skip it.</summary>
     public bool Removed { get; set; }
 
-    /// <summary>Versioned application state (owner-written, readable from any thread).</summary>
-    public ConcurrentDictionary<string, StateEntry> State { get; } = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, StateEntry>? _state;
+
+    /// <summary>Versioned application state (owner-written, readable from any thread); created on first write so stateless members cost nothing.</summary>
+    public ConcurrentDictionary<string, StateEntry> State => _state ??= new(StringComparer.Ordinal);
+
+    /// <summary>The state if any was ever written (safe from any thread).</summary>
+    public ConcurrentDictionary<string, StateEntry>? StateOrNull => Volatile.Read(ref _state);
 
     public bool IsLive => Status is MemberStatus.Alive or MemberStatus.Suspect;
 

@@ -1,0 +1,172 @@
+using Gossip.Engine.Simulation;
+using Gossip.Wire;
+using Xunit.Abstractions;
+
+namespace Gossip.Engine.Tests.Protocol;
+
+public sealed class FailureDetectionTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void CrashedNode_IsDeclaredDeadByEveryLiveNode_WithinBoundedRounds(int n)
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = n, Seed = (ulong)n });
+        cluster.RunRounds(20);
+        const int Victim = 3;
+        NodeId victim = cluster.Nodes[Victim].Id;
+        cluster.Crash(Victim);
+
+        int first = -1;
+        int rounds = cluster.RunUntil(
+            c =>
+            {
+                int dead = CountSeeing(c, victim, MemberStatus.Dead);
+                if (dead > 0 && first < 0)
+                {
+                    first = c.Round;
+                }
+
+                return dead == c.LiveCount;
+            },
+            200);
+
+        output.WriteLine($"n={n}: first node declared dead after {first - 20} rounds, every live node after {rounds} rounds ({rounds * 0.2:F1} s at 200 ms)");
+        Assert.InRange(rounds, 1, 25);
+        AssertNoFalsePositives(cluster, exceptIndex: Victim);
+    }
+
+    [Fact]
+    public void NoFalsePositives_Over10000Rounds_At128Nodes_With10PercentLoss()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 128,
+            Seed = 42,
+            Network = new SimulatedNetworkOptions { LossRate = 0.10 },
+        });
+        cluster.RunRounds(10_000);
+
+        long suspicions = 0;
+        foreach (GossipNode node in cluster.Nodes)
+        {
+            suspicions += node.Counters.Suspicions;
+        }
+
+        output.WriteLine($"suspicions raised by loss alone over 10,000 rounds: {suspicions}, all refuted");
+        AssertNoFalsePositives(cluster, exceptIndex: -1);
+        Assert.True(suspicions > 0, "10 % loss should cause some (refuted) suspicions; none means the detector is not probing");
+    }
+
+    [Fact]
+    public void RestartedNode_IsAcceptedWithItsNewGeneration()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 16, Seed = 5 });
+        cluster.RunRounds(10);
+        cluster.Crash(2);
+        cluster.RunUntil(c => CountSeeing(c, c.Nodes[2].Id, MemberStatus.Dead) == c.LiveCount, 200);
+
+        GossipNode restarted = cluster.Restart(2);
+        int rounds = cluster.RunUntil(c => CountSeeingGeneration(c, restarted.Id, restarted.Generation, MemberStatus.Alive) == c.LiveCount - 1, 200);
+        Assert.InRange(rounds, 0, 100);
+    }
+
+    [Fact]
+    public void SuspectThatIsAlive_Refutes_AndIsNeverDeclaredDead()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 32, Seed = 11 });
+        cluster.RunRounds(10);
+
+        // Node 0 wrongly suspects node 4 (as after a lost probe); node 4 is reachable and must refute.
+        cluster.Nodes[0].InjectSuspicion(cluster.Nodes[4].Id);
+        Assert.Equal(1, CountSeeing(cluster, cluster.Nodes[4].Id, MemberStatus.Suspect));
+        cluster.RunRounds(100);
+
+        Assert.True(cluster.Nodes[4].Counters.Refutations > 0, "the suspect never refuted");
+        Assert.Equal(0, CountSeeing(cluster, cluster.Nodes[4].Id, MemberStatus.Suspect));
+        AssertNoFalsePositives(cluster, exceptIndex: -1);
+    }
+
+    [Fact]
+    public void PartitionedNode_IsDeclaredDead_ThenRejoinsWithNewGenerationAfterHealing()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 24, Seed = 12 });
+        cluster.RunRounds(10);
+        NodeId cut = cluster.Nodes[6].Id;
+        cluster.Network.SetPartition(cluster.Nodes[6].Address, 1);
+        Assert.InRange(cluster.RunUntil(c => CountSeeing(c, cut, MemberStatus.Dead) == c.LiveCount - 1, 200), 1, 200);
+
+        cluster.Network.HealPartitions();
+        int rounds = cluster.RunUntil(c => CountSeeing(c, cut, MemberStatus.Alive) == c.LiveCount, 300);
+        Assert.InRange(rounds, 1, 300);
+        Assert.True(cluster.Nodes[6].Generation > 1, "the healed node should have come back as a new generation");
+    }
+
+    internal static int CountSeeing(SimulatedCluster cluster, NodeId subject, MemberStatus status)
+    {
+        int count = 0;
+        for (int i = 0; i < cluster.Nodes.Count; i++)
+        {
+            if (!cluster.IsLive(i))
+            {
+                continue;
+            }
+
+            foreach (MemberSnapshot m in cluster.Nodes[i].Members)
+            {
+                count += m.Id == subject && m.Status == status ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    private static int CountSeeingGeneration(SimulatedCluster cluster, NodeId subject, uint generation, MemberStatus status)
+    {
+        int count = 0;
+        for (int i = 0; i < cluster.Nodes.Count; i++)
+        {
+            if (!cluster.IsLive(i) || cluster.Nodes[i].Id == subject)
+            {
+                continue;
+            }
+
+            foreach (MemberSnapshot m in cluster.Nodes[i].Members)
+            {
+                count += m.Id == subject && m.Generation == generation && m.Status == status ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    private static void AssertNoFalsePositives(SimulatedCluster cluster, int exceptIndex)
+    {
+        for (int i = 0; i < cluster.Nodes.Count; i++)
+        {
+            GossipNode observer = cluster.Nodes[i];
+            if (!cluster.IsLive(i))
+            {
+                continue;
+            }
+
+            for (int j = 0; j < cluster.Nodes.Count; j++)
+            {
+                if (j == exceptIndex || !cluster.IsLive(j))
+                {
+                    continue;
+                }
+
+                foreach (MemberSnapshot m in observer.Members)
+                {
+                    Assert.False(
+                        m.Id == cluster.Nodes[j].Id && m.Generation == cluster.Nodes[j].Generation && m.Status is MemberStatus.Dead or MemberStatus.Left,
+                        $"node {i} declared live node {j} {m.Status}");
+                }
+            }
+
+            Assert.Equal(observer.Generation, 1u);
+        }
+    }
+}

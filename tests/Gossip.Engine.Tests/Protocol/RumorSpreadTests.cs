@@ -1,0 +1,94 @@
+using Gossip.Engine.Simulation;
+using Gossip.Wire;
+using Xunit.Abstractions;
+
+namespace Gossip.Engine.Tests.Protocol;
+
+public sealed class RumorSpreadTests(ITestOutputHelper output)
+{
+    public static TheoryData<int, int, DisseminationMode> Cases()
+    {
+        var data = new TheoryData<int, int, DisseminationMode>();
+        foreach (int n in new[] { 128, 1_000, 10_000 })
+        {
+            foreach (int fanout in new[] { 1, 3 })
+            {
+                foreach (DisseminationMode mode in new[] { DisseminationMode.Push, DisseminationMode.Pull, DisseminationMode.PushPull })
+                {
+                    data.Add(n, fanout, mode);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Spread_MedianRounds_WithinTwoOfIdealModel(int n, int fanout, DisseminationMode mode)
+    {
+        const int Seeds = 3;
+        var measured = new int[Seeds];
+        for (int s = 0; s < Seeds; s++)
+        {
+            measured[s] = RoundsToSpread(n, fanout, mode, (ulong)(s + 1));
+        }
+
+        Array.Sort(measured);
+        int median = measured[Seeds / 2];
+        int ideal = IdealSpreadModel.MedianRounds(n, fanout, mode, 5);
+        output.WriteLine($"n={n} fanout={fanout} mode={mode}: measured {string.Join(",", measured)} (median {median}), ideal {ideal}");
+        Assert.True(median >= 0, "the rumor did not reach every node");
+        Assert.InRange(median, 1, ideal + 2);
+    }
+
+    [Fact]
+    public void EagerPush_SpreadsWithinOneRound()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 128, Seed = 7 });
+        cluster.RunRounds(2);
+        RumorId id = cluster.Nodes[0].Broadcast([1, 2, 3]);
+        cluster.Network.RunFor(TimeSpan.FromMilliseconds(100));
+        Assert.True(cluster.AllLiveHave(id));
+    }
+
+    [Fact]
+    public void Rumor_IsRetiredAfterBudget_AndClusterGoesQuiet()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 64, Seed = 3 });
+        RumorId id = cluster.Nodes[5].Broadcast([9]);
+        cluster.RunRounds(40);
+        Assert.True(cluster.AllLiveHave(id));
+        long before = cluster.Network.DatagramsSent;
+        cluster.RunRounds(10);
+        long perRound = (cluster.Network.DatagramsSent - before) / 10;
+
+        // Quiet cluster: only failure-detector probes (one ping + one ack per node every ProbeEveryRounds rounds).
+        Assert.InRange(perRound, 1, 64 * 2 / 5 + 8);
+    }
+
+    private static int RoundsToSpread(int n, int fanout, DisseminationMode mode, ulong seed)
+    {
+        bool large = n > 2_000;
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = n,
+            Seed = seed,
+            Bootstrap = large ? ClusterBootstrap.RandomViews : ClusterBootstrap.FullMembership,
+            ViewSize = 128,
+            Configure = o =>
+            {
+                o.Fanout = fanout;
+                o.Mode = mode;
+                o.EagerPush = false;
+                o.ExchangeWhenIdle = true;
+                o.MaxRumors = 8;
+                o.ProbeEveryRounds = 1_000;
+                o.ProbeTimeoutRounds = 2;
+                o.MaxMembers = large ? 129 : o.MaxMembers;
+            },
+        });
+        RumorId id = cluster.Nodes[0].Broadcast([42]);
+        return cluster.RunUntil(c => c.AllLiveHave(id), 200);
+    }
+}
