@@ -37,7 +37,7 @@ public sealed partial class GossipNode
         ApplyEvent(suspect, fromPeer: false);
     }
 
-    private void ApplyEvent(in MembershipEvent e, bool fromPeer)
+    private void ApplyEvent(in MembershipEvent e, bool fromPeer, WireAddress replyTo = default)
     {
         if (e.Subject == Id)
         {
@@ -46,6 +46,13 @@ public sealed partial class GossipNode
         }
 
         _table.TryGet(e.Subject, out Member? member);
+        if (fromPeer && member is not null && member.IsLive && e.Generation == member.Generation && e.Incarnation < member.Incarnation
+            && e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead)
+        {
+            // The sender missed a refutation we saw: tell it directly, or it may declare a live member dead.
+            SendEvents(replyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, Id, member.Address));
+            return;
+        }
         switch (e.Kind)
         {
             case MembershipEventKind.Join:
@@ -57,7 +64,9 @@ public sealed partial class GossipNode
                 break;
             case MembershipEventKind.Dead:
             case MembershipEventKind.Leave:
-                if (member is not null && member.IsLive && e.Generation == member.Generation)
+                // SWIM's rule: a death counts only at or above the incarnation we know; a refuted suspicion's
+                // late verdict (older incarnation) is ignored.
+                if (member is not null && member.IsLive && e.Generation == member.Generation && e.Incarnation >= member.Incarnation)
                 {
                     MarkDown(member, e.Kind == MembershipEventKind.Dead ? MemberStatus.Dead : MemberStatus.Left);
                     Spread(e);
@@ -80,11 +89,13 @@ public sealed partial class GossipNode
         {
             Restart(member, e.Generation, e.Incarnation, e.Address.IsNone ? member.Address : e.Address);
         }
-        else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation && member.IsLive)
+        else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation && member.Status != MemberStatus.Left)
         {
-            bool wasSuspect = member.Status == MemberStatus.Suspect;
+            // A higher incarnation proves the member outlived the suspicion, and also the death that a node which
+            // missed the refutation declared from it.
+            bool wasDown = member.Status != MemberStatus.Alive;
             member.Incarnation = e.Incarnation;
-            if (wasSuspect)
+            if (wasDown)
             {
                 SetStatus(member, MemberStatus.Alive);
                 member.Suspicion = null;
@@ -142,30 +153,28 @@ public sealed partial class GossipNode
             return;
         }
 
-        if (e.Kind == MembershipEventKind.Suspect && e.Incarnation >= _self.Incarnation)
+        if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead || (e.Kind == MembershipEventKind.Leave && e.Reporter != Id))
         {
-            // Refute: a higher incarnation of "alive" overrides the suspicion everywhere it reaches.
-            _self.Incarnation = e.Incarnation + 1;
-            Counters.RefutationsValue++;
-            Spread(new MembershipEvent(MembershipEventKind.Alive, Id, Generation, _self.Incarnation, Id, Address));
-        }
-        else if (e.Kind is MembershipEventKind.Dead or MembershipEventKind.Leave)
-        {
-            Rejoin();
+            Refute(e.Incarnation);
         }
     }
 
     /// <summary>Declared dead while alive: come back as a new generation, which supersedes the dead one everywhere.</summary>
-    private void Rejoin()
+    /// <summary>
+    /// Answers a suspicion or death notice about this node: a higher incarnation of "alive" overrides it wherever it
+    /// reaches (a stale notice below our incarnation just gets the current one spread again).
+    /// </summary>
+    private MembershipEvent Refute(uint noticedIncarnation)
     {
-        ulong oldHash = _self.Hash;
-        Generation = Math.Max(Generation + 1, (uint)Math.Max(1, _time.GetUtcNow().ToUnixTimeSeconds()));
-        _self.Generation = Generation;
-        _self.Incarnation = 0;
-        _table.Refresh(_self, wasLive: true, oldHash);
-        Counters.RefutationsValue++;
-        Log.Rejoined(_logger, Id, Generation);
-        Spread(new MembershipEvent(MembershipEventKind.Join, Id, Generation, 0, Id, Address));
+        if (noticedIncarnation >= _self.Incarnation)
+        {
+            _self.Incarnation = noticedIncarnation + 1;
+            Counters.RefutationsValue++;
+        }
+
+        var alive = new MembershipEvent(MembershipEventKind.Alive, Id, Generation, _self.Incarnation, Id, Address);
+        Spread(alive);
+        return alive;
     }
 
     private Member? AddMember(NodeId id, uint generation, uint incarnation, WireAddress address)

@@ -1,3 +1,4 @@
+using Gossip.Engine.FailureDetection;
 using Gossip.Engine.Membership;
 using Gossip.Wire;
 
@@ -62,7 +63,7 @@ public sealed partial class GossipNode
                     OnPingReq(request, replyTo);
                     break;
                 case MessageType.Membership:
-                    OnMembership(ref reader);
+                    OnMembership(ref reader, replyTo);
                     break;
                 case MessageType.Rumors:
                     OnRumors(ref reader);
@@ -122,15 +123,10 @@ public sealed partial class GossipNode
             ObserveHeartbeat(subject!, subject!.Generation, ack.Heartbeat);
         }
 
-        if (_probe.Target is { } target && ack.Sequence == _probe.Sequence && ack.Subject == target.Id)
+        for (int i = 0; i < _probes.Length; i++)
         {
-            _probe.Acked = true;
-        }
-
-        for (int i = 0; i < _confirmationProbes.Length; i++)
-        {
-            ref var probe = ref _confirmationProbes[i];
-            if (probe.Target is { } suspect && ack.Sequence == probe.Sequence && ack.Subject == suspect.Id)
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is { } target && ack.Sequence == probe.Sequence && ack.Subject == target.Id)
             {
                 probe.Acked = true;
             }
@@ -168,13 +164,13 @@ public sealed partial class GossipNode
         SendFrame(request.TargetAddress, ref writer);
     }
 
-    private void OnMembership(ref GossipReader reader)
+    private void OnMembership(ref GossipReader reader, WireAddress replyTo)
     {
         _ = reader.TryReadCount(_limits.MaxListCount, out int count);
         for (int i = 0; i < count; i++)
         {
             _ = MembershipEvent.TryRead(ref reader, out MembershipEvent membershipEvent);
-            ApplyEvent(membershipEvent, fromPeer: true);
+            ApplyEvent(membershipEvent, fromPeer: true, replyTo);
         }
     }
 

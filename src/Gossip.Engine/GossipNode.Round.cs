@@ -56,34 +56,30 @@ public sealed partial class GossipNode
 
     private void ProbeStep(long round)
     {
+        // Slot 0 is the scheduled probe; the others are confirmation probes of members someone else suspects.
+        // All follow the same path: direct ping, ping-req through helpers after one timeout, verdict after two.
         int timeout = _options.ProbeTimeoutRounds;
-        if (_probe.Target is { } target && !_probe.Acked)
+        for (int i = 0; i < _probes.Length; i++)
         {
-            if (!_probe.IndirectSent && round >= _probe.SentRound + timeout)
-            {
-                _probe.IndirectSent = true;
-                SendIndirectProbes(target, _probe.Sequence);
-            }
-
-            if (round >= _probe.SentRound + (2 * timeout))
-            {
-                _probe.Target = null;
-                if (!target.Removed && target.Status == MemberStatus.Alive)
-                {
-                    SuspectLocally(target);
-                }
-            }
-        }
-
-        for (int i = 0; i < _confirmationProbes.Length; i++)
-        {
-            ref PendingProbe probe = ref _confirmationProbes[i];
-            if (probe.Target is { } suspect && round >= probe.SentRound + (2 * timeout))
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is not { } target || probe.Acked)
             {
                 probe.Target = null;
-                if (!probe.Acked && !suspect.Removed && suspect.Status == MemberStatus.Suspect)
+                continue;
+            }
+
+            if (!probe.IndirectSent && round >= probe.SentRound + timeout)
+            {
+                probe.IndirectSent = true;
+                SendIndirectProbes(target, probe.Sequence);
+            }
+
+            if (round >= probe.SentRound + (2 * timeout))
+            {
+                probe.Target = null;
+                if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
                 {
-                    SuspectLocally(suspect);
+                    SuspectLocally(target);
                 }
             }
         }
@@ -100,8 +96,8 @@ public sealed partial class GossipNode
             return;
         }
 
-        _probe = new PendingProbe { Target = next, Sequence = ++_probeSequence, SentRound = round };
-        SendPing(next, _probe.Sequence);
+        _probes[0] = new PendingProbe { Target = next, Sequence = ++_probeSequence, SentRound = round };
+        SendPing(next, _probes[0].Sequence);
     }
 
     private void SendIndirectProbes(Member target, uint sequence)
@@ -124,12 +120,20 @@ public sealed partial class GossipNode
     /// <summary>Probes a member someone else suspects, so our own verdict can confirm (or not) independently.</summary>
     private void StartConfirmationProbe(Member suspect)
     {
-        for (int i = 0; i < _confirmationProbes.Length; i++)
+        for (int i = 1; i < _probes.Length; i++)
         {
-            if (_confirmationProbes[i].Target is null)
+            if (_probes[i].Target == suspect)
             {
-                _confirmationProbes[i] = new PendingProbe { Target = suspect, Sequence = ++_probeSequence, SentRound = _round };
-                SendPing(suspect, _confirmationProbes[i].Sequence);
+                return;
+            }
+        }
+
+        for (int i = 1; i < _probes.Length; i++)
+        {
+            if (_probes[i].Target is null)
+            {
+                _probes[i] = new PendingProbe { Target = suspect, Sequence = ++_probeSequence, SentRound = _round };
+                SendPing(suspect, _probes[i].Sequence);
                 return;
             }
         }
@@ -144,6 +148,16 @@ public sealed partial class GossipNode
             {
                 member.Suspicion = null;
                 _suspects.RemoveAt(i);
+                continue;
+            }
+
+            if (member.HeartbeatRound > member.Suspicion.StartRound)
+            {
+                // Its heartbeat advanced since the suspicion began: it is taking part, whatever the probes said.
+                _suspects.RemoveAt(i);
+                member.Suspicion = null;
+                SetStatus(member, MemberStatus.Alive);
+                Notify(GossipEventKind.MemberAlive, member.Id);
                 continue;
             }
 

@@ -85,10 +85,10 @@ public sealed partial class GossipNode
             return;
         }
 
-        int length = BuildAck(_sendBuffer, range, digestPayload, out bool complete);
+        int length = BuildAck(_sendBuffer, replyTo, range, digestPayload, out bool complete);
         if (!complete && _transport.MaxLargeFrameBytes > _sendBuffer.Length)
         {
-            SealAndSend(LargeBuffer(), replyTo, BuildAck(LargeBuffer(), range, digestPayload, out _), large: true);
+            SealAndSend(LargeBuffer(), replyTo, BuildAck(LargeBuffer(), replyTo, range, digestPayload, out _), large: true);
         }
         else
         {
@@ -97,7 +97,7 @@ public sealed partial class GossipNode
     }
 
     /// <summary>Builds an ACK body into <paramref name="buffer"/>; returns its length, 0 when there is nothing to say.</summary>
-    private int BuildAck(byte[] buffer, in MerkleRange range, ReadOnlySpan<byte> digestPayload, out bool complete)
+    private int BuildAck(byte[] buffer, WireAddress replyTo, in MerkleRange range, ReadOnlySpan<byte> digestPayload, out bool complete)
     {
         complete = true;
         var writer = new GossipWriter(_codec.BodySpan(buffer));
@@ -117,6 +117,12 @@ public sealed partial class GossipNode
             if (known)
             {
                 ObserveHeartbeat(mine!, theirs.Generation, theirs.Heartbeat);
+            }
+
+            if (theirs.Node == Id && theirs.Generation == Generation && !IsLiveStatus(theirs.Status) && _self.IsLive)
+            {
+                // The initiator holds us dead (a healed partition, a missed refutation): refute, to it directly.
+                SendEvents(replyTo, Refute(_self.Incarnation));
             }
 
             if (theirs.Node == Id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
@@ -332,7 +338,7 @@ public sealed partial class GossipNode
         {
             if (header.Generation == Generation && header.Status is MemberStatus.Dead or MemberStatus.Left && _self.IsLive)
             {
-                Rejoin();
+                Refute(_self.Incarnation);
             }
 
             return null;
@@ -353,8 +359,10 @@ public sealed partial class GossipNode
         {
             return null;
         }
-        else if (header.Status is MemberStatus.Dead or MemberStatus.Left && member.IsLive)
+        else if (header.Status == MemberStatus.Left && member.IsLive)
         {
+            // Only a departure is certain enough to spread by anti-entropy; deaths are opinions and travel as
+            // events, where incarnations can overrule them.
             MarkDown(member, header.Status);
         }
 
@@ -411,10 +419,10 @@ public sealed partial class GossipNode
         }
     }
 
-    /// <summary>True when <paramref name="a"/> carries news over <paramref name="b"/>: a newer generation, newer state, or a death not yet known.</summary>
+    /// <summary>True when <paramref name="a"/> carries news over <paramref name="b"/>: a newer generation, newer state, or a departure not yet known.</summary>
     private static bool IsNewer(in DigestEntry a, in DigestEntry b) =>
         a.Generation > b.Generation
-        || (a.Generation == b.Generation && (a.MaxVersion > b.MaxVersion || (!IsLiveStatus(a.Status) && IsLiveStatus(b.Status))));
+        || (a.Generation == b.Generation && (a.MaxVersion > b.MaxVersion || (a.Status == MemberStatus.Left && b.Status != MemberStatus.Left)));
 
     private static bool IsLiveStatus(MemberStatus status) => status is MemberStatus.Alive or MemberStatus.Suspect;
 

@@ -54,8 +54,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private byte[]? _largeBuffer;
     private long _round;
     private uint _probeSequence;
-    private PendingProbe _probe;
-    private PendingProbe[] _confirmationProbes = new PendingProbe[4];
+    private readonly PendingProbe[] _probes = new PendingProbe[5];
     private long _nextProbeRound;
     private long _lastSyncRound = long.MinValue / 2;
     private int _syncCursor;
@@ -114,8 +113,8 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>This node's id.</summary>
     public NodeId Id { get; }
 
-    /// <summary>This incarnation's generation (raised when the node must rejoin after being declared dead).</summary>
-    public uint Generation { get; private set; }
+    /// <summary>This process's generation: a restarted node takes a higher one and so supersedes its old self.</summary>
+    public uint Generation { get; }
 
     /// <summary>The address peers reach this node at.</summary>
     public WireAddress Address => _transport.LocalAddress;
@@ -316,6 +315,9 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
             PublishViews();
         }
     }
+
+    /// <summary>Sends one anti-entropy SYN now (benchmarks).</summary>
+    internal void StartSyncForBenchmark(WireAddress destination) => SendSyncRequest(destination);
 
     /// <summary>Members known, owner thread (no snapshot).</summary>
     internal int KnownMembers => _table.Count;

@@ -12,9 +12,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Member {Member} is {Status}")]
     public static partial void MemberChanged(ILogger logger, NodeId member, GossipEventKind status);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Node {Node} was declared dead while alive; rejoining as generation {Generation}")]
-    public static partial void Rejoined(ILogger logger, NodeId node, uint generation);
-
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Dropped a frame from {Source}: {Status}")]
     public static partial void Dropped(ILogger logger, WireAddress source, WireStatus status);
 }

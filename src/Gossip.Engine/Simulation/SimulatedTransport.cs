@@ -1,0 +1,68 @@
+using Gossip.Engine.Transport;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Simulation;
+
+/// <summary>
+/// A node's endpoint on a <see cref="SimulatedNetwork"/>. Sending only enqueues (it is safe to send from inside
+/// <see cref="IFrameReceiver.OnFrame"/>); delivery happens when the network runs. Counts bytes and datagrams
+/// exactly as a socket transport does.
+/// </summary>
+public sealed class SimulatedTransport : ITransport
+{
+    private readonly SimulatedNetwork _network;
+
+    internal SimulatedTransport(SimulatedNetwork network, WireAddress address)
+    {
+        _network = network;
+        LocalAddress = address;
+    }
+
+    /// <inheritdoc />
+    public WireAddress LocalAddress { get; }
+
+    /// <inheritdoc />
+    public int MaxDatagramBytes => _network.Options.MaxDatagramBytes;
+
+    /// <inheritdoc />
+    public int MaxLargeFrameBytes => _network.Options.MaxLargeFrameBytes;
+
+    /// <inheritdoc />
+    public TransportCounters Counters { get; } = new();
+
+    internal IFrameReceiver? Receiver { get; private set; }
+
+    internal bool Connected { get; set; } = true;
+
+    internal int Group { get; set; }
+
+    /// <inheritdoc />
+    public void Start(IFrameReceiver receiver) => Receiver = receiver;
+
+    /// <inheritdoc />
+    public bool Send(WireAddress destination, ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > MaxDatagramBytes)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        return _network.Send(this, destination, frame, large: false);
+    }
+
+    /// <inheritdoc />
+    public bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > MaxLargeFrameBytes)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        return _network.Send(this, destination, frame, large: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Connected = false;
+}
