@@ -300,9 +300,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
             return false;
         }
 
-        bool added = AddMember(id, generation, 0, address) is not null;
-        PublishViews();
-        return added;
+        return AddMember(id, generation, 0, address) is not null;
     }
 
     /// <summary>Suspects a member as if a probe had failed (tests of refutation).</summary>
@@ -318,6 +316,9 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
 
     /// <summary>Sends one anti-entropy SYN now (benchmarks).</summary>
     internal void StartSyncForBenchmark(WireAddress destination) => SendSyncRequest(destination);
+
+    /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
+    internal void PublishMembers() => PublishViews();
 
     /// <summary>Members known, owner thread (no snapshot).</summary>
     internal int KnownMembers => _table.Count;

@@ -28,6 +28,10 @@ public sealed class SimulatedCluster : IDisposable
         }
 
         Bootstrap();
+        foreach (GossipNode node in _nodes)
+        {
+            node.PublishMembers();
+        }
     }
 
     /// <summary>The network the nodes talk over (loss, delay, partitions are set here).</summary>
