@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Sockets;
+using Gossip.Engine.Transport.Tcp;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Transport.Udp;
+
+/// <summary>
+/// One UDP socket per node, with a TCP listener on the same address for frames too large for a datagram.
+/// Sends are synchronous <c>SendTo</c> calls with a cached <see cref="SocketAddress"/> per destination; receives
+/// run in one async loop per socket on the <see cref="SocketAddress"/> overload of <c>ReceiveFromAsync</c> into a
+/// pinned buffer. Neither allocates per datagram, and no thread is dedicated to a node. Any receive error
+/// (ICMP unreachable, oversize datagram, a receiver that throws) is counted and the loop goes on; only
+/// <see cref="Dispose"/> stops it.
+/// </summary>
+public sealed class UdpTransport : ITransport
+{
+    private const int MaxCachedDestinations = 4_096;
+
+    private readonly UdpTransportOptions _options;
+    private readonly Socket _socket;
+    private readonly TcpStreamChannel? _streams;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<WireAddress, SocketAddress> _destinations = [];
+    private IFrameReceiver? _receiver;
+    private Task _receiveLoop = Task.CompletedTask;
+
+    /// <summary>Binds the socket (and the TCP listener) at once, so <see cref="LocalAddress"/> is known before <see cref="Start"/>.</summary>
+    public UdpTransport(UdpTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _socket = new Socket(options.Bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+        {
+            ReceiveBufferSize = options.SocketReceiveBufferBytes,
+            SendBufferSize = options.SocketSendBufferBytes,
+        };
+        _socket.Bind(options.Bind);
+        var bound = (IPEndPoint)_socket.LocalEndPoint!;
+        BoundEndPoint = bound;
+        LocalAddress = WireAddress.FromEndPoint(options.Advertise ?? bound);
+        if (options.EnableStreams)
+        {
+            _streams = new TcpStreamChannel(options, bound, Counters);
+        }
+    }
+
+    /// <summary>The endpoint the socket is bound to (the real port when <see cref="UdpTransportOptions.Bind"/> asked for 0).</summary>
+    public IPEndPoint BoundEndPoint { get; }
+
+    /// <inheritdoc />
+    public WireAddress LocalAddress { get; }
+
+    /// <inheritdoc />
+    public int MaxDatagramBytes => _options.MaxDatagramBytes;
+
+    /// <inheritdoc />
+    public int MaxLargeFrameBytes => _streams is null ? 0 : _options.MaxStreamFrameBytes;
+
+    /// <inheritdoc />
+    public TransportCounters Counters { get; } = new();
+
+    /// <inheritdoc />
+    public void Start(IFrameReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        if (Interlocked.CompareExchange(ref _receiver, receiver, null) is not null)
+        {
+            throw new InvalidOperationException("The transport is already started.");
+        }
+
+        _receiveLoop = ReceiveLoopAsync(receiver);
+        _streams?.Start(receiver);
+    }
+
+    /// <inheritdoc />
+    public bool Send(WireAddress destination, ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > _options.MaxDatagramBytes || destination.IsNone)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        try
+        {
+            _socket.SendTo(frame, SocketFlags.None, Resolve(destination));
+            Counters.OnDatagramSent(frame.Length);
+            return true;
+        }
+        catch (SocketException)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame)
+    {
+        if (_streams is null || frame.Length > _options.MaxStreamFrameBytes)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        return _streams.Send(destination, frame);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _socket.Dispose();
+        _streams?.Dispose();
+        _receiveLoop.Wait(TimeSpan.FromSeconds(2));
+        _stop.Dispose();
+    }
+
+    private SocketAddress Resolve(WireAddress destination)
+    {
+        // Only the owning node's executor sends (one at a time), so a plain dictionary is safe here.
+        if (!_destinations.TryGetValue(destination, out SocketAddress? address))
+        {
+            if (_destinations.Count >= MaxCachedDestinations)
+            {
+                _destinations.Clear();
+            }
+
+            address = SocketAddresses.ToSocketAddress(destination, _socket.AddressFamily);
+            _destinations[destination] = address;
+        }
+
+        return address;
+    }
+
+    private async Task ReceiveLoopAsync(IFrameReceiver receiver)
+    {
+        // Room for the largest UDP payload, so an oversized datagram is seen whole and dropped rather than truncated.
+        byte[] buffer = GC.AllocateArray<byte>(65_536, pinned: true);
+        var from = new SocketAddress(_socket.AddressFamily);
+        CancellationToken token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                int received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, token).ConfigureAwait(false);
+                Deliver(receiver, buffer, received, from);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable surfaces here as ConnectionRefused/Reset on the next receive: survive it.
+                Counters.OnReceiveError();
+            }
+        }
+    }
+
+    private void Deliver(IFrameReceiver receiver, byte[] buffer, int received, SocketAddress from)
+    {
+        if (received > _options.MaxDatagramBytes)
+        {
+            Counters.OnReceiveError();
+            return;
+        }
+
+        Counters.OnDatagramReceived(received);
+        try
+        {
+            receiver.OnFrame(SocketAddresses.ToWireAddress(from), buffer.AsSpan(0, received), viaStream: false);
+        }
+#pragma warning disable CA1031 // The receive loop must outlive any receiver fault; it is counted.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Counters.OnReceiveError();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+
+namespace Gossip.Engine.Transport.Udp;
+
+/// <summary>Where and how a <see cref="UdpTransport"/> listens. Every default is stated; <see cref="Validate"/> runs at construction.</summary>
+public sealed class UdpTransportOptions
+{
+    /// <summary>Local address and port to bind (UDP socket and, with <see cref="EnableStreams"/>, the TCP listener). Default 127.0.0.1:0 (any free port).</summary>
+    public IPEndPoint Bind { get; set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>Address and port peers should send to, when it differs from the bound one (containers, NAT). Default null: the bound endpoint.</summary>
+    public IPEndPoint? Advertise { get; set; }
+
+    /// <summary>Largest datagram sent or accepted; larger received datagrams are dropped and counted. Default 1,400 bytes.</summary>
+    public int MaxDatagramBytes { get; set; } = 1_400;
+
+    /// <summary>Kernel receive buffer (SO_RCVBUF). Default 1 MiB, so bursts to a busy process are not dropped.</summary>
+    public int SocketReceiveBufferBytes { get; set; } = 1 << 20;
+
+    /// <summary>Kernel send buffer (SO_SNDBUF). Default 256 KiB.</summary>
+    public int SocketSendBufferBytes { get; set; } = 256 << 10;
+
+    /// <summary>Also listen on TCP at the same address for frames too large for a datagram (<see cref="ITransport.SendLarge"/>). Default true.</summary>
+    public bool EnableStreams { get; set; } = true;
+
+    /// <summary>Largest frame carried on a stream; a longer length prefix cuts the connection. Default 1 MiB.</summary>
+    public int MaxStreamFrameBytes { get; set; } = 1 << 20;
+
+    /// <summary>Inbound stream connections served at once; more are refused. Default 64.</summary>
+    public int MaxInboundStreams { get; set; } = 64;
+
+    /// <summary>A stream connection that delivers no complete frame for this long is cut off. Default 5 s.</summary>
+    public TimeSpan StreamReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Outbound connect timeout. Default 2 s.</summary>
+    public TimeSpan StreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>An idle outbound connection is closed after this long. Default 30 s.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bytes queued for one destination's stream before further frames are dropped (counted). Default 4 MiB.</summary>
+    public int MaxQueuedStreamBytes { get; set; } = 4 << 20;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Bind);
+        Check(MaxDatagramBytes is >= 64 and <= 65_507, nameof(MaxDatagramBytes));
+        Check(SocketReceiveBufferBytes > 0, nameof(SocketReceiveBufferBytes));
+        Check(SocketSendBufferBytes > 0, nameof(SocketSendBufferBytes));
+        Check(MaxStreamFrameBytes >= MaxDatagramBytes, nameof(MaxStreamFrameBytes));
+        Check(MaxInboundStreams >= 1, nameof(MaxInboundStreams));
+        Check(StreamReadTimeout > TimeSpan.Zero, nameof(StreamReadTimeout));
+        Check(StreamConnectTimeout > TimeSpan.Zero, nameof(StreamConnectTimeout));
+        Check(StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout));
+        Check(MaxQueuedStreamBytes >= MaxStreamFrameBytes, nameof(MaxQueuedStreamBytes));
+    }
+
+    private static void Check(bool ok, string name)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, $"UdpTransportOptions.{name} is out of range.");
+        }
+    }
+}
