@@ -1,2 +1,3 @@
-Console.WriteLine("Gossip.LoadGen: not yet");
-return 0;
+using Gossip.LoadGen;
+
+return LoadGenApp.Run(args, Console.Out);

@@ -36,7 +36,7 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
 
         Array.Sort(measured);
         int median = measured[Seeds / 2];
-        int ideal = IdealSpreadModel.MedianRounds(n, fanout, mode, 5);
+        int ideal = SynchronousSpreadModel.MedianRounds(n, fanout, mode, 5);
         output.WriteLine($"n={n} fanout={fanout} mode={mode}: measured {string.Join(",", measured)} (median {median}), ideal {ideal}");
         Assert.True(median >= 0, "the rumor did not reach every node");
         Assert.InRange(median, 1, ideal + 2);

@@ -1,15 +1,14 @@
-using Gossip.Engine;
-
-namespace Gossip.Engine.Tests.Protocol;
+namespace Gossip.Engine.Simulation;
 
 /// <summary>
-/// The plain synchronous model of the literature: in every round every node contacts <c>fanout</c> peers chosen
-/// uniformly at random; push informs the contacted peer, pull informs the caller, push-pull both; state at the
-/// start of the round decides. Returns the rounds until everyone knows.
+/// The plain synchronous model of the literature, the yardstick for convergence: in every round every node contacts
+/// <c>fanout</c> peers chosen uniformly at random; push informs the contacted peer, pull informs the caller,
+/// push-pull both; the state at the start of the round decides.
 /// </summary>
-internal static class IdealSpreadModel
+public static class SynchronousSpreadModel
 {
-    public static int RoundsToSpread(int n, int fanout, DisseminationMode mode, ulong seed)
+    /// <summary>Rounds until all <paramref name="n"/> nodes know a rumor one node started, in one seeded run; <paramref name="informedPerRound"/> (optional) receives the count after each round.</summary>
+    public static int RoundsToSpread(int n, int fanout, DisseminationMode mode, ulong seed, List<int>? informedPerRound = null)
     {
         var random = new SeededRandom(seed);
         var informed = new bool[n];
@@ -45,12 +44,14 @@ internal static class IdealSpreadModel
                 count += b ? 1 : 0;
             }
 
+            informedPerRound?.Add(count);
             rounds++;
         }
 
         return rounds;
     }
 
+    /// <summary>The median of <paramref name="runs"/> seeded runs.</summary>
     public static int MedianRounds(int n, int fanout, DisseminationMode mode, int runs)
     {
         var results = new int[runs];

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using Gossip.Engine;
+
+namespace Gossip.LoadGen.Cli;
+
+/// <summary>The parsed command line: one command and the options every scenario takes.</summary>
+internal sealed class LoadGenArguments
+{
+    public string Command { get; private init; } = "help";
+
+    public int? Nodes { get; private init; }
+
+    public TimeSpan? Interval { get; private init; }
+
+    public int Fanout { get; private init; } = 3;
+
+    public DisseminationMode Mode { get; private init; } = DisseminationMode.PushPull;
+
+    public string Transport { get; private init; } = "udp";
+
+    public TimeSpan? Duration { get; private init; }
+
+    public double Loss { get; private init; }
+
+    public ulong Seed { get; private init; } = 1;
+
+    public IReadOnlyList<IPEndPoint> Seeds { get; private init; } = [];
+
+    public string? JsonPath { get; private init; }
+
+    public string? ChartsDirectory { get; private init; }
+
+    public string? Bind { get; private init; }
+
+    public string? Advertise { get; private init; }
+
+    public string? KeyFile { get; private init; }
+
+    public bool Quiet { get; private init; }
+
+    /// <summary>A copy with another node count and interval (the scale scenario's sizes).</summary>
+    public LoadGenArguments With(int nodes, TimeSpan interval) => new()
+    {
+        Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
+        Loss = Loss, Seed = Seed, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet,
+    };
+
+    public static readonly string[] Commands = ["targets", "scale", "converge", "faults", "node", "version", "help"];
+
+    /// <summary>Parses <paramref name="args"/>; on failure returns null and sets <paramref name="error"/>.</summary>
+    public static LoadGenArguments? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        error = null;
+        if (args.Count == 0)
+        {
+            return new LoadGenArguments();
+        }
+
+        string command = args[0].ToLowerInvariant();
+        if (command is "--help" or "-h")
+        {
+            return new LoadGenArguments();
+        }
+
+        if (Array.IndexOf(Commands, command) < 0)
+        {
+            error = $"unknown command '{args[0]}'";
+            return null;
+        }
+
+        int? nodes = null;
+        TimeSpan? interval = null;
+        TimeSpan? duration = null;
+        int fanout = 3;
+        DisseminationMode mode = DisseminationMode.PushPull;
+        string transport = "udp";
+        double loss = 0;
+        ulong seed = 1;
+        var seeds = new List<IPEndPoint>();
+        string? json = null, charts = null, bind = null, advertise = null, keyFile = null;
+        bool quiet = false;
+        for (int i = 1; i < args.Count; i++)
+        {
+            string name = args[i];
+            if (name is "--quiet")
+            {
+                quiet = true;
+                continue;
+            }
+
+            if (name is "--help" or "-h")
+            {
+                return new LoadGenArguments();
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"option '{name}' needs a value";
+                return null;
+            }
+
+            string value = args[++i];
+            bool ok = name switch
+            {
+                "--nodes" => TryPositive(value, out nodes),
+                "--interval" => TryMilliseconds(value, out interval),
+                "--fanout" => TryInt(value, 1, 64, out fanout),
+                "--mode" => TryMode(value, out mode),
+                "--transport" => (transport = value.ToLowerInvariant()) is "udp" or "memory",
+                "--duration" => TrySeconds(value, out duration),
+                "--loss" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && loss is >= 0 and <= 1,
+                "--seed" => ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seed),
+                "--seeds" => TrySeeds(value, seeds),
+                "--json" => (json = value).Length > 0,
+                "--charts" => (charts = value).Length > 0,
+                "--bind" => (bind = value).Length > 0,
+                "--advertise" => (advertise = value).Length > 0,
+                "--key-file" => (keyFile = value).Length > 0,
+                _ => false,
+            };
+            if (!ok)
+            {
+                error = $"bad option or value: {name} {value}";
+                return null;
+            }
+        }
+
+        return new LoadGenArguments
+        {
+            Command = command,
+            Nodes = nodes,
+            Interval = interval,
+            Fanout = fanout,
+            Mode = mode,
+            Transport = transport,
+            Duration = duration,
+            Loss = loss,
+            Seed = seed,
+            Seeds = seeds,
+            JsonPath = json,
+            ChartsDirectory = charts,
+            Bind = bind,
+            Advertise = advertise,
+            KeyFile = keyFile,
+            Quiet = quiet,
+        };
+    }
+
+    public const string Usage = """
+        Gossip.LoadGen — in-process gossip clusters, measured.
+
+        usage: Gossip.LoadGen <command> [options]
+
+        commands:
+          targets    128 nodes on UDP loopback, 200 ms, fanout 3: CPU, bandwidth, rumor spread, crash detection,
+                     verdict against the seed targets (exit 1 when missed) and our goals
+          scale      the same figures as n grows (UDP, and in memory with --transport memory)
+          converge   rounds to spread a rumor vs the ideal synchronous model (in memory)
+          faults     loss, partition and churn: detection, false positives, re-convergence, no state lost (in memory)
+          node       run one real node: --bind, --advertise, --seeds, --key-file; stdin: set KEY VALUE | leave | quit
+          version    print the version and run the codec self-check
+
+        options:
+          --nodes N  --interval MS  --fanout N  --mode push|pull|pushpull  --transport udp|memory
+          --duration S  --loss 0..1  --seed N  --seeds host:port,...  --json PATH  --charts DIR  --quiet
+        """;
+
+    private static bool TryPositive(string text, out int? value)
+    {
+        value = null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0)
+        {
+            value = v;
+        }
+
+        return value is not null;
+    }
+
+    private static bool TryInt(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+
+    private static bool TryMilliseconds(string text, out TimeSpan? value)
+    {
+        value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+        return value is not null;
+    }
+
+    private static bool TrySeconds(string text, out TimeSpan? value)
+    {
+        value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 ? TimeSpan.FromSeconds(s) : null;
+        return value is not null;
+    }
+
+    private static bool TryMode(string text, out DisseminationMode mode)
+    {
+        mode = text.ToLowerInvariant() switch
+        {
+            "push" => DisseminationMode.Push,
+            "pull" => DisseminationMode.Pull,
+            "pushpull" or "push-pull" => DisseminationMode.PushPull,
+            _ => (DisseminationMode)(-1),
+        };
+        return Enum.IsDefined(mode);
+    }
+
+    private static bool TrySeeds(string text, List<IPEndPoint> seeds)
+    {
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IPEndPoint.TryParse(part, out IPEndPoint? endPoint) || endPoint.Port == 0)
+            {
+                return false;
+            }
+
+            seeds.Add(endPoint);
+        }
+
+        return seeds.Count > 0;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using Gossip.Engine;
+using Gossip.Engine.Transport.Udp;
+using Gossip.Hosting;
+using Gossip.LoadGen.Cli;
+using Gossip.Wire;
+
+namespace Gossip.LoadGen.Scenarios;
+
+/// <summary>
+/// <c>node</c>: one real node on UDP. Prints membership and state changes as they happen; reads commands from
+/// stdin: <c>set KEY VALUE</c>, <c>get ID KEY</c>, <c>members</c>, <c>leave</c>, <c>quit</c>. Several processes (or hosts)
+/// running this form one cluster.
+/// </summary>
+internal static class NodeCommand
+{
+    public static int Run(LoadGenArguments args, TextWriter output)
+    {
+        IPEndPoint bind = args.Bind is null ? new IPEndPoint(IPAddress.Loopback, 7946) : IPEndPoint.Parse(args.Bind);
+        IPEndPoint? advertise = args.Advertise is null ? null : IPEndPoint.Parse(args.Advertise);
+        var options = new GossipOptions { Fanout = args.Fanout, Mode = args.Mode, GossipInterval = args.Interval ?? TimeSpan.FromMilliseconds(200) };
+        if (args.KeyFile is { } keyFile)
+        {
+            options.Keys = KeyFile.Load(keyFile);
+        }
+
+        using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise }));
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        node.Start();
+        output.WriteLine($"node {node.Id} generation {node.Generation} at {node.Address}");
+        output.Flush();
+        if (args.Seeds.Count > 0)
+        {
+            var seeds = new List<WireAddress>();
+            foreach (IPEndPoint seed in args.Seeds)
+            {
+                seeds.Add(WireAddress.FromEndPoint(seed));
+            }
+
+            node.Join(seeds);
+        }
+
+        Task printer = PrintEventsAsync(node, output, stop.Token);
+        string? line;
+        while (!stop.IsCancellationRequested && (line = Console.In.ReadLine()) is not null)
+        {
+            string[] parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            switch (parts.Length > 0 ? parts[0] : "")
+            {
+                case "set" when parts.Length == 3:
+                    node.SetLocal(parts[1], Encoding.UTF8.GetBytes(parts[2]));
+                    break;
+                case "get" when parts.Length == 3 && ulong.TryParse(parts[1], System.Globalization.NumberStyles.HexNumber, null, out ulong id):
+                    lock (output)
+                    {
+                        output.WriteLine(node.TryGetState(new NodeId(id), parts[2], out ReadOnlyMemory<byte> value) ? $"value {Encoding.UTF8.GetString(value.Span)}" : "value (none)");
+                        output.Flush();
+                    }
+
+                    break;
+                case "members":
+                    lock (output)
+                    {
+                        foreach (MemberSnapshot m in node.Members)
+                        {
+                            output.WriteLine($"member {m.Id} {m.Status} generation {m.Generation} at {m.Address}");
+                        }
+
+                        output.Flush();
+                    }
+
+                    break;
+                case "leave":
+                    node.Leave();
+                    stop.Cancel();
+                    break;
+                case "quit":
+                    stop.Cancel();
+                    break;
+                case "":
+                    break;
+                default:
+                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | leave | quit");
+                    break;
+            }
+        }
+
+        stop.Cancel();
+        printer.Wait(TimeSpan.FromSeconds(1));
+        return 0;
+    }
+
+    private static async Task PrintEventsAsync(GossipNode node, TextWriter output, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (GossipEvent e in node.Events.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                string text = e.Kind switch
+                {
+                    GossipEventKind.StateChanged => $"state {e.Member} {e.Key}",
+                    GossipEventKind.RumorReceived => $"rumor {e.Rumor.Origin}/{e.Rumor.Sequence}",
+                    _ => $"{e.Kind} {e.Member}",
+                };
+                lock (output)
+                {
+                    output.WriteLine(text);
+                    output.Flush();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
