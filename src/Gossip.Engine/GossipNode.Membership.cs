@@ -261,7 +261,7 @@ public sealed partial class GossipNode
         }
 
         _eagerPending = false;
-        int count = _gossipPeers.NextDistinct(_peers, _options.Fanout);
+        int count = _gossipPeers.NextDistinct(_peers, _options.EagerPushFanout);
         for (int i = 0; i < count; i++)
         {
             SendGossip(_peers[i]!.Address, push: true, pull: false);

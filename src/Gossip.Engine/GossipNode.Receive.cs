@@ -161,7 +161,7 @@ public sealed partial class GossipNode
             sections.End(ref writer);
         }
 
-        SendFrame(request.TargetAddress, ref writer);
+        SendFrame(request.TargetAddress, ref writer, sections.Count);
     }
 
     private void OnMembership(ref GossipReader reader, WireAddress replyTo)
@@ -212,7 +212,7 @@ public sealed partial class GossipNode
 
         if (sections.Count > 0)
         {
-            SendFrame(replyTo, ref writer);
+            SendFrame(replyTo, ref writer, sections.Count);
         }
     }
 }

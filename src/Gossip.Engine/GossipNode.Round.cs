@@ -220,7 +220,7 @@ public sealed partial class GossipNode
             sections.End(ref writer);
         }
 
-        SendFrame(peer.Address, ref writer);
+        SendFrame(peer.Address, ref writer, sections.Count);
     }
 
     /// <summary>Epochs are numbered from the shared clock so every node restarts push-sum at about the same time without coordination.</summary>

@@ -70,7 +70,7 @@ public sealed partial class GossipNode
         }
 
         WritePiggyback(ref writer, ref sections, rumors: false);
-        SendFrame(destination, ref writer);
+        SendFrame(destination, ref writer, sections.Count);
     }
 
     private static int DigestEntrySize(Member m) =>

@@ -94,7 +94,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         _probePeers = new PeerSelector(_table, _self, _random);
         _rumors = new RumorBuffer(options.MaxRumors);
         _membershipEvents = new EventQueue(Math.Max(64, options.MaxRumors));
-        _peers = new Member?[Math.Max(2 * options.Fanout, options.IndirectProbes + 1)];
+        _peers = new Member?[Math.Max(Math.Max(2 * options.Fanout, options.EagerPushFanout), options.IndirectProbes + 1)];
         _sendBuffer = new byte[Math.Min(options.MaxDatagramBytes, transport.MaxDatagramBytes)];
         _events = options.EventCapacity == 0
             ? NoEvents
@@ -263,7 +263,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         }
         else
         {
-            _mailbox.PostTick();
+            _mailbox.Tick();
         }
     }
 

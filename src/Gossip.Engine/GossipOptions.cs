@@ -48,6 +48,12 @@ public sealed class GossipOptions
     /// <summary>Forward a new rumor to <see cref="Fanout"/> peers as soon as it arrives instead of waiting for the next round. Default true.</summary>
     public bool EagerPush { get; set; } = true;
 
+    /// <summary>
+    /// Peers a node forwards a new rumor or membership event to on arrival (eager push). One forward per node to f
+    /// peers leaves about e^-f of the cluster for the next round to reach; 6 leaves 0.25 %. Default 6.
+    /// </summary>
+    public int EagerPushFanout { get; set; } = 6;
+
     /// <summary>Retransmit multiplier lambda: a rumor is sent about lambda * ceil(log10(n+1)) times, then retired. Default 4.</summary>
     public int RetransmitMultiplier { get; set; } = 4;
 
@@ -112,6 +118,7 @@ public sealed class GossipOptions
         Check(Fanout is >= 1 and <= 64, nameof(Fanout));
         Check(Enum.IsDefined(Mode), nameof(Mode));
         Check(RetransmitMultiplier is >= 1 and <= 64, nameof(RetransmitMultiplier));
+        Check(EagerPushFanout is >= 1 and <= 64, nameof(EagerPushFanout));
         Check(ProbeEveryRounds >= 1, nameof(ProbeEveryRounds));
         Check(ProbeTimeoutRounds >= 1 && ProbeTimeoutRounds * 2 <= ProbeEveryRounds, nameof(ProbeTimeoutRounds));
         Check(IndirectProbes is >= 0 and <= 16, nameof(IndirectProbes));

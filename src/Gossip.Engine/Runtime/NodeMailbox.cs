@@ -5,9 +5,11 @@ using Gossip.Wire;
 namespace Gossip.Engine.Runtime;
 
 /// <summary>
-/// The lock-free hand-over between transport threads, timers, application threads and a node's state: work is
-/// queued here and run on the thread pool by at most one worker at a time (an Interlocked flag), so the node's
-/// state has one owner without a lock. Frames are copied into pooled buffers; the queue is bounded.
+/// The lock-free hand-over between transport threads, the scheduler, application threads and a node's state. One
+/// flag (<c>_owned</c>, taken with <see cref="Interlocked.CompareExchange(ref int, int, int)"/>) makes whoever holds it
+/// the node's only executor. A caller that finds the node idle takes the flag and does the work inline, with no copy
+/// and no thread hop (the common case: a quiet node gets a datagram or a tick); a caller that finds it busy queues
+/// the work (frames copied into pooled buffers; the queue bounded) and the current owner drains it before letting go.
 /// </summary>
 internal sealed class NodeMailbox : IThreadPoolWorkItem
 {
@@ -15,7 +17,7 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
     private readonly int _capacity;
     private readonly ConcurrentQueue<Work> _queue = new();
     private int _queued;
-    private int _scheduled;
+    private int _owned;
     private int _tickPending;
 
     public NodeMailbox(GossipNode node, int capacity)
@@ -24,8 +26,15 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
         _capacity = capacity;
     }
 
-    public bool PostFrame(WireAddress source, ReadOnlySpan<byte> frame, bool viaStream)
+    public bool PostFrame(WireAddress source, Span<byte> frame, bool viaStream)
     {
+        if (TryOwn())
+        {
+            Guard(static (node, w, span) => node.HandleFrame(w.Source, span, w.ViaStream), new Work(source, null, 0, viaStream, null), frame);
+            ReleaseAndDrain();
+            return true;
+        }
+
         if (Interlocked.Increment(ref _queued) > _capacity)
         {
             Interlocked.Decrement(ref _queued);
@@ -35,7 +44,7 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
         byte[] buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(buffer);
         _queue.Enqueue(new Work(source, buffer, frame.Length, viaStream, null));
-        Schedule();
+        ScheduleIfIdle();
         return true;
     }
 
@@ -43,61 +52,71 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
     {
         Interlocked.Increment(ref _queued);
         _queue.Enqueue(new Work(default, null, 0, false, command));
-        Schedule();
+        ScheduleIfIdle();
     }
 
-    /// <summary>Asks for one round; ticks do not pile up (a node that fell behind runs one round, not a burst).</summary>
-    public void PostTick()
+    /// <summary>Runs one round now if the node is idle, else leaves it to the current owner; ticks never pile up.</summary>
+    public void Tick()
     {
-        if (Interlocked.Exchange(ref _tickPending, 1) == 0)
+        Volatile.Write(ref _tickPending, 1);
+        if (TryOwn())
         {
-            Schedule();
+            ReleaseAndDrain();
         }
     }
 
-    private void Schedule()
+    /// <summary>Asks for one round from a thread that must not run node code (runs it on the thread pool).</summary>
+    public void PostTick()
     {
-        if (Interlocked.Exchange(ref _scheduled, 1) == 0)
+        Volatile.Write(ref _tickPending, 1);
+        ScheduleIfIdle();
+    }
+
+    public void Execute() => ReleaseAndDrain();
+
+    private bool TryOwn() => Interlocked.CompareExchange(ref _owned, 1, 0) == 0;
+
+    private void ScheduleIfIdle()
+    {
+        if (TryOwn())
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    public void Execute()
+    /// <summary>Drains pending work as the owner, then lets go; re-takes ownership if work raced in meanwhile.</summary>
+    private void ReleaseAndDrain()
     {
-        while (true)
+        do
         {
             if (Interlocked.Exchange(ref _tickPending, 0) == 1)
             {
-                Guard(static (node, _) => node.RunRound(), default);
+                Guard(static (node, _, _) => node.RunRound(), default, default);
             }
 
-            // Bounded batch so one busy node yields the worker to others.
+            // Bounded batch so one busy node yields the thread to others.
             for (int i = 0; i < 256 && _queue.TryDequeue(out Work work); i++)
             {
                 Interlocked.Decrement(ref _queued);
-                Guard(static (node, w) => Run(node, w), work);
+                Run(work);
             }
 
-            Volatile.Write(ref _scheduled, 0);
-            if ((_queue.IsEmpty && Volatile.Read(ref _tickPending) == 0) || Interlocked.Exchange(ref _scheduled, 1) == 1)
-            {
-                return;
-            }
+            Volatile.Write(ref _owned, 0);
         }
+        while ((!_queue.IsEmpty || Volatile.Read(ref _tickPending) == 1) && TryOwn());
     }
 
-    private static void Run(GossipNode node, Work work)
+    private void Run(Work work)
     {
         if (work.Command is not null)
         {
-            work.Command(node);
+            Guard(static (node, w, _) => w.Command!(node), work, default);
             return;
         }
 
         try
         {
-            node.HandleFrame(work.Source, work.Buffer.AsSpan(0, work.Length), work.ViaStream);
+            Guard(static (node, w, _) => node.HandleFrame(w.Source, w.Buffer.AsSpan(0, w.Length), w.ViaStream), work, default);
         }
         finally
         {
@@ -105,19 +124,21 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
         }
     }
 
-    private void Guard(Action<GossipNode, Work> action, Work work)
+    private void Guard(WorkAction action, Work work, Span<byte> frame)
     {
         try
         {
-            action(_node, work);
+            action(_node, work, frame);
         }
-#pragma warning disable CA1031 // A fault in one node's handler must never kill the thread-pool worker or other nodes.
+#pragma warning disable CA1031 // A fault in one node's handler must never kill a transport or scheduler thread, or other nodes.
         catch (Exception)
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref _node.Counters.LimitHitsValue);
         }
     }
+
+    private delegate void WorkAction(GossipNode node, Work work, Span<byte> frame);
 
     private readonly record struct Work(WireAddress Source, byte[]? Buffer, int Length, bool ViaStream, Action<GossipNode>? Command);
 }
