@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using Gossip.Engine.Transport.Udp;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Tests.Transport;
+
+public sealed class UdpTransportTests
+{
+    private static UdpTransport NewTransport(IPAddress? address = null, Action<UdpTransportOptions>? configure = null)
+    {
+        var options = new UdpTransportOptions { Bind = new IPEndPoint(address ?? IPAddress.Loopback, 0) };
+        configure?.Invoke(options);
+        return new UdpTransport(options);
+    }
+
+    [Fact]
+    public void TwoTransports_ExchangeDatagramsBothWays_AndCountThem()
+    {
+        using UdpTransport a = NewTransport();
+        using UdpTransport b = NewTransport();
+        var ra = new RecordingReceiver();
+        var rb = new RecordingReceiver();
+        a.Start(ra);
+        b.Start(rb);
+
+        Assert.True(a.Send(b.LocalAddress, [1, 2, 3]));
+        Assert.True(b.Send(a.LocalAddress, [4, 5]));
+        Assert.True(Eventually.True(() => ra.Frames.Count == 1 && rb.Frames.Count == 1));
+
+        Assert.True(rb.Frames.TryPeek(out var atB));
+        Assert.Equal([1, 2, 3], atB.Frame);
+        Assert.Equal(a.LocalAddress, atB.Source);
+        Assert.Equal(1, a.Counters.DatagramsSent);
+        Assert.Equal(3, a.Counters.BytesSent);
+        Assert.Equal(1, b.Counters.DatagramsReceived);
+        Assert.Equal(3, b.Counters.BytesReceived);
+    }
+
+    [Fact]
+    public void IPv6Loopback_Works()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            return; // no IPv6 on this machine: nothing to test
+        }
+
+        UdpTransport a, b;
+        try
+        {
+            a = NewTransport(IPAddress.IPv6Loopback);
+            b = NewTransport(IPAddress.IPv6Loopback);
+        }
+        catch (SocketException)
+        {
+            return; // IPv6 present but ::1 not configured in this sandbox
+        }
+
+        using (a)
+        using (b)
+        {
+            var rb = new RecordingReceiver();
+            a.Start(new RecordingReceiver());
+            b.Start(rb);
+            Assert.Equal(6, b.LocalAddress.Family);
+            Assert.True(a.Send(b.LocalAddress, [9]));
+            Assert.True(Eventually.True(() => rb.Frames.Count == 1));
+            Assert.True(rb.Frames.TryPeek(out var frame));
+            Assert.Equal(a.LocalAddress, frame.Source);
+        }
+    }
+
+    [Fact]
+    public void AdvertisedAddress_IsWhatLocalAddressReports()
+    {
+        var advertised = new IPEndPoint(IPAddress.Parse("203.0.113.7"), 17946);
+        using UdpTransport t = NewTransport(configure: o => o.Advertise = advertised);
+        Assert.Equal(WireAddress.FromEndPoint(advertised), t.LocalAddress);
+        Assert.NotEqual(advertised.Port, t.BoundEndPoint.Port);
+    }
+
+    [Fact]
+    public void HostileTraffic_DoesNotStopTheReceiveLoop()
+    {
+        using UdpTransport target = NewTransport();
+        var receiver = new RecordingReceiver();
+        target.Start(receiver);
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var to = target.BoundEndPoint;
+
+        var random = new Random(5);
+        byte[] junk = new byte[512];
+        for (int i = 0; i < 2_000; i++)
+        {
+            random.NextBytes(junk);
+            attacker.SendTo(junk.AsSpan(0, random.Next(1, junk.Length)), to);
+        }
+
+        attacker.SendTo(new byte[60_000], to); // oversize: dropped and counted
+        Assert.True(Eventually.True(() => target.Counters.ReceiveErrors >= 1));
+
+        // A send to a closed port draws an ICMP port-unreachable that Linux reports on a later receive.
+        using (var closed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var deadAddress = WireAddress.FromEndPoint((IPEndPoint)closed.LocalEndPoint!);
+            closed.Close();
+            target.Send(deadAddress, [1]);
+        }
+
+        // The loop is still alive: a valid datagram afterwards arrives.
+        receiver.Frames.Clear();
+        attacker.SendTo(new byte[] { 42 }, to);
+        Assert.True(Eventually.True(() => receiver.Frames.Any(f => f.Frame.Length == 1 && f.Frame[0] == 42)));
+    }
+
+    [Fact]
+    public void ReceiverThatThrows_DoesNotStopTheLoop()
+    {
+        using UdpTransport a = NewTransport();
+        using UdpTransport b = NewTransport();
+        var rb = new RecordingReceiver { ThrowOnFrame = true };
+        b.Start(rb);
+        a.Start(new RecordingReceiver());
+        a.Send(b.LocalAddress, [1]);
+        a.Send(b.LocalAddress, [2]);
+        Assert.True(Eventually.True(() => rb.Frames.Count == 2));
+        Assert.True(b.Counters.ReceiveErrors >= 2);
+    }
+
+    [Fact]
+    public void OversizedSend_IsRefusedAndCounted()
+    {
+        using UdpTransport a = NewTransport();
+        Assert.False(a.Send(a.LocalAddress, new byte[a.MaxDatagramBytes + 1]));
+        Assert.Equal(1, a.Counters.SendDrops);
+    }
+
+    [Fact]
+    public void SteadySends_AllocateNothing()
+    {
+        using UdpTransport a = NewTransport();
+        using UdpTransport b = NewTransport();
+        var sink = new CountingReceiver();
+        b.Start(sink);
+        a.Start(new RecordingReceiver());
+        byte[] frame = new byte[100];
+        for (int i = 0; i < 200; i++)
+        {
+            a.Send(b.LocalAddress, frame);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            a.Send(b.LocalAddress, frame);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(Eventually.True(() => sink.Count >= 1_000));
+    }
+
+    private sealed class CountingReceiver : Gossip.Engine.Transport.IFrameReceiver
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream) => Interlocked.Increment(ref _count);
+    }
+}
