@@ -279,11 +279,13 @@ public sealed partial class GossipNode
         }
 
         var leave = new MembershipEvent(MembershipEventKind.Leave, Id, Generation, _self.Incarnation, Id, Address);
+
+        // Pick the peers while this node still counts itself live (the picker sizes its choice by the live count).
+        int count = _gossipPeers.NextDistinct(_peers, Math.Min(_peers.Length, 2 * _options.Fanout));
         bool wasLive = _self.IsLive;
         ulong oldHash = _self.Hash;
         _self.Status = MemberStatus.Left;
         _table.Refresh(_self, wasLive, oldHash);
-        int count = _gossipPeers.NextDistinct(_peers, Math.Min(_peers.Length, 2 * _options.Fanout));
         for (int i = 0; i < count; i++)
         {
             SendEvents(_peers[i]!.Address, leave);

@@ -51,6 +51,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, Member> _membersById = new();
 
     private IDisposable? _schedule;
+    private IDisposable? _metrics;
     private byte[]? _largeBuffer;
     private long _round;
     private uint _probeSequence;
@@ -170,6 +171,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         if (_scheduler is not null)
         {
             _schedule = _scheduler.Register(_mailbox!, _options.GossipInterval, _time, _random);
+            _metrics = Diagnostics.GossipMetrics.Register(Id.ToString(), Counters, _transport.Counters, () => _published, () => _rumors.HotCount);
         }
 
         Log.Started(_logger, Id, Generation, Address);
@@ -181,6 +183,8 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         _stopped = true;
         _schedule?.Dispose();
         _schedule = null;
+        _metrics?.Dispose();
+        _metrics = null;
     }
 
     /// <summary>Announces a graceful departure to a few peers, then stops taking part.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using Gossip.Wire;
 
@@ -9,13 +8,14 @@ namespace Gossip.Engine.Simulation;
 /// lost, duplicated or cut by partitions, all drawn from one seeded random source, and events run in
 /// (time, sequence) order, so the same seed and the same node behaviour give the same trace bit for bit
 /// (<see cref="TraceHash"/>). Single-threaded: call it from one thread only. Steady state allocates nothing:
-/// frames in flight live in pooled buffers and the event heap keeps its size.
+/// frames in flight live in the network's own buffer pool and the event heap keeps its size.
 /// </summary>
 public sealed class SimulatedNetwork
 {
     private readonly PriorityQueue<Event, EventKey> _queue = new(EventKeyComparer.Instance);
     private readonly Dictionary<WireAddress, SimulatedTransport> _transports = [];
     private readonly SeededRandom _random;
+    private readonly FrameBufferPool _buffers = new();
     private long _sequence;
     private int _nextHost;
     private ulong _trace = 0xCBF29CE484222325UL;
@@ -208,7 +208,7 @@ public sealed class SimulatedNetwork
             return;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        byte[] buffer = _buffers.Rent(frame.Length);
         frame.CopyTo(buffer);
         InFlight++;
         _queue.Enqueue(
@@ -232,7 +232,7 @@ public sealed class SimulatedNetwork
         finally
         {
             InFlight--;
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
         }
     }
 

@@ -39,11 +39,14 @@ internal sealed class LoadGenArguments
 
     public bool Quiet { get; private init; }
 
+    /// <summary>The <c>node</c> command's fixed id (hex), so a restarted process supersedes its old self.</summary>
+    public ulong? NodeId { get; private init; }
+
     /// <summary>A copy with another node count and interval (the scale scenario's sizes).</summary>
     public LoadGenArguments With(int nodes, TimeSpan interval) => new()
     {
         Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
-        Loss = Loss, Seed = Seed, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet,
+        Loss = Loss, Seed = Seed, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
     };
 
     public static readonly string[] Commands = ["targets", "scale", "converge", "faults", "node", "version", "help"];
@@ -80,6 +83,7 @@ internal sealed class LoadGenArguments
         var seeds = new List<IPEndPoint>();
         string? json = null, charts = null, bind = null, advertise = null, keyFile = null;
         bool quiet = false;
+        ulong? nodeId = null;
         for (int i = 1; i < args.Count; i++)
         {
             string name = args[i];
@@ -117,6 +121,7 @@ internal sealed class LoadGenArguments
                 "--bind" => (bind = value).Length > 0,
                 "--advertise" => (advertise = value).Length > 0,
                 "--key-file" => (keyFile = value).Length > 0,
+                "--node-id" => ulong.TryParse(value, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 && (nodeId = id) is not null,
                 _ => false,
             };
             if (!ok)
@@ -144,6 +149,7 @@ internal sealed class LoadGenArguments
             Advertise = advertise,
             KeyFile = keyFile,
             Quiet = quiet,
+            NodeId = nodeId,
         };
     }
 
@@ -158,7 +164,8 @@ internal sealed class LoadGenArguments
           scale      the same figures as n grows (UDP, and in memory with --transport memory)
           converge   rounds to spread a rumor vs the ideal synchronous model (in memory)
           faults     loss, partition and churn: detection, false positives, re-convergence, no state lost (in memory)
-          node       run one real node: --bind, --advertise, --seeds, --key-file; stdin: set KEY VALUE | leave | quit
+          node       run one real node: --bind, --advertise, --seeds, --key-file, --node-id HEX;
+                     stdin: set KEY VALUE | get NODEID KEY | members | leave | quit
           version    print the version and run the codec self-check
 
         options:

@@ -19,7 +19,13 @@ internal static class NodeCommand
     {
         IPEndPoint bind = args.Bind is null ? new IPEndPoint(IPAddress.Loopback, 7946) : IPEndPoint.Parse(args.Bind);
         IPEndPoint? advertise = args.Advertise is null ? null : IPEndPoint.Parse(args.Advertise);
-        var options = new GossipOptions { Fanout = args.Fanout, Mode = args.Mode, GossipInterval = args.Interval ?? TimeSpan.FromMilliseconds(200) };
+        var options = new GossipOptions
+        {
+            Fanout = args.Fanout,
+            Mode = args.Mode,
+            GossipInterval = args.Interval ?? TimeSpan.FromMilliseconds(200),
+            NodeId = args.NodeId is { } fixedId ? new NodeId(fixedId) : NodeId.None,
+        };
         if (args.KeyFile is { } keyFile)
         {
             options.Keys = KeyFile.Load(keyFile);

@@ -110,6 +110,18 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         Assert.True(cluster.Nodes[6].Counters.Refutations > 0, "the healed node should have refuted its death");
     }
 
+    [Fact]
+    public void LeavingNode_IsSeenLeftByEveryone_AndNeverDeclaredDead()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 32, Seed = 14 });
+        cluster.RunRounds(5);
+        NodeId leaving = cluster.Nodes[8].Id;
+        cluster.Nodes[8].Leave();
+        int rounds = cluster.RunUntil(c => CountSeeing(c, leaving, MemberStatus.Left) == c.LiveCount - 1, 50);
+        Assert.InRange(rounds, 0, 50);
+        Assert.Equal(0, CountSeeing(cluster, leaving, MemberStatus.Dead));
+    }
+
     internal static int CountSeeing(SimulatedCluster cluster, NodeId subject, MemberStatus status)
     {
         int count = 0;

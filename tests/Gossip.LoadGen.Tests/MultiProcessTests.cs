@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gossip.LoadGen.Tests;
+
+/// <summary>
+/// Separate OS processes running <c>Gossip.LoadGen node</c> on 127.0.0.1 form one cluster, share state, detect a killed
+/// process, and accept it back after a restart with a higher generation.
+/// </summary>
+[Collection(nameof(MultiProcessTests))]
+public sealed class MultiProcessTests
+{
+    private const int Nodes = 4;
+
+    [Fact]
+    public void FourProcesses_FormACluster_ShareState_DetectAKill_AndAcceptARestart()
+    {
+        int[] ports = Enumerable.Range(0, Nodes).Select(_ => FreePort()).ToArray();
+        string[] ids = Enumerable.Range(0, Nodes).Select(i => (0x1000 + i).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var nodes = new NodeProcess[Nodes];
+        try
+        {
+            for (int i = 0; i < Nodes; i++)
+            {
+                nodes[i] = NodeProcess.Start(ports[i], ids[i], i == 0 ? null : ports[0]);
+            }
+
+            // Every process sees the three others join.
+            for (int i = 0; i < Nodes; i++)
+            {
+                for (int j = 0; j < Nodes; j++)
+                {
+                    if (i != j)
+                    {
+                        Assert.True(nodes[i].WaitFor($"MemberJoined {ids[j]}"), $"node {i} never saw node {j} join");
+                    }
+                }
+            }
+
+            nodes[1].Send("set color blue");
+            Assert.True(nodes[3].WaitFor($"state {ids[1]} color"), "state did not reach node 3");
+
+            nodes[2].Kill();
+            Thread.Sleep(1_100); // generations are seconds since the epoch: the restart must land in a later second
+            Assert.True(nodes[0].WaitFor($"MemberDead {ids[2]}"), "node 0 did not detect the kill");
+            Assert.True(nodes[3].WaitFor($"MemberDead {ids[2]}"), "node 3 did not detect the kill");
+
+            nodes[2] = NodeProcess.Start(ports[2], ids[2], ports[0]);
+            Assert.True(nodes[0].WaitFor($"MemberJoined {ids[2]}", after: $"MemberDead {ids[2]}"), "the restarted node was not accepted back");
+            Assert.True(nodes[2].WaitFor($"MemberJoined {ids[0]}"), "the restarted node did not rejoin the cluster");
+        }
+        finally
+        {
+            foreach (NodeProcess node in nodes)
+            {
+                node?.Kill();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private sealed class NodeProcess
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _lines = new();
+        private bool _gone;
+
+        private NodeProcess(Process process)
+        {
+            _process = process;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    _lines.Enqueue(e.Data);
+                }
+            };
+            process.BeginOutputReadLine();
+        }
+
+        public static NodeProcess Start(int port, string id, int? seedPort)
+        {
+            string dll = typeof(LoadGenApp).Assembly.Location;
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string arg in new[] { dll, "node", "--bind", $"127.0.0.1:{port}", "--node-id", id, "--quiet" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            if (seedPort is { } seed)
+            {
+                info.ArgumentList.Add("--seeds");
+                info.ArgumentList.Add($"127.0.0.1:{seed}");
+            }
+
+            return new NodeProcess(Process.Start(info)!);
+        }
+
+        public void Send(string line)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
+        }
+
+        /// <summary>Waits (bounded) until the process printed a line containing <paramref name="text"/>, optionally only after a line containing <paramref name="after"/>.</summary>
+        public bool WaitFor(string text, string? after = null)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                bool armed = after is null;
+                foreach (string line in _lines)
+                {
+                    if (!armed)
+                    {
+                        armed = line.Contains(after!, StringComparison.Ordinal);
+                    }
+                    else if (line.Contains(text, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+
+                Thread.Sleep(20);
+            }
+
+            return false;
+        }
+
+        public void Kill()
+        {
+            if (_gone)
+            {
+                return;
+            }
+
+            _gone = true;
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5_000);
+            }
+
+            _process.Dispose();
+        }
+    }
+}
