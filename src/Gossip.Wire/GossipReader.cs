@@ -99,8 +99,49 @@ public ref struct GossipReader
     }
 
     /// <summary>Reads an unsigned LEB128 varint. Overlong (more than 10 bytes) or overflowing encodings are <see cref="WireStatus.Malformed"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public WireStatus TryReadVarUInt(out ulong value)
     {
+        // Fast path: most varints on the wire (counts, small versions, sequence numbers) are one byte.
+        if ((uint)_position < (uint)_buffer.Length && _buffer[_position] < 0x80)
+        {
+            value = _buffer[_position++];
+            return WireStatus.Ok;
+        }
+
+        return TryReadVarUIntSlow(out value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private WireStatus TryReadVarUIntSlow(out ulong value)
+    {
+        // With 10 bytes in hand, decode without a bounds check per byte.
+        if (Remaining >= VarInt.MaxBytes)
+        {
+            ReadOnlySpan<byte> bytes = _buffer.Slice(_position, VarInt.MaxBytes);
+            ulong result = 0;
+            for (int i = 0; i < VarInt.MaxBytes; i++)
+            {
+                byte b = bytes[i];
+                if (i == VarInt.MaxBytes - 1 && b > 1)
+                {
+                    value = 0;
+                    return WireStatus.Malformed;
+                }
+
+                result |= (ulong)(b & 0x7F) << (7 * i);
+                if (b < 0x80)
+                {
+                    _position += i + 1;
+                    value = result;
+                    return WireStatus.Ok;
+                }
+            }
+
+            value = 0;
+            return WireStatus.Malformed;
+        }
+
         value = 0;
         int shift = 0;
         for (int i = 0; i < VarInt.MaxBytes; i++)

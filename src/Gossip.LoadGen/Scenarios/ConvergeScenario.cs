@@ -19,7 +19,7 @@ internal static class ConvergeScenario
         int[] sizes = args.Nodes is { } n ? [n] : [128, 1_000, 10_000, 26_000];
         var rows = new List<ConvergeRow>();
         var chart = new SvgChart("Infected fraction per round (fanout 3, push-pull)", "round", "fraction of nodes informed");
-        output.WriteLine($"{"n",8} {"mode",9} {"fanout",6} {"rounds",7} {"ideal",6} {"virtual s",10} {"wall s",8}");
+        output.WriteLine($"{"n",8} {"mode",9} {"fanout",6} {"rounds",7} {"ideal",6} {"virtual s",10} {"wall s",8}  (wall: compute time of the spread in simulation)");
         foreach (int size in sizes)
         {
             foreach (DisseminationMode mode in Modes(args, size))
@@ -29,11 +29,9 @@ internal static class ConvergeScenario
                     progress.Phase($"n={size} {mode} fanout {fanout}");
                     TimeSpan interval = args.Interval ?? (size == 26_000 ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromMilliseconds(200));
                     var informed = new List<int>();
-                    var wall = Stopwatch.StartNew();
-                    int rounds = MeasureRounds(size, fanout, mode, interval, args.Seed, informed);
-                    double wallSeconds = wall.Elapsed.TotalSeconds;
+                    int rounds = MeasureRounds(size, fanout, mode, interval, args.Seed, informed, out double wallSeconds);
                     int ideal = SynchronousSpreadModel.MedianRounds(size, fanout, mode, size >= 26_000 ? 3 : 5);
-                    var row = new ConvergeRow(size, mode.ToString(), fanout, rounds, ideal, rounds * interval.TotalSeconds, wallSeconds, interval.TotalMilliseconds);
+                    var row = new ConvergeRow(size, mode.ToString(), fanout, rounds, ideal, rounds < 0 ? double.NaN : rounds * interval.TotalSeconds, wallSeconds, interval.TotalMilliseconds);
                     rows.Add(row);
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,8} {mode,9} {fanout,6} {rounds,7} {ideal,6} {row.VirtualSeconds,10:F2} {wallSeconds,8:F1}"));
                     if (fanout == 3 && mode == DisseminationMode.PushPull)
@@ -65,7 +63,8 @@ internal static class ConvergeScenario
     }
 
     /// <summary>Rounds until every node has the rumor (-1 if it never did); <paramref name="informed"/> gets the count after each round.</summary>
-    public static int MeasureRounds(int n, int fanout, DisseminationMode mode, TimeSpan interval, ulong seed, List<int> informed)
+    /// <remarks><paramref name="wallSeconds"/> is the compute time of the spread alone (building the cluster excluded).</remarks>
+    public static int MeasureRounds(int n, int fanout, DisseminationMode mode, TimeSpan interval, ulong seed, List<int> informed, out double wallSeconds)
     {
         bool large = n > 2_000;
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions
@@ -87,7 +86,8 @@ internal static class ConvergeScenario
             },
         });
         RumorId id = cluster.Nodes[0].Broadcast([1]);
-        return cluster.RunUntil(
+        var wall = Stopwatch.StartNew();
+        int rounds = cluster.RunUntil(
             c =>
             {
                 int count = c.CountHaving(id);
@@ -99,6 +99,8 @@ internal static class ConvergeScenario
                 return count == n;
             },
             200);
+        wallSeconds = wall.Elapsed.TotalSeconds;
+        return rounds;
     }
 
     private static DisseminationMode[] Modes(LoadGenArguments args, int n) =>

@@ -30,8 +30,18 @@ internal sealed class TcpStreamChannel : IDisposable
         _options = options;
         _counters = counters;
         _listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(bind);
-        _listener.Listen(128);
+        try
+        {
+            // SO_REUSEADDR lets a restarted node listen again while old connections sit in TIME_WAIT.
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(bind);
+            _listener.Listen(128);
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Inbound connections being served.</summary>

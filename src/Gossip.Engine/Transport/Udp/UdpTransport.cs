@@ -18,7 +18,7 @@ public sealed class UdpTransport : ITransport
     private const int MaxCachedDestinations = 4_096;
 
     private readonly UdpTransportOptions _options;
-    private readonly Socket _socket;
+    private readonly Socket _socket = null!;
     private readonly TcpStreamChannel? _streams;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<WireAddress, SocketAddress> _destinations = [];
@@ -31,18 +31,35 @@ public sealed class UdpTransport : ITransport
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _socket = new Socket(options.Bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+
+        // With port 0 the OS picks the UDP port; the TCP listener needs the same number, which another socket may
+        // hold (an outbound connection's ephemeral port, TIME_WAIT), so try a few fresh ports before giving up.
+        int attempts = options.EnableStreams && options.Bind.Port == 0 ? 32 : 1;
+        for (int attempt = 1; ; attempt++)
         {
-            ReceiveBufferSize = options.SocketReceiveBufferBytes,
-            SendBufferSize = options.SocketSendBufferBytes,
-        };
-        _socket.Bind(options.Bind);
-        var bound = (IPEndPoint)_socket.LocalEndPoint!;
-        BoundEndPoint = bound;
-        LocalAddress = WireAddress.FromEndPoint(options.Advertise ?? bound);
-        if (options.EnableStreams)
-        {
-            _streams = new TcpStreamChannel(options, bound, Counters);
+            _socket = new Socket(options.Bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+            {
+                ReceiveBufferSize = options.SocketReceiveBufferBytes,
+                SendBufferSize = options.SocketSendBufferBytes,
+            };
+            try
+            {
+                _socket.Bind(options.Bind);
+                var bound = (IPEndPoint)_socket.LocalEndPoint!;
+                _streams = options.EnableStreams ? new TcpStreamChannel(options, bound, Counters) : null;
+                BoundEndPoint = bound;
+                LocalAddress = WireAddress.FromEndPoint(options.Advertise ?? bound);
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < attempts)
+            {
+                _socket.Dispose();
+            }
+            catch
+            {
+                _socket.Dispose();
+                throw;
+            }
         }
     }
 
