@@ -25,7 +25,7 @@ public sealed class ReportingTests
         var report = new TargetsReport
         {
             Command = "targets", Transport = "udp", Nodes = 128, IntervalMs = 200, Fanout = 3, Mode = "PushPull", MachineCores = 2, Date = "2026-11-24",
-            WarmupSeconds = 2, WindowSeconds = 60, CpuPercentPerNode = 0.03, CpuPercentProcess = 4, BandwidthKBpsPerNode = 0.29, BandwidthKBpsBusiestNode = 0.4,
+            WarmupSeconds = 2, ConvergedAtWarmupEnd = 128, WindowSeconds = 60, CpuPercentPerNode = 0.03, CpuPercentProcess = 4, BandwidthKBpsPerNode = 0.29, BandwidthKBpsBusiestNode = 0.4,
             DatagramsPerNodePerSecond = 2, AllocatedBytesPerNodeRound = 16, Gen0Collections = 0, Gen1Collections = 0, Gen2Collections = 0, Rumors = 10,
             RumorP50Ms = 8, RumorP90Ms = 60, RumorP100Ms = 70, DetectionFirstMs = 1_400, DetectionLastMs = 1_500, DetectedBy = 127, FalsePositives = 0, SeedTargetsMet = true,
         };

@@ -17,7 +17,7 @@ internal static class TargetsPrinter
     public static void Print(TargetsReport r, TextWriter output)
     {
         Row(output, "nodes / interval / fanout / mode", $"{r.Nodes} / {r.IntervalMs} ms / {r.Fanout} / {r.Mode} on {r.Transport}, {r.MachineCores} cores, {r.Date}");
-        Row(output, "warm-up until converged", $"{r.WarmupSeconds:F1} s; steady window {r.WindowSeconds:F0} s");
+        Row(output, "warm-up until converged", $"{r.WarmupSeconds:F1} s ({r.ConvergedAtWarmupEnd}/{r.Nodes} nodes saw everyone); steady window {r.WindowSeconds:F0} s");
         Row(output, "CPU per node (% of one core)", $"{r.CpuPercentPerNode:F4} %   (process {r.CpuPercentProcess:F2} %)   seed < 2 %: {Verdict(r.CpuPercentPerNode < 2)}   goal <= {GoalCpu} %: {Verdict(r.CpuPercentPerNode <= GoalCpu)}");
         Row(output, "bandwidth per node", $"{r.BandwidthKBpsPerNode:F3} KB/s (busiest {r.BandwidthKBpsBusiestNode:F3})   seed < 60: {Verdict(r.BandwidthKBpsPerNode < 60)}   goal <= {GoalBandwidth}: {Verdict(r.BandwidthKBpsPerNode <= GoalBandwidth)}");
         Row(output, "datagrams per node per second", $"{r.DatagramsPerNodePerSecond:F2}");

@@ -12,6 +12,7 @@ internal sealed record TargetsReport
     public required int MachineCores { get; init; }
     public required string Date { get; init; }
     public required double WarmupSeconds { get; init; }
+    public required int ConvergedAtWarmupEnd { get; init; }
     public required double WindowSeconds { get; init; }
     public required double CpuPercentPerNode { get; init; }
     public required double CpuPercentProcess { get; init; }

@@ -39,7 +39,7 @@ internal static class TargetsScenario
 
         progress.Phase("warm-up: waiting until every node sees every other alive");
         var warmup = Stopwatch.StartNew();
-        TimeSpan warmupLimit = TimeSpan.FromSeconds(Math.Max(60, n / 4.0));
+        TimeSpan warmupLimit = TimeSpan.FromSeconds(Math.Clamp(n / 16.0, 60, 180));
         while (cluster.ConvergedCount() < n && warmup.Elapsed < warmupLimit)
         {
             Thread.Sleep(100);
@@ -48,6 +48,7 @@ internal static class TargetsScenario
 
         progress.EndLine();
         double warmupSeconds = warmup.Elapsed.TotalSeconds;
+        int convergedAtWarmupEnd = cluster.ConvergedCount();
 
         // Let the join traffic (membership events, syncs) die down so the window measures the steady state.
         Thread.Sleep(interval * 30);
@@ -100,6 +101,7 @@ internal static class TargetsScenario
             MachineCores = Environment.ProcessorCount,
             Date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             WarmupSeconds = warmupSeconds,
+            ConvergedAtWarmupEnd = convergedAtWarmupEnd,
             WindowSeconds = window.TotalSeconds,
             CpuPercentPerNode = steady.CpuPercentPerNode,
             CpuPercentProcess = steady.CpuPercentProcess,
