@@ -175,13 +175,7 @@ public sealed partial class GossipNode
                 continue;
             }
 
-            DeltaWrite result = TryWriteDelta(ref writer, mine, from);
-            if (result != DeltaWrite.None)
-            {
-                deltas.Add();
-            }
-
-            if (result != DeltaWrite.Complete)
+            if (!TryAddDelta(ref writer, ref deltas, mine, from))
             {
                 complete = false;
                 break;
@@ -239,13 +233,7 @@ public sealed partial class GossipNode
                 continue;
             }
 
-            DeltaWrite result = TryWriteDelta(ref writer, mine, request.Generation == mine.Generation ? request.MaxVersion : 0);
-            if (result != DeltaWrite.None)
-            {
-                deltas.Add();
-            }
-
-            if (result != DeltaWrite.Complete)
+            if (!TryAddDelta(ref writer, ref deltas, mine, request.Generation == mine.Generation ? request.MaxVersion : 0))
             {
                 complete = false;
                 break;
@@ -266,6 +254,18 @@ public sealed partial class GossipNode
     {
         var reader = new GossipReader(payload);
         ApplyDeltas(ref reader);
+    }
+
+    /// <summary>Appends one member's delta to a deltas list; false when it did not fit whole (the list is full).</summary>
+    private bool TryAddDelta(ref GossipWriter writer, ref ListWriter deltas, Member member, ulong fromVersion)
+    {
+        DeltaWrite result = TryWriteDelta(ref writer, member, fromVersion);
+        if (result != DeltaWrite.None)
+        {
+            deltas.Add();
+        }
+
+        return result == DeltaWrite.Complete;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -70,20 +69,13 @@ public sealed class MultiProcessTests
     private sealed class NodeProcess
     {
         private readonly Process _process;
-        private readonly ConcurrentQueue<string> _lines = new();
+        private readonly ChildProcessOutput _output;
         private bool _gone;
 
         private NodeProcess(Process process)
         {
             _process = process;
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    _lines.Enqueue(e.Data);
-                }
-            };
-            process.BeginOutputReadLine();
+            _output = new ChildProcessOutput(process);
         }
 
         public static NodeProcess Start(int port, string id, int? seedPort)
@@ -116,30 +108,7 @@ public sealed class MultiProcessTests
             _process.StandardInput.Flush();
         }
 
-        /// <summary>Waits (bounded) until the process printed a line containing <paramref name="text"/>, optionally only after a line containing <paramref name="after"/>.</summary>
-        public bool WaitFor(string text, string? after = null)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                bool armed = after is null;
-                foreach (string line in _lines)
-                {
-                    if (!armed)
-                    {
-                        armed = line.Contains(after!, StringComparison.Ordinal);
-                    }
-                    else if (line.Contains(text, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-
-                Thread.Sleep(20);
-            }
-
-            return false;
-        }
+        public bool WaitFor(string text, string? after = null) => _output.WaitFor(text, after, timeoutSeconds: 30);
 
         public void Kill()
         {

@@ -107,7 +107,7 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
     private sealed class NodeInNamespace : IDisposable
     {
         private readonly Process _process;
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+        private readonly ChildProcessOutput _output;
 
         public NodeInNamespace(string ns, string bind, string id, string? seed)
         {
@@ -124,39 +124,10 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
             }
 
             _process = Process.Start(info)!;
-            _process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    _lines.Enqueue(e.Data);
-                }
-            };
-            _process.BeginOutputReadLine();
+            _output = new ChildProcessOutput(_process);
         }
 
-        public bool WaitFor(string text, string? after = null)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(40))
-            {
-                bool armed = after is null;
-                foreach (string line in _lines)
-                {
-                    if (!armed)
-                    {
-                        armed = line.Contains(after!, StringComparison.Ordinal);
-                    }
-                    else if (line.Contains(text, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-
-                Thread.Sleep(50);
-            }
-
-            return false;
-        }
+        public bool WaitFor(string text, string? after = null) => _output.WaitFor(text, after);
 
         public void Dispose()
         {
