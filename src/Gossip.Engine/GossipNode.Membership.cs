@@ -10,11 +10,15 @@ public sealed partial class GossipNode
 {
     private int RetransmitLimit => Formulas.RetransmitLimit(_options.RetransmitMultiplier, _table.LiveCount);
 
-    /// <summary>Queues an event for piggybacking and, with eager push, sends it to a few peers at once.</summary>
-    private void Spread(in MembershipEvent membershipEvent)
+    /// <summary>
+    /// Queues an event for piggybacking and, when <paramref name="urgent"/> and eager push is on, sends it to a few peers
+    /// at once. Urgent: news that races a timer (suspicions, deaths, departures, refutations). Joins are not: pushing
+    /// every newly learned member eagerly costs O(n^2) datagrams while a large cluster forms.
+    /// </summary>
+    private void Spread(in MembershipEvent membershipEvent, bool urgent = true)
     {
         _membershipEvents.Enqueue(membershipEvent, RetransmitLimit);
-        _eagerPending |= _options.EagerPush;
+        _eagerPending |= urgent && _options.EagerPush;
     }
 
     private void SendJoin()
@@ -78,6 +82,7 @@ public sealed partial class GossipNode
 
     private void ApplyAlive(in MembershipEvent e, Member? member)
     {
+        bool urgent = false;
         if (member is null)
         {
             if (e.Address.IsNone || AddMember(e.Subject, e.Generation, e.Incarnation, e.Address) is null)
@@ -94,6 +99,7 @@ public sealed partial class GossipNode
             // A higher incarnation proves the member outlived the suspicion, and also the death that a node which
             // missed the refutation declared from it.
             bool wasDown = member.Status != MemberStatus.Alive;
+            urgent = wasDown;
             member.Incarnation = e.Incarnation;
             if (wasDown)
             {
@@ -107,7 +113,7 @@ public sealed partial class GossipNode
             return;
         }
 
-        Spread(e);
+        Spread(e, urgent);
     }
 
     private void ApplySuspect(in MembershipEvent e, Member? member, bool fromPeer)

@@ -14,7 +14,7 @@ public sealed class ReportingTests
     private static readonly string[] TargetsFields =
     [
         "Command", "CommandLine", "Transport", "TimeBase", "Nodes", "IntervalMs", "Fanout", "Mode", "Loss", "Seed", "MachineCores", "Date",
-        "Converged", "WarmupSeconds", "WindowSeconds",
+        "Converged", "WarmupSeconds", "ConvergedAtWarmupEnd", "WindowSeconds",
         "CpuPercentPerNode", "CpuPercentProcess", "BandwidthKBpsPerNode", "BandwidthKBpsBusiestNode", "DatagramsPerNodePerSecond",
         "AllocatedBytesPerNodeRound", "NodeRounds", "Gen0Collections", "Gen1Collections", "Gen2Collections",
         "Rumors", "RumorsComplete", "RumorP50Ms", "RumorP90Ms", "RumorP100Ms", "RumorP50Rounds", "RumorP90Rounds", "RumorP100Rounds",

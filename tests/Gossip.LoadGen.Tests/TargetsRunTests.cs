@@ -24,6 +24,7 @@ public sealed class TargetsRunTests
         // Warm-up: converged at 1 s; settle 30 rounds (6 s); window 7 s .. 17 s = 50 rounds of 4 nodes.
         Assert.True(r.Converged);
         Assert.Equal(1.0, r.WarmupSeconds, 9);
+        Assert.Equal(4, r.ConvergedAtWarmupEnd);
         Assert.Equal(10.0, r.WindowSeconds, 9);
         Assert.Equal(200, r.NodeRounds);
 
@@ -102,5 +103,6 @@ public sealed class TargetsRunTests
         Assert.False(r.Converged);
         Assert.Equal(2.0, r.WarmupSeconds, 9);
         Assert.False(r.Phases[0].Completed);
+        Assert.Equal(0, r.ConvergedAtWarmupEnd);
     }
 }

@@ -50,6 +50,9 @@ internal sealed record TargetsReport
     /// <summary>Warm-up time until converged (or its timeout).</summary>
     public required double WarmupSeconds { get; init; }
 
+    /// <summary>Live nodes that saw every live node when the warm-up ended (all of them unless it timed out).</summary>
+    public required int ConvergedAtWarmupEnd { get; init; }
+
     /// <summary>Measured steady window length.</summary>
     public required double WindowSeconds { get; init; }
 

@@ -27,6 +27,7 @@ internal static class TargetsRun
 
         bool converged = runner.RunUntil("warm-up (until converged)", () => cluster.ConvergedCount() >= LiveCount(cluster), settings.WarmupTimeout);
         double warmupSeconds = runner.Phases[^1].Seconds;
+        int convergedAtWarmupEnd = cluster.ConvergedCount();
         runner.RunFor("settle (join traffic dies down)", cluster.Interval * settings.SettleRounds);
 
         WindowSample before = Sample(cluster, meter);
@@ -108,6 +109,7 @@ internal static class TargetsRun
             Date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Converged = converged,
             WarmupSeconds = warmupSeconds,
+            ConvergedAtWarmupEnd = convergedAtWarmupEnd,
             WindowSeconds = steady.Window.TotalSeconds,
             CpuPercentPerNode = steady.CpuPercentPerNode,
             CpuPercentProcess = steady.CpuPercentProcess,

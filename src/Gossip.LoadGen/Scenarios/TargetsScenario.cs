@@ -32,8 +32,8 @@ internal static class TargetsScenario
             Seed = args.Seed,
             Window = args.Duration ?? defaultWindow,
 
-            // Joining is one exchange per node through one seed: allow more time as the cluster grows.
-            WarmupTimeout = TimeSpan.FromSeconds(Math.Max(60, n / 4.0)),
+            // Joining is one exchange per node through one seed: allow more time as the cluster grows, but not forever.
+            WarmupTimeout = TimeSpan.FromSeconds(Math.Clamp(n / 16.0, 60, 180)),
 
             // In simulation a poll of one round makes every phase boundary exact; on UDP a quarter second is plenty.
             Poll = cluster.VirtualTime ? interval : TimeSpan.FromMilliseconds(250),
