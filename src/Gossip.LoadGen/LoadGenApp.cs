@@ -17,7 +17,7 @@ internal static class LoadGenApp
             return 2;
         }
 
-        var progress = new Progress(parsed.Quiet);
+        Progress progress = Progress.ForConsole(parsed.Quiet);
         switch (parsed.Command)
         {
             case "targets":
@@ -27,6 +27,11 @@ internal static class LoadGenApp
                 if (parsed.JsonPath is { } json)
                 {
                     TargetsPrinter.WriteJson(report, json);
+                }
+
+                if (parsed.ChartsDirectory is { } charts)
+                {
+                    TargetsPrinter.WriteCharts(report, charts);
                 }
 
                 return report.SeedTargetsMet ? 0 : 1;

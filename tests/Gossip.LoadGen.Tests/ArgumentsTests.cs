@@ -38,10 +38,75 @@ public sealed class ArgumentsTests
     [InlineData("targets", "--seeds", "nowhere")]
     [InlineData("targets", "--duration")]
     [InlineData("targets", "--bogus", "1")]
+    [InlineData("targets", "--interval", "0")]
+    [InlineData("targets", "--interval", "fast")]
+    [InlineData("targets", "--seed", "-1")]
+    [InlineData("targets", "--seeds", "127.0.0.1:0")]
+    [InlineData("node", "--bind", "localhost-ish")]
+    [InlineData("node", "--advertise", "10.0.0.1")]
+    [InlineData("node", "--node-id", "0")]
     public void Parse_BadArguments_GiveAClearError(params string[] args)
     {
         Assert.Null(LoadGenArguments.Parse(args, out string? error));
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void Parse_NodeOptions()
+    {
+        LoadGenArguments? a = LoadGenArguments.Parse(
+            ["node", "--bind", "0.0.0.0:7946", "--advertise", "10.1.2.3:7946", "--seeds", "10.1.2.4:7946", "--key-file", "k.hex", "--interval", "500", "--fanout", "4", "--node-id", "1a2b"],
+            out string? error);
+        Assert.Null(error);
+        Assert.NotNull(a);
+        Assert.Equal(("node", "0.0.0.0:7946", "10.1.2.3:7946", "k.hex"), (a.Command, a.Bind, a.Advertise, a.KeyFile));
+        Assert.Equal((TimeSpan.FromMilliseconds(500), 4, 0x1a2bUL), (a.Interval, a.Fanout, a.NodeId));
+    }
+
+    [Theory]
+    [InlineData("pushpull", DisseminationMode.PushPull)]
+    [InlineData("push-pull", DisseminationMode.PushPull)]
+    [InlineData("PULL", DisseminationMode.Pull)]
+    public void Parse_Modes(string text, DisseminationMode expected)
+    {
+        Assert.Equal(expected, LoadGenArguments.Parse(["converge", "--mode", text], out _)!.Mode);
+    }
+
+    [Fact]
+    public void Parse_Defaults_AndTheCommandLineForTheReport()
+    {
+        LoadGenArguments a = LoadGenArguments.Parse(["targets", "--charts", "out"], out _)!;
+        Assert.Equal((3, DisseminationMode.PushPull, "udp", 0.0, 1UL), (a.Fanout, a.Mode, a.Transport, a.Loss, a.Seed));
+        Assert.Null(a.Nodes);
+        Assert.Null(a.Duration);
+        Assert.Equal("out", a.ChartsDirectory);
+        Assert.EndsWith("-- targets --charts out", a.CommandLine, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    [InlineData("targets", "--help")]
+    public void Help_PrintsUsage_AndExits0(params string[] args)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, LoadGenApp.Run(args, output));
+        Assert.Contains("usage: Gossip.LoadGen <command> [options]", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Node_WithAnUnreadableKeyFile_ExitsWith2()
+    {
+        string path = Path.GetTempFileName();
+        File.WriteAllText(path, "not a key");
+        try
+        {
+            Assert.Equal(2, LoadGenApp.Run(["node", "--bind", "127.0.0.1:0", "--key-file", path], TextWriter.Null));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -1,27 +1,67 @@
 using System.Text.Json;
+using System.Xml.Linq;
 
 namespace Gossip.LoadGen.Tests;
 
-/// <summary>A short real run of the main job: checks that a report comes out, not how fast anything was.</summary>
+/// <summary>Short real runs of the main job: they check that a report comes out with the right shape, not how fast anything was.</summary>
 public sealed class SmokeTests
 {
     [Fact]
-    public void Targets_Short_WithFewNodes_ProducesTheReportAndJson()
+    public void Targets_OnUdp_Short_WithFewNodes_ProducesTheReportAndJson()
     {
         string json = Path.GetTempFileName();
         var output = new StringWriter();
-        int exit = LoadGenApp.Run(["targets", "--nodes", "16", "--duration", "3", "--interval", "100", "--quiet", "--json", json], output);
+        int exit = LoadGenApp.Run(["targets", "--nodes", "16", "--duration", "5", "--interval", "100", "--quiet", "--json", json], output);
         string text = output.ToString();
         Assert.Contains("CPU per node", text, StringComparison.Ordinal);
         Assert.Contains("crash detected", text, StringComparison.Ordinal);
         Assert.Contains("SEED TARGETS", text, StringComparison.Ordinal);
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
         File.Delete(json);
-        Assert.Equal(16, report.RootElement.GetProperty("Nodes").GetInt32());
-        Assert.Equal(15, report.RootElement.GetProperty("DetectedBy").GetInt32());
-        Assert.Equal(10, report.RootElement.GetProperty("Rumors").GetInt32());
-        // 0 or 1: whether a CPU target is met depends on what else this test process runs at the same time.
+        JsonElement root = report.RootElement;
+        Assert.Equal("udp", root.GetProperty("Transport").GetString());
+        Assert.Equal(16, root.GetProperty("Nodes").GetInt32());
+        Assert.True(root.GetProperty("Converged").GetBoolean());
+        Assert.Equal(15, root.GetProperty("DetectionExpected").GetInt32());
+        Assert.Equal(15, root.GetProperty("DetectedBy").GetInt32());
+        Assert.Equal(10, root.GetProperty("RumorsComplete").GetInt32());
+
+        // 0 or 1: whether a CPU target is met depends on what else this machine runs at the same time.
         Assert.InRange(exit, 0, 1);
+    }
+
+    [Fact]
+    public void Targets_InMemory_IsDeterministicAndComplete()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lg-smoke-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] args = ["targets", "--transport", "memory", "--nodes", "32", "--duration", "5", "--quiet", "--json", Path.Combine(dir, "a.json"), "--charts", dir];
+            Assert.Equal(0, LoadGenApp.Run(args, TextWriter.Null));
+            args[^3] = Path.Combine(dir, "b.json");
+            Assert.Equal(0, LoadGenApp.Run(args, TextWriter.Null));
+
+            using JsonDocument a = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "a.json")));
+            using JsonDocument b = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "b.json")));
+            JsonElement root = a.RootElement;
+            Assert.Equal("virtual", root.GetProperty("TimeBase").GetString());
+            Assert.Equal(5.0, root.GetProperty("WindowSeconds").GetDouble(), 9);
+            Assert.Equal(10, root.GetProperty("RumorsComplete").GetInt32());
+            Assert.Equal(31, root.GetProperty("DetectedBy").GetInt32());
+            Assert.Equal(0, root.GetProperty("FalsePositives").GetInt32());
+
+            // Same seed, same simulation: the traffic and the spread are identical (CPU and allocations are not simulated).
+            foreach (string figure in new[] { "BandwidthKBpsPerNode", "DatagramsPerNodePerSecond", "RumorP100Ms", "DetectionLastMs", "WarmupSeconds" })
+            {
+                Assert.Equal(root.GetProperty(figure).GetDouble(), b.RootElement.GetProperty(figure).GetDouble());
+            }
+
+            XDocument.Load(Path.Combine(dir, "targets-rumor-spread-memory-32.svg"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -39,6 +39,9 @@ internal sealed class LoadGenArguments
 
     public bool Quiet { get; private init; }
 
+    /// <summary>The command line as typed (after the program name), printed beside every figure.</summary>
+    public string CommandLine { get; private init; } = "";
+
     /// <summary>The <c>node</c> command's fixed id (hex), so a restarted process supersedes its old self.</summary>
     public ulong? NodeId { get; private init; }
 
@@ -47,6 +50,7 @@ internal sealed class LoadGenArguments
     {
         Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
         Loss = Loss, Seed = Seed, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
+        CommandLine = CommandLine,
     };
 
     public static readonly string[] Commands = ["targets", "scale", "converge", "faults", "node", "version", "help"];
@@ -118,8 +122,8 @@ internal sealed class LoadGenArguments
                 "--seeds" => TrySeeds(value, seeds),
                 "--json" => (json = value).Length > 0,
                 "--charts" => (charts = value).Length > 0,
-                "--bind" => (bind = value).Length > 0,
-                "--advertise" => (advertise = value).Length > 0,
+                "--bind" => IPEndPoint.TryParse(value, out _) && (bind = value).Length > 0,
+                "--advertise" => IPEndPoint.TryParse(value, out IPEndPoint? advertised) && advertised.Port != 0 && (advertise = value).Length > 0,
                 "--key-file" => (keyFile = value).Length > 0,
                 "--node-id" => ulong.TryParse(value, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 && (nodeId = id) is not null,
                 _ => false,
@@ -150,6 +154,7 @@ internal sealed class LoadGenArguments
             KeyFile = keyFile,
             Quiet = quiet,
             NodeId = nodeId,
+            CommandLine = "dotnet run -c Release --project src/Gossip.LoadGen -- " + string.Join(' ', args),
         };
     }
 

@@ -1,37 +1,62 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Gossip.LoadGen.Reporting;
 
-/// <summary>A one-line live status on stderr (phase, elapsed, converged members, datagrams/s); silent when stderr is redirected or --quiet.</summary>
-internal sealed class Progress(bool quiet)
+/// <summary>
+/// The live one-line status (phase, elapsed, converged members, datagrams/s), rewritten in place on stderr. Silent when
+/// stderr is redirected (a log file full of carriage returns helps nobody) or with <c>--quiet</c>: the final table on
+/// stdout is the output that counts.
+/// </summary>
+internal sealed class Progress
 {
-    private readonly bool _enabled = !quiet && !Console.IsErrorRedirected;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TextWriter? _writer;
     private string _phase = "";
+    private bool _lineOpen;
 
+    /// <summary>Writes to <paramref name="writer"/>; null writes nothing.</summary>
+    public Progress(TextWriter? writer) => _writer = writer;
+
+    /// <summary>A progress line that writes nothing.</summary>
+    public static Progress Silent { get; } = new(null);
+
+    /// <summary>The console progress: on stderr unless <paramref name="quiet"/> or stderr is redirected.</summary>
+    public static Progress ForConsole(bool quiet) => quiet || Console.IsErrorRedirected ? Silent : new Progress(Console.Error);
+
+    /// <summary>Starts a phase: ends the previous status line and prints the phase name.</summary>
     public void Phase(string name)
     {
         _phase = name;
-        if (!quiet)
+        if (_writer is null)
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1} s] {name}"));
+            return;
         }
+
+        EndLine();
+        _writer.Write(name);
+        _lineOpen = true;
     }
 
-    public void Update(int converged, int nodes, double datagramsPerSecond)
+    /// <summary>Rewrites the status line of the current phase.</summary>
+    public void Update(TimeSpan elapsed, int converged, int live, double datagramsPerSecond)
     {
-        if (_enabled)
+        if (_writer is null)
         {
-            Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {_phase}: {_clock.Elapsed.TotalSeconds,6:F1} s, converged {converged}/{nodes}, {datagramsPerSecond,8:F0} datagrams/s   "));
+            return;
         }
+
+        _writer.Write(string.Create(
+            CultureInfo.InvariantCulture,
+            $"\r{_phase}: {elapsed.TotalSeconds,6:F1} s, converged {converged}/{live}, {datagramsPerSecond,9:F0} datagrams/s   "));
+        _lineOpen = true;
     }
 
+    /// <summary>Ends the status line so the next output starts on a fresh line.</summary>
     public void EndLine()
     {
-        if (_enabled)
+        if (_writer is not null && _lineOpen)
         {
-            Console.Error.WriteLine();
+            _writer.WriteLine();
+            _lineOpen = false;
         }
     }
 }

@@ -16,7 +16,21 @@ internal sealed class SvgChart(string title, string xLabel, string yLabel, bool 
     private static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
     private readonly List<(string Name, List<(double X, double Y)> Points)> _series = [];
 
-    public void Add(string name, IEnumerable<(double X, double Y)> points) => _series.Add((name, [.. points]));
+    /// <summary>Adds a series; points with a figure that was never measured (NaN, infinite) are left out, not drawn at 0.</summary>
+    public void Add(string name, IEnumerable<(double X, double Y)> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var finite = new List<(double X, double Y)>();
+        foreach ((double x, double y) in points)
+        {
+            if (double.IsFinite(x) && double.IsFinite(y) && (!logX || x > 0))
+            {
+                finite.Add((x, y));
+            }
+        }
+
+        _series.Add((name, finite));
+    }
 
     public string Render()
     {

@@ -1,35 +1,148 @@
+using Gossip.LoadGen.Runner;
+
 namespace Gossip.LoadGen.Reporting;
 
-/// <summary>Every figure of a <c>targets</c> (or one <c>scale</c>) run, with the definitions of DESIGN.md section 4. Serialized as the JSON report.</summary>
+/// <summary>
+/// Every figure of a <c>targets</c> run (or one size of <c>scale</c>), with the definitions of DESIGN.md section 4.
+/// Serialized as the JSON report; a figure that could not be measured is NaN (never reached: Infinity).
+/// </summary>
 internal sealed record TargetsReport
 {
+    /// <summary>The LoadGen command ("targets" or "scale").</summary>
     public required string Command { get; init; }
+
+    /// <summary>The exact command line that produced these figures.</summary>
+    public required string CommandLine { get; init; }
+
+    /// <summary>"udp" or "memory".</summary>
     public required string Transport { get; init; }
+
+    /// <summary>"wall" (UDP) or "virtual" (simulation: seconds are simulated, see the Rounds figures).</summary>
+    public required string TimeBase { get; init; }
+
+    /// <summary>Nodes started in this process.</summary>
     public required int Nodes { get; init; }
+
+    /// <summary>Gossip interval in ms.</summary>
     public required double IntervalMs { get; init; }
+
+    /// <summary>Fanout.</summary>
     public required int Fanout { get; init; }
+
+    /// <summary>Push, Pull or PushPull.</summary>
     public required string Mode { get; init; }
+
+    /// <summary>Simulated loss rate (memory transport only; 0 on UDP).</summary>
+    public required double Loss { get; init; }
+
+    /// <summary>Seed of the run's random choices.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>Processor count of the machine.</summary>
     public required int MachineCores { get; init; }
+
+    /// <summary>UTC date of the run (yyyy-MM-dd).</summary>
     public required string Date { get; init; }
+
+    /// <summary>Whether the warm-up ended with every node seeing every live node.</summary>
+    public required bool Converged { get; init; }
+
+    /// <summary>Warm-up time until converged (or its timeout).</summary>
     public required double WarmupSeconds { get; init; }
+
+    /// <summary>Live nodes that saw every live node when the warm-up ended (all of them unless it timed out).</summary>
     public required int ConvergedAtWarmupEnd { get; init; }
+
+    /// <summary>Measured steady window length.</summary>
     public required double WindowSeconds { get; init; }
+
+    /// <summary>Process CPU seconds / window seconds / nodes, % of one core.</summary>
     public required double CpuPercentPerNode { get; init; }
+
+    /// <summary>Process CPU seconds / window seconds, % of one core.</summary>
     public required double CpuPercentProcess { get; init; }
+
+    /// <summary>Wire bytes (payload + 28 per datagram, + stream bytes) sent + received / nodes / s, KB/s.</summary>
     public required double BandwidthKBpsPerNode { get; init; }
+
+    /// <summary>The busiest node's wire bytes sent + received / s, KB/s.</summary>
     public required double BandwidthKBpsBusiestNode { get; init; }
+
+    /// <summary>Datagrams sent per node per second.</summary>
     public required double DatagramsPerNodePerSecond { get; init; }
+
+    /// <summary>GC.GetTotalAllocatedBytes delta / node-rounds in the window.</summary>
     public required double AllocatedBytesPerNodeRound { get; init; }
+
+    /// <summary>Node-rounds run in the window.</summary>
+    public required long NodeRounds { get; init; }
+
+    /// <summary>Generation 0 collections in the window.</summary>
     public required int Gen0Collections { get; init; }
+
+    /// <summary>Generation 1 collections in the window.</summary>
     public required int Gen1Collections { get; init; }
+
+    /// <summary>Generation 2 collections in the window.</summary>
     public required int Gen2Collections { get; init; }
+
+    /// <summary>Rumors originated.</summary>
     public required int Rumors { get; init; }
+
+    /// <summary>Rumors that reached every live node before the timeout.</summary>
+    public required int RumorsComplete { get; init; }
+
+    /// <summary>Time from origination until the last live node had it, p50, ms.</summary>
     public required double RumorP50Ms { get; init; }
+
+    /// <summary>Same, p90, ms.</summary>
     public required double RumorP90Ms { get; init; }
+
+    /// <summary>Same, p100, ms.</summary>
     public required double RumorP100Ms { get; init; }
+
+    /// <summary>Same in rounds (elapsed / interval, rounded up), p50.</summary>
+    public required double RumorP50Rounds { get; init; }
+
+    /// <summary>Same in rounds, p90.</summary>
+    public required double RumorP90Rounds { get; init; }
+
+    /// <summary>Same in rounds, p100.</summary>
+    public required double RumorP100Rounds { get; init; }
+
+    /// <summary>Crash until the first live node declared the crashed node dead, ms.</summary>
     public required double DetectionFirstMs { get; init; }
+
+    /// <summary>Crash until the last live node (of those that knew it) declared it dead, ms.</summary>
     public required double DetectionLastMs { get; init; }
+
+    /// <summary><see cref="DetectionLastMs"/> in rounds.</summary>
+    public required double DetectionLastRounds { get; init; }
+
+    /// <summary>Live nodes that declared the crashed node dead.</summary>
     public required int DetectedBy { get; init; }
+
+    /// <summary>Live nodes that knew the crashed node when it crashed (the ones expected to declare it dead).</summary>
+    public required int DetectionExpected { get; init; }
+
+    /// <summary>False positives: distinct live (never crashed) nodes declared dead by anyone during the whole run.</summary>
     public required int FalsePositives { get; init; }
+
+    /// <summary>Death declarations of live nodes (one live node declared dead by 3 observers counts 3).</summary>
+    public required int FalseDeathDeclarations { get; init; }
+
+    /// <summary>The window false positives were counted over: the whole run, seconds.</summary>
+    public required double FalsePositiveWindowSeconds { get; init; }
+
+    /// <summary>Every target and goal with its verdict.</summary>
+    public required IReadOnlyList<GoalVerdict> Verdicts { get; init; }
+
+    /// <summary>True when both seed targets are met (exit code 0).</summary>
     public required bool SeedTargetsMet { get; init; }
+
+    /// <summary>The phases as they ran.</summary>
+    public required IReadOnlyList<PhaseRecord> Phases { get; init; }
+
+    /// <summary>For the first rumor: (ms since origination, fraction of live nodes informed), one point per arrival; for the infected-fraction chart.</summary>
+    public required IReadOnlyList<double[]> FirstRumorSpread { get; init; }
 }

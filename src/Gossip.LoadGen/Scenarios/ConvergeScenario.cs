@@ -14,26 +14,55 @@ namespace Gossip.LoadGen.Scenarios;
 /// </summary>
 internal static class ConvergeScenario
 {
+    /// <summary>Cluster sizes run by default (the seed's case, 26,000 nodes, runs at a 10 ms interval).</summary>
+    public static readonly int[] DefaultSizes = [128, 1_000, 10_000, 26_000, 100_000];
+
+    /// <summary>Rounds allowed for one spread.</summary>
+    public const int MaxRounds = 200;
+
     public static int Run(LoadGenArguments args, Progress progress, TextWriter output)
     {
-        int[] sizes = args.Nodes is { } n ? [n] : [128, 1_000, 10_000, 26_000];
+        if (args.Transport != "memory")
+        {
+            Console.Error.WriteLine("note: converge counts rounds, so it runs in the in-memory network (virtual time) whatever --transport says.");
+        }
+
+        int[] sizes = args.Nodes is { } n ? [n] : DefaultSizes;
         var rows = new List<ConvergeRow>();
         var chart = new SvgChart("Infected fraction per round (fanout 3, push-pull)", "round", "fraction of nodes informed");
-        output.WriteLine($"{"n",8} {"mode",9} {"fanout",6} {"rounds",7} {"ideal",6} {"virtual s",10} {"wall s",8}  (wall: compute time of the spread in simulation)");
+        output.WriteLine($"command: {args.CommandLine}");
+        output.WriteLine($"{"n",8} {"mode",9} {"fanout",6} {"interval",9} {"rounds",7} {"ideal",6} {"time s",8} {"wall s",8}  (time: rounds * interval; wall: compute time of the spread in simulation)");
         foreach (int size in sizes)
         {
-            foreach (DisseminationMode mode in Modes(args, size))
+            foreach (DisseminationMode mode in Modes(size))
             {
                 foreach (int fanout in Fanouts(args, size))
                 {
-                    progress.Phase($"n={size} {mode} fanout {fanout}");
+                    progress.Phase($"converge n={size} {mode} fanout {fanout}");
                     TimeSpan interval = args.Interval ?? (size == 26_000 ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromMilliseconds(200));
                     var informed = new List<int>();
                     int rounds = MeasureRounds(size, fanout, mode, interval, args.Seed, informed, out double wallSeconds);
-                    int ideal = SynchronousSpreadModel.MedianRounds(size, fanout, mode, size >= 26_000 ? 3 : 5);
-                    var row = new ConvergeRow(size, mode.ToString(), fanout, rounds, ideal, rounds < 0 ? double.NaN : rounds * interval.TotalSeconds, wallSeconds, interval.TotalMilliseconds);
+                    int idealRounds = SynchronousSpreadModel.MedianRounds(size, fanout, mode, size >= 26_000 ? 3 : 5);
+                    bool reached = rounds >= 0;
+                    var row = new ConvergeRow
+                    {
+                        Nodes = size,
+                        Mode = mode.ToString(),
+                        Fanout = fanout,
+                        IntervalMs = interval.TotalMilliseconds,
+                        Reached = reached,
+                        Rounds = reached ? rounds : double.NaN,
+                        MaxRounds = MaxRounds,
+                        InformedAtEnd = informed.Count > 0 ? informed[^1] : 1,
+                        IdealRounds = idealRounds,
+                        VirtualSeconds = reached ? rounds * interval.TotalSeconds : double.NaN,
+                        WallSeconds = wallSeconds,
+                        InformedPerRound = informed,
+                    };
                     rows.Add(row);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,8} {mode,9} {fanout,6} {rounds,7} {ideal,6} {row.VirtualSeconds,10:F2} {wallSeconds,8:F1}"));
+                    string roundsText = reached ? rounds.ToString(CultureInfo.InvariantCulture) : $"never ({row.InformedAtEnd}/{size} after {MaxRounds})";
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size,8} {mode,9} {fanout,6} {interval.TotalMilliseconds,6} ms {roundsText,7} {idealRounds,6} {row.VirtualSeconds,8:F2} {wallSeconds,8:F1}"));
+                    output.Flush();
                     if (fanout == 3 && mode == DisseminationMode.PushPull)
                     {
                         var points = new List<(double, double)> { (0, 1.0 / size) };
@@ -50,13 +79,32 @@ internal static class ConvergeScenario
 
         if (args.ChartsDirectory is { } dir)
         {
+            // The model's own curve for the largest n, as the yardstick on the same chart.
+            int largest = sizes[^1];
+            var model = new List<int>();
+            SynchronousSpreadModel.RoundsToSpread(largest, 3, DisseminationMode.PushPull, 1_000, model);
+            var modelPoints = new List<(double, double)> { (0, 1.0 / largest) };
+            for (int r = 0; r < model.Count; r++)
+            {
+                modelPoints.Add((r + 1, model[r] / (double)largest));
+            }
+
+            chart.Add($"ideal model, n = {largest}", modelPoints);
             Directory.CreateDirectory(dir);
             chart.Save(Path.Combine(dir, "converge-infected-per-round.svg"));
         }
 
         if (args.JsonPath is { } json)
         {
-            TargetsPrinter.WriteJson(rows, json);
+            TargetsPrinter.WriteJson(
+                new ConvergeReport
+                {
+                    CommandLine = args.CommandLine,
+                    Date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    MachineCores = Environment.ProcessorCount,
+                    Cases = rows,
+                },
+                json);
         }
 
         return 0;
@@ -98,15 +146,14 @@ internal static class ConvergeScenario
 
                 return count == n;
             },
-            200);
+            MaxRounds);
         wallSeconds = wall.Elapsed.TotalSeconds;
         return rounds;
     }
 
-    private static DisseminationMode[] Modes(LoadGenArguments args, int n) =>
+    private static DisseminationMode[] Modes(int n) =>
         n > 10_000 ? [DisseminationMode.PushPull] : [DisseminationMode.Push, DisseminationMode.Pull, DisseminationMode.PushPull];
 
     private static int[] Fanouts(LoadGenArguments args, int n) => n > 10_000 ? [args.Fanout] : [1, 3];
 
-    private sealed record ConvergeRow(int Nodes, string Mode, int Fanout, int Rounds, int IdealRounds, double VirtualSeconds, double WallSeconds, double IntervalMs);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gossip.Engine;
 using Gossip.Engine.Simulation;
 using Gossip.LoadGen.Cli;
+using Gossip.LoadGen.Measurement;
 using Gossip.LoadGen.Reporting;
 using Gossip.Wire;
 
@@ -21,14 +22,16 @@ internal static class FaultsScenario
         int n = args.Nodes ?? 128;
         TimeSpan interval = args.Interval ?? TimeSpan.FromMilliseconds(200);
         var lossRows = new List<LossRow>();
-        output.WriteLine($"{"loss",5} {"detect first s",15} {"detect last s",14} {"false positives",16} {"suspicions",11}  (n={n}, interval {interval.TotalMilliseconds} ms, false positives over {FalsePositiveWindowRounds} rounds)");
+        output.WriteLine($"command: {args.CommandLine}");
+        output.WriteLine($"{"loss",5} {"detect first s",15} {"detect last s",14} {"rounds",7} {"detected by",12} {"false positives",16} {"declarations",13} {"suspicions",11}  (n={n}, interval {interval.TotalMilliseconds} ms, in memory; false positives over {FalsePositiveWindowRounds} rounds + detection)");
         double[] losses = args.Loss > 0 ? [args.Loss] : [0, 0.1, 0.2, 0.3];
         foreach (double loss in losses)
         {
             progress.Phase($"loss {loss:P0}");
             LossRow row = RunLoss(n, interval, loss, args);
             lossRows.Add(row);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{loss,5:P0} {row.DetectFirstSeconds,15:F1} {row.DetectLastSeconds,14:F1} {row.FalsePositives,16} {row.Suspicions,11}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{loss,5:P0} {row.DetectFirstSeconds,15:F1} {row.DetectLastSeconds,14:F1} {row.DetectLastRounds,7} {row.DetectedBy,5}/{row.DetectionExpected,-6} {row.FalsePositives,16} {row.FalseDeathDeclarations,13} {row.Suspicions,11}"));
+            output.Flush();
         }
 
         progress.Phase("partition and heal");
@@ -50,18 +53,32 @@ internal static class FaultsScenario
 
         if (args.JsonPath is { } json)
         {
-            TargetsPrinter.WriteJson(new { Loss = lossRows, PartitionHealRounds = healRounds, ChurnRestarts = restarts, ChurnReconvergeRounds = reconvergeRounds, StateEntriesLost = missing }, json);
+            TargetsPrinter.WriteJson(
+                new FaultsReport
+                {
+                    CommandLine = args.CommandLine,
+                    Date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Nodes = n,
+                    IntervalMs = interval.TotalMilliseconds,
+                    Loss = lossRows,
+                    PartitionHealRounds = healRounds,
+                    ChurnRestarts = restarts,
+                    ChurnReconvergeRounds = reconvergeRounds,
+                    StateEntriesLost = missing,
+                },
+                json);
         }
 
         return missing == 0 ? 0 : 1;
     }
 
-    private static SimulatedCluster NewCluster(int n, TimeSpan interval, double loss, LoadGenArguments args) => new(new SimulatedClusterOptions
+    private static SimulatedCluster NewCluster(int n, TimeSpan interval, double loss, LoadGenArguments args, bool events = false) => new(new SimulatedClusterOptions
     {
         Nodes = n,
         Seed = args.Seed,
         Configure = o =>
         {
+            o.EventCapacity = events ? 4_096 : 0;
             o.GossipInterval = interval;
             o.Fanout = args.Fanout;
             o.Mode = args.Mode;
@@ -71,34 +88,71 @@ internal static class FaultsScenario
 
     private static LossRow RunLoss(int n, TimeSpan interval, double loss, LoadGenArguments args)
     {
-        using SimulatedCluster cluster = NewCluster(n, interval, loss, args);
-        cluster.RunRounds(FalsePositiveWindowRounds);
-        int falsePositives = 0;
+        using SimulatedCluster cluster = NewCluster(n, interval, loss, args, events: true);
+        var log = new EventLog();
+        TimeProvider time = cluster.Network.Clock;
+        long start = time.GetTimestamp();
+        for (int done = 0; done < FalsePositiveWindowRounds; done += 50)
+        {
+            cluster.RunRounds(Math.Min(50, FalsePositiveWindowRounds - done));
+            Drain(cluster, log);
+        }
+
         long suspicions = 0;
         foreach (GossipNode node in cluster.Nodes)
         {
-            falsePositives += (int)node.Counters.DeathsDeclared;
             suspicions += node.Counters.Suspicions;
         }
 
         const int Victim = 1;
         NodeId victim = cluster.Nodes[Victim].Id;
+        var observers = new HashSet<NodeId>();
+        for (int i = 0; i < n; i++)
+        {
+            if (i != Victim)
+            {
+                observers.Add(cluster.Nodes[i].Id);
+            }
+        }
+
+        long crashedAt = time.GetTimestamp();
         cluster.Crash(Victim);
-        int start = cluster.Round;
-        int first = -1;
-        int last = cluster.RunUntil(
+        cluster.RunUntil(
             c =>
             {
-                int dead = CountDead(c, victim);
-                if (dead > 0 && first < 0)
-                {
-                    first = c.Round - start;
-                }
-
-                return dead == c.LiveCount;
+                Drain(c, log);
+                return log.DeathsOf(victim, observers, crashedAt).Count >= observers.Count;
             },
             1_000);
-        return new LossRow(loss, first * interval.TotalSeconds, last * interval.TotalSeconds, falsePositives, suspicions);
+        (int detectedBy, long first, long last) = log.DeathsOf(victim, observers, crashedAt);
+        (int falsePositives, int declarations) = log.FalsePositives(new HashSet<NodeId> { victim }, start);
+        long frequency = time.TimestampFrequency;
+        TimeSpan lastElapsed = Timestamps.Between(crashedAt, last, frequency);
+        bool all = detectedBy >= observers.Count;
+        return new LossRow
+        {
+            Loss = loss,
+            DetectFirstSeconds = detectedBy > 0 ? Timestamps.Between(crashedAt, first, frequency).TotalSeconds : double.PositiveInfinity,
+            DetectLastSeconds = all ? lastElapsed.TotalSeconds : double.PositiveInfinity,
+            DetectLastRounds = all ? Timestamps.Rounds(lastElapsed, interval) : double.PositiveInfinity,
+            DetectedBy = detectedBy,
+            DetectionExpected = observers.Count,
+            FalsePositives = falsePositives,
+            FalseDeathDeclarations = declarations,
+            FalsePositiveWindowRounds = FalsePositiveWindowRounds,
+            Suspicions = suspicions,
+        };
+    }
+
+    private static void Drain(SimulatedCluster cluster, EventLog log)
+    {
+        foreach (GossipNode node in cluster.Nodes)
+        {
+            while (node.Events.TryRead(out GossipEvent e))
+            {
+                log.Record(node.Id, e);
+            }
+        }
     }
 
     private static int RunPartition(int n, TimeSpan interval, LoadGenArguments args)
@@ -156,25 +210,6 @@ internal static class FaultsScenario
         return (restarts, missing, rounds);
     }
 
-    private static int CountDead(SimulatedCluster cluster, NodeId subject)
-    {
-        int dead = 0;
-        for (int i = 0; i < cluster.Nodes.Count; i++)
-        {
-            if (!cluster.IsLive(i))
-            {
-                continue;
-            }
-
-            foreach (MemberSnapshot m in cluster.Nodes[i].Members)
-            {
-                dead += m.Id == subject && m.Status == MemberStatus.Dead ? 1 : 0;
-            }
-        }
-
-        return dead;
-    }
-
     private static bool AllAgree(SimulatedCluster cluster)
     {
         ulong hash = cluster.Nodes[0].TableHash;
@@ -202,5 +237,4 @@ internal static class FaultsScenario
         return true;
     }
 
-    private sealed record LossRow(double Loss, double DetectFirstSeconds, double DetectLastSeconds, int FalsePositives, long Suspicions);
 }

@@ -28,7 +28,16 @@ internal static class NodeCommand
         };
         if (args.KeyFile is { } keyFile)
         {
-            options.Keys = KeyFile.Load(keyFile);
+            try
+            {
+                options.Keys = KeyFile.Load(keyFile);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                // A bad key file is a bad argument: say which and why, exit 2 like every other one.
+                Console.Error.WriteLine($"error: --key-file: {ex.Message}");
+                return 2;
+            }
         }
 
         using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise }));

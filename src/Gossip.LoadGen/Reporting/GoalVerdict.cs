@@ -1,0 +1,9 @@
+namespace Gossip.LoadGen.Reporting;
+
+/// <summary>One figure judged against a target: the seed's claims (fatal when missed) or our goals of DESIGN.md section 5 (reported only).</summary>
+/// <param name="Figure">What is judged.</param>
+/// <param name="Target">The target as text, e.g. "&lt; 2 %".</param>
+/// <param name="Measured">The measured value in the target's unit.</param>
+/// <param name="Met">Whether the target is met.</param>
+/// <param name="Fatal">True for a seed target: missing it fails the run (exit code 1).</param>
+internal sealed record GoalVerdict(string Figure, string Target, double Measured, bool Met, bool Fatal);

@@ -1,0 +1,210 @@
+using System.Globalization;
+using Gossip.Engine;
+using Gossip.LoadGen.Measurement;
+using Gossip.LoadGen.Reporting;
+using Gossip.Wire;
+
+namespace Gossip.LoadGen.Runner;
+
+/// <summary>
+/// The phases of the <c>targets</c> run on any <see cref="IClusterUnderTest"/>: warm-up until converged (or timeout),
+/// settle, steady window (CPU, bandwidth, datagrams, allocations, GCs), rumor injection (dissemination p50/p90/p100),
+/// fault injection (one crash: detection first/last), measurement (false positives over the whole run, verdicts).
+/// </summary>
+internal static class TargetsRun
+{
+    /// <summary>Runs every phase and returns the report.</summary>
+    public static TargetsReport Execute(IClusterUnderTest cluster, IProcessMeter meter, Progress progress, TargetsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentNullException.ThrowIfNull(settings);
+        TimeProvider time = cluster.Time;
+        long frequency = time.TimestampFrequency;
+        long runStart = time.GetTimestamp();
+        var runner = new PhaseRunner(cluster, progress, settings.Poll);
+        int n = cluster.Count;
+
+        bool converged = runner.RunUntil("warm-up (until converged)", () => cluster.ConvergedCount() >= LiveCount(cluster), settings.WarmupTimeout);
+        double warmupSeconds = runner.Phases[^1].Seconds;
+        int convergedAtWarmupEnd = cluster.ConvergedCount();
+        runner.RunFor("settle (join traffic dies down)", cluster.Interval * settings.SettleRounds);
+
+        WindowSample before = Sample(cluster, meter);
+        runner.RunFor("steady window", settings.Window);
+        WindowSample after = Sample(cluster, meter);
+        SteadyWindowResult steady = SteadyWindow.Compute(before, after, n, frequency);
+
+        var random = new SeededRandom(settings.Seed);
+        var rumorTimes = new List<double>();
+        var rumorRounds = new List<double>();
+        var firstSpread = new List<double[]>();
+        int complete = 0;
+        for (int r = 0; r < settings.Rumors; r++)
+        {
+            int origin = RandomLive(cluster, random);
+            HashSet<NodeId> expected = LiveIds(cluster, except: origin);
+            long originatedAt = time.GetTimestamp();
+            RumorId id = runner.Run($"rumor {r + 1}/{settings.Rumors}: originate", () => cluster.Broadcast(origin, BitConverter.GetBytes(r)));
+            bool all = runner.RunUntil($"rumor {r + 1}/{settings.Rumors}: spread", () => cluster.Log.Spread(id, expected).Count >= expected.Count, settings.RumorTimeout);
+            if (all)
+            {
+                complete++;
+                TimeSpan elapsed = expected.Count == 0 ? TimeSpan.Zero : Timestamps.Between(originatedAt, cluster.Log.Spread(id, expected).LastTimestamp, frequency);
+                rumorTimes.Add(elapsed.TotalMilliseconds);
+                rumorRounds.Add(Timestamps.Rounds(elapsed, cluster.Interval));
+            }
+            else
+            {
+                rumorTimes.Add(double.PositiveInfinity);
+                rumorRounds.Add(double.PositiveInfinity);
+            }
+
+            if (r == 0)
+            {
+                int live = expected.Count + 1;
+                firstSpread.Add([0, 1.0 / live]);
+                long[] arrivals = cluster.Log.Arrivals(id, expected);
+                for (int i = 0; i < arrivals.Length; i++)
+                {
+                    firstSpread.Add([Timestamps.Between(originatedAt, arrivals[i], frequency).TotalMilliseconds, (i + 2.0) / live]);
+                }
+            }
+
+            runner.RunFor($"rumor {r + 1}/{settings.Rumors}: retire", cluster.Interval * settings.RoundsBetweenRumors);
+        }
+
+        // Crash a node that is neither node 0 (the usual seed) nor, in small clusters, an early rumor origin on purpose: the middle one.
+        int victim = n / 2;
+        NodeId victimId = cluster.IdOf(victim);
+        HashSet<NodeId> observers = KnowersOf(cluster, victim, victimId);
+        long crashedAt = time.GetTimestamp();
+        runner.Run("crash one node", () =>
+        {
+            cluster.Crash(victim);
+            return victim;
+        });
+        runner.RunUntil("failure detection", () => cluster.Log.DeathsOf(victimId, observers, crashedAt).Count >= observers.Count, settings.DetectionTimeout);
+        (int detectedBy, long first, long last) = cluster.Log.DeathsOf(victimId, observers, crashedAt);
+        double firstMs = detectedBy > 0 ? Timestamps.Between(crashedAt, first, frequency).TotalMilliseconds : double.PositiveInfinity;
+        TimeSpan lastElapsed = detectedBy >= observers.Count && detectedBy > 0 ? Timestamps.Between(crashedAt, last, frequency) : TimeSpan.MaxValue;
+        double lastMs = lastElapsed == TimeSpan.MaxValue ? double.PositiveInfinity : lastElapsed.TotalMilliseconds;
+
+        (int falsePositives, int falseDeclarations) = cluster.Log.FalsePositives(new HashSet<NodeId> { victimId }, runStart);
+        double p100 = Percentiles.Of(rumorTimes, 100);
+        IReadOnlyList<GoalVerdict> verdicts = Reporting.Verdicts.Judge(steady.CpuPercentPerNode, steady.KBpsPerNode, p100, lastMs, falsePositives);
+        return new TargetsReport
+        {
+            Command = settings.Command,
+            CommandLine = settings.CommandLine,
+            Transport = cluster.Transport,
+            TimeBase = cluster.VirtualTime ? "virtual" : "wall",
+            Nodes = n,
+            IntervalMs = cluster.Interval.TotalMilliseconds,
+            Fanout = settings.Fanout,
+            Mode = settings.Mode,
+            Loss = settings.Loss,
+            Seed = settings.Seed,
+            MachineCores = Environment.ProcessorCount,
+            Date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Converged = converged,
+            WarmupSeconds = warmupSeconds,
+            ConvergedAtWarmupEnd = convergedAtWarmupEnd,
+            WindowSeconds = steady.Window.TotalSeconds,
+            CpuPercentPerNode = steady.CpuPercentPerNode,
+            CpuPercentProcess = steady.CpuPercentProcess,
+            BandwidthKBpsPerNode = steady.KBpsPerNode,
+            BandwidthKBpsBusiestNode = steady.KBpsBusiestNode,
+            DatagramsPerNodePerSecond = steady.DatagramsPerNodePerSecond,
+            AllocatedBytesPerNodeRound = steady.AllocatedBytesPerNodeRound,
+            NodeRounds = steady.NodeRounds,
+            Gen0Collections = steady.Gen0,
+            Gen1Collections = steady.Gen1,
+            Gen2Collections = steady.Gen2,
+            Rumors = rumorTimes.Count,
+            RumorsComplete = complete,
+            RumorP50Ms = Percentiles.Of(rumorTimes, 50),
+            RumorP90Ms = Percentiles.Of(rumorTimes, 90),
+            RumorP100Ms = p100,
+            RumorP50Rounds = Percentiles.Of(rumorRounds, 50),
+            RumorP90Rounds = Percentiles.Of(rumorRounds, 90),
+            RumorP100Rounds = Percentiles.Of(rumorRounds, 100),
+            DetectionFirstMs = firstMs,
+            DetectionLastMs = lastMs,
+            DetectionLastRounds = lastElapsed == TimeSpan.MaxValue ? double.PositiveInfinity : Timestamps.Rounds(lastElapsed, cluster.Interval),
+            DetectedBy = detectedBy,
+            DetectionExpected = observers.Count,
+            FalsePositives = falsePositives,
+            FalseDeathDeclarations = falseDeclarations,
+            FalsePositiveWindowSeconds = time.GetElapsedTime(runStart).TotalSeconds,
+            Verdicts = verdicts,
+            SeedTargetsMet = Reporting.Verdicts.SeedTargetsMet(verdicts),
+            Phases = runner.Phases,
+            FirstRumorSpread = firstSpread,
+        };
+    }
+
+    private static WindowSample Sample(IClusterUnderTest cluster, IProcessMeter meter)
+    {
+        var traffic = new TrafficSnapshot[cluster.Count];
+        long rounds = 0;
+        for (int i = 0; i < traffic.Length; i++)
+        {
+            traffic[i] = cluster.Traffic(i);
+            rounds += cluster.Rounds(i);
+        }
+
+        return new WindowSample(cluster.Time.GetTimestamp(), meter.Read(), traffic, rounds);
+    }
+
+    private static int LiveCount(IClusterUnderTest cluster)
+    {
+        int live = 0;
+        for (int i = 0; i < cluster.Count; i++)
+        {
+            live += cluster.IsLive(i) ? 1 : 0;
+        }
+
+        return live;
+    }
+
+    private static int RandomLive(IClusterUnderTest cluster, SeededRandom random)
+    {
+        while (true)
+        {
+            int index = random.Next(cluster.Count);
+            if (cluster.IsLive(index))
+            {
+                return index;
+            }
+        }
+    }
+
+    private static HashSet<NodeId> LiveIds(IClusterUnderTest cluster, int except)
+    {
+        var ids = new HashSet<NodeId>();
+        for (int i = 0; i < cluster.Count; i++)
+        {
+            if (i != except && cluster.IsLive(i))
+            {
+                ids.Add(cluster.IdOf(i));
+            }
+        }
+
+        return ids;
+    }
+
+    private static HashSet<NodeId> KnowersOf(IClusterUnderTest cluster, int victim, NodeId victimId)
+    {
+        var ids = new HashSet<NodeId>();
+        for (int i = 0; i < cluster.Count; i++)
+        {
+            if (i != victim && cluster.IsLive(i) && cluster.Knows(i, victimId))
+            {
+                ids.Add(cluster.IdOf(i));
+            }
+        }
+
+        return ids;
+    }
+}

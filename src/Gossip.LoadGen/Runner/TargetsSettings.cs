@@ -1,0 +1,47 @@
+namespace Gossip.LoadGen.Runner;
+
+/// <summary>What a <see cref="TargetsRun"/> does besides the cluster it is given; defaults are those of the <c>targets</c> command.</summary>
+internal sealed record TargetsSettings
+{
+    /// <summary>Command name for the report. Default "targets".</summary>
+    public string Command { get; init; } = "targets";
+
+    /// <summary>The command line, printed beside the figures. Default empty.</summary>
+    public string CommandLine { get; init; } = "";
+
+    /// <summary>Fanout the nodes run with (for the report). Default 3.</summary>
+    public int Fanout { get; init; } = 3;
+
+    /// <summary>Dissemination mode the nodes run with (for the report). Default "PushPull".</summary>
+    public string Mode { get; init; } = "PushPull";
+
+    /// <summary>Simulated loss rate (for the report). Default 0.</summary>
+    public double Loss { get; init; }
+
+    /// <summary>Seed of the origin choices. Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Longest warm-up. Default 60 s.</summary>
+    public TimeSpan WarmupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Rounds to let join traffic die down after convergence, before the window. Default 30.</summary>
+    public int SettleRounds { get; init; } = 30;
+
+    /// <summary>Steady window. Default 60 s.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Rumors originated (DESIGN.md section 4: at least 10). Default 10.</summary>
+    public int Rumors { get; init; } = 10;
+
+    /// <summary>Longest wait for one rumor to reach every live node. Default 10 s.</summary>
+    public TimeSpan RumorTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Rounds between rumors, so each is retired before the next (they are measured one at a time). Default 5.</summary>
+    public int RoundsBetweenRumors { get; init; } = 5;
+
+    /// <summary>Longest wait for every live node to declare the crashed node dead. Default 60 s.</summary>
+    public TimeSpan DetectionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often conditions are checked. Default 250 ms.</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(250);
+}

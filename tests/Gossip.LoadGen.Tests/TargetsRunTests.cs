@@ -1,0 +1,108 @@
+using Gossip.LoadGen.Reporting;
+using Gossip.LoadGen.Runner;
+using Gossip.LoadGen.Tests.Fakes;
+
+namespace Gossip.LoadGen.Tests;
+
+/// <summary>The whole targets run on a scripted cluster and a fake process meter: every figure is known exactly (see <see cref="FakeCluster"/>).</summary>
+public sealed class TargetsRunTests
+{
+    private static readonly TargetsSettings Settings = new()
+    {
+        CommandLine = "targets (fake)",
+        Window = TimeSpan.FromSeconds(10),
+        Poll = TimeSpan.FromMilliseconds(200),
+        WarmupTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    [Fact]
+    public void Targets_OnAFakeClusterAndMeter_GivesTheExactFigures()
+    {
+        using var cluster = new FakeCluster(4);
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
+
+        // Warm-up: converged at 1 s; settle 30 rounds (6 s); window 7 s .. 17 s = 50 rounds of 4 nodes.
+        Assert.True(r.Converged);
+        Assert.Equal(1.0, r.WarmupSeconds, 9);
+        Assert.Equal(4, r.ConvergedAtWarmupEnd);
+        Assert.Equal(10.0, r.WindowSeconds, 9);
+        Assert.Equal(200, r.NodeRounds);
+
+        // CPU: 50 rounds * 10 ms = 0.5 s over 10 s = 5 % of a core; / 4 nodes = 1.25 %.
+        Assert.Equal(5.0, r.CpuPercentProcess, 9);
+        Assert.Equal(1.25, r.CpuPercentPerNode, 9);
+
+        // Node 0: 100 sent + 50 received datagrams of 72 B = 10,800 + 150 * 28 = 15,000 B; the others 100 * (72 + 28) = 10,000 B.
+        // 45,000 B / 4 nodes / 10 s = 1.125 KB/s; busiest 15,000 B / 10 s = 1.5 KB/s; (100 + 3 * 50) datagrams sent / 4 / 10 = 6.25/s.
+        Assert.Equal(1.125, r.BandwidthKBpsPerNode, 9);
+        Assert.Equal(1.5, r.BandwidthKBpsBusiestNode, 9);
+        Assert.Equal(6.25, r.DatagramsPerNodePerSecond, 9);
+
+        // 1,000 B per node-round; gen-0 GCs at rounds 50 and 75 fall in rounds 36..85, no gen-1 (round 100).
+        Assert.Equal(1_000, r.AllocatedBytesPerNodeRound, 9);
+        Assert.Equal((2, 0, 0), (r.Gen0Collections, r.Gen1Collections, r.Gen2Collections));
+
+        // Rumor r reaches its last node 30 * (r + 1) ms after origination: 30, 60, ..., 300 ms.
+        Assert.Equal((10, 10), (r.Rumors, r.RumorsComplete));
+        Assert.Equal((150.0, 270.0, 300.0), (r.RumorP50Ms, r.RumorP90Ms, r.RumorP100Ms));
+        Assert.Equal((1.0, 2.0, 2.0), (r.RumorP50Rounds, r.RumorP90Rounds, r.RumorP100Rounds));
+        Assert.Equal([0.0, 0.25], r.FirstRumorSpread[0]);
+        Assert.Equal([30.0, 1.0], r.FirstRumorSpread[^1]);
+
+        // Crash of node 2: nodes 0, 1, 3 declare it dead 1,000 / 1,200 / 1,400 ms later.
+        Assert.Equal((3, 3), (r.DetectedBy, r.DetectionExpected));
+        Assert.Equal((1_000.0, 1_400.0, 7.0), (r.DetectionFirstMs, r.DetectionLastMs, r.DetectionLastRounds));
+
+        // Node 3 was declared dead at 0.5 s by two nodes although it never crashed.
+        Assert.Equal((1, 2), (r.FalsePositives, r.FalseDeathDeclarations));
+
+        // Rumors: 6 * (200 ms + 1 s) + 4 * (400 ms + 1 s) = 12.8 s; detection 1.4 s: the run ends at 31.2 s.
+        Assert.Equal(31.2, r.FalsePositiveWindowSeconds, 9);
+    }
+
+    [Fact]
+    public void Targets_RecordsEveryPhase_InOrder()
+    {
+        using var cluster = new FakeCluster(4);
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
+
+        Assert.Equal(new PhaseRecord("warm-up (until converged)", 0, 1.0, true), r.Phases[0]);
+        Assert.Equal(new PhaseRecord("settle (join traffic dies down)", 1.0, 6.0, true), r.Phases[1]);
+        Assert.Equal(new PhaseRecord("steady window", 7.0, 10.0, true), r.Phases[2]);
+        Assert.Equal("rumor 1/10: originate", r.Phases[3].Name);
+        Assert.Equal(new PhaseRecord("failure detection", 29.8, 1.4, true), r.Phases[^1]);
+        Assert.Equal(3 + (10 * 3) + 2, r.Phases.Count);
+    }
+
+    [Fact]
+    public void Verdict_SeedTargetsMet_GoalsJudgedButNotFatal()
+    {
+        using var cluster = new FakeCluster(4);
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
+
+        Assert.True(r.SeedTargetsMet);
+        Assert.Equal([true, true, false, false, true, true, false], r.Verdicts.Select(v => v.Met));
+        Assert.Equal([true, true, false, false, false, false, false], r.Verdicts.Select(v => v.Fatal));
+    }
+
+    [Fact]
+    public void Verdict_CpuOverTheSeedTarget_FailsTheRun()
+    {
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 2.0, kbpsPerNode: 0.2, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 0.01, kbpsPerNode: 60, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: double.NaN, kbpsPerNode: 0.2, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
+        Assert.True(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 1.99, kbpsPerNode: 59.9, rumorP100Ms: double.PositiveInfinity, detectionLastMs: double.PositiveInfinity, falsePositives: 5)));
+    }
+
+    [Fact]
+    public void Warmup_ThatNeverConverges_IsReportedAsSuch()
+    {
+        using var cluster = new FakeCluster(4) { ConvergedAt = TimeSpan.MaxValue };
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings with { WarmupTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.False(r.Converged);
+        Assert.Equal(2.0, r.WarmupSeconds, 9);
+        Assert.False(r.Phases[0].Completed);
+        Assert.Equal(0, r.ConvergedAtWarmupEnd);
+    }
+}
