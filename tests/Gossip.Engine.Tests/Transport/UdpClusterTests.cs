@@ -22,7 +22,9 @@ public sealed class UdpClusterTests
             for (int i = 0; i < N; i++)
             {
                 var node = new GossipNode(
-                    new GossipOptions { EventCapacity = 0 },
+                    // A larger retransmit budget than the default: this test is about real sockets carrying the
+                    // protocol, not about the (tested in simulation) odds that a bounded-budget rumor misses a node.
+                    new GossipOptions { EventCapacity = 0, RetransmitMultiplier = 8 },
                     new UdpTransport(new UdpTransportOptions()));
                 node.Start();
                 nodes.Add(node);
