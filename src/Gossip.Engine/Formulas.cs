@@ -39,9 +39,6 @@ public static class Formulas
         return Math.Max(min, (int)Math.Floor(max - ((max - min) * fraction)));
     }
 
-    /// <summary>Rounds per aggregation epoch: 8 * ceil(log2(n + 1)) + 16, enough for push-sum to reach 1e-9 relative error.</summary>
-    public static int AggregationEpochRounds(int n) => (8 * (int)Math.Ceiling(Math.Log2(n + 1.0))) + 16;
-
     /// <summary>Anti-entropy exchanges needed to sweep a whole member table when one digest carries <paramref name="entriesPerDigest"/> entries.</summary>
     public static int SweepExchanges(int n, int entriesPerDigest) => entriesPerDigest <= 0 ? int.MaxValue : (n + entriesPerDigest - 1) / entriesPerDigest;
 

@@ -330,9 +330,6 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>The current member-table hash (owner thread).</summary>
     internal ulong TableHash => _table.Hash;
 
-    /// <summary>The running aggregate of the current epoch (owner thread).</summary>
-    internal AggregateEstimate CurrentAggregate => _aggregator.Current;
-
     private void Run(Action<GossipNode> action)
     {
         if (_mailbox is null)

@@ -95,7 +95,8 @@ public sealed class GossipOptions
 
     /// <summary>
     /// Rounds per aggregation epoch; estimates are those of the last completed epoch. Must be the same on every node.
-    /// Default 96: push-sum reaches 1e-9 relative error well within it up to 100,000 nodes (see <see cref="Formulas.AggregationEpochRounds"/>).
+    /// Default 96 (19 s at 200 ms). Push-sum needs O(log n + log 1/error) rounds; the tests reach 1e-6 relative error
+    /// with 64-round epochs at 32 and 64 nodes. Larger clusters or tighter error want longer epochs.
     /// </summary>
     public int AggregationEpochRounds { get; set; } = 96;
 

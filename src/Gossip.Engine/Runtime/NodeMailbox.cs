@@ -65,13 +65,6 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Asks for one round from a thread that must not run node code (runs it on the thread pool).</summary>
-    public void PostTick()
-    {
-        Volatile.Write(ref _tickPending, 1);
-        ScheduleIfIdle();
-    }
-
     public void Execute() => ReleaseAndDrain();
 
     private bool TryOwn() => Interlocked.CompareExchange(ref _owned, 1, 0) == 0;
