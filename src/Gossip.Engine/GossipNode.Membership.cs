@@ -12,8 +12,9 @@ public sealed partial class GossipNode
 
     /// <summary>
     /// Queues an event for piggybacking and, when <paramref name="urgent"/> and eager push is on, sends it to a few peers
-    /// at once. Urgent: news that races a timer (suspicions, deaths, departures, refutations). Joins are not: pushing
-    /// every newly learned member eagerly costs O(n^2) datagrams while a large cluster forms.
+    /// at once, at most once a round (see <see cref="FlushEager"/>). Urgent: news that races a timer (suspicions,
+    /// deaths, departures, refutations). Joins are not: pushing every newly learned member eagerly costs O(n^2)
+    /// datagrams while a large cluster forms.
     /// </summary>
     private void Spread(in MembershipEvent membershipEvent, bool urgent = true)
     {
@@ -176,6 +177,7 @@ public sealed partial class GossipNode
         {
             _self.Incarnation = noticedIncarnation + 1;
             Counters.RefutationsValue++;
+            _health.Refuted();
         }
 
         var alive = new MembershipEvent(MembershipEventKind.Alive, Id, Generation, _self.Incarnation, Id, Address);
@@ -254,19 +256,26 @@ public sealed partial class GossipNode
         {
             Counters.RumorsOriginatedValue++;
             _eagerPending |= _options.EagerPush;
+            _eagerForRumors |= _options.EagerPush;
             FlushEager();
         }
     }
 
-    /// <summary>Eager push: new rumors and events go to a few peers now instead of waiting for the next round.</summary>
+    /// <summary>
+    /// Eager push: new rumors and events go to a few peers now instead of waiting for the next round. Membership news
+    /// is pushed at most once a round: in a burst of suspicions (an overloaded host, a partition) every node forwarding
+    /// every event at once would multiply the load that caused the burst; the rest rides the round's gossip.
+    /// </summary>
     private void FlushEager()
     {
-        if (!_eagerPending || _stopped)
+        if (!_eagerPending || _stopped || (!_eagerForRumors && _eventPushRound == _round))
         {
             return;
         }
 
         _eagerPending = false;
+        _eagerForRumors = false;
+        _eventPushRound = _round;
         int count = _gossipPeers.NextDistinct(_peers, _options.EagerPushFanout);
         for (int i = 0; i < count; i++)
         {

@@ -45,6 +45,7 @@ public sealed partial class GossipNode
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
         var sections = new SectionReader(header.Type, body, _limits);
         MerkleRange range = default;
+        MerkleRange rest = default;
         while (sections.TryReadNext(out MessageType type, out ReadOnlySpan<byte> payload, out bool done) == WireStatus.Ok && !done)
         {
             var reader = new GossipReader(payload);
@@ -73,18 +74,24 @@ public sealed partial class GossipNode
                     OnRumorPull(pull, replyTo);
                     break;
                 case MessageType.MerkleRanges:
+                    // A SYN's ranges: its digest's, then the rest of the table; an ACK's: where to sweep on.
                     _ = reader.TryReadCount(_limits.MaxListCount, out int ranges);
                     if (ranges > 0)
                     {
                         _ = MerkleRange.TryRead(ref reader, _limits, out range);
                     }
 
+                    if (ranges > 1)
+                    {
+                        _ = MerkleRange.TryRead(ref reader, _limits, out rest);
+                    }
+
                     break;
                 case MessageType.DigestSyn:
-                    OnDigestSyn(replyTo, range, payload);
+                    OnDigestSyn(replyTo, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
-                    OnDigestAck(replyTo, payload);
+                    OnDigestAck(replyTo, header.Sender, range, payload);
                     break;
                 case MessageType.DigestAck2:
                     OnDigestAck2(payload);
@@ -97,7 +104,7 @@ public sealed partial class GossipNode
         }
 
         FlushEager();
-        PublishViews();
+        PublishViews(endOfRound: false);
     }
 
     private void OnPing(in Ping ping, in FrameHeader header, Member? sender, WireAddress replyTo)
@@ -189,6 +196,7 @@ public sealed partial class GossipNode
 
             Counters.RumorsReceivedValue++;
             _eagerPending |= _options.EagerPush;
+            _eagerForRumors |= _options.EagerPush;
             if (_options.EventCapacity > 0)
             {
                 Notify(GossipEventKind.RumorReceived, rumor.Origin, rumor: id, payload: rumor.Payload.ToArray());
@@ -207,7 +215,7 @@ public sealed partial class GossipNode
         var sections = new SectionWriter();
         if (sections.TryBegin(ref writer, MessageType.Rumors))
         {
-            EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer));
+            EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer, _limits.MaxListCount));
         }
 
         if (sections.Count > 0)

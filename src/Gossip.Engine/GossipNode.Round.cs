@@ -29,6 +29,7 @@ public sealed partial class GossipNode
         ExpireSuspicions(round);
         GossipStep();
         _eagerPending = false;
+        _eagerForRumors = false;
         AggregationStep();
         Reap(round);
         Reconnect(round);
@@ -58,13 +59,18 @@ public sealed partial class GossipNode
     {
         // Slot 0 is the scheduled probe; the others are confirmation probes of members someone else suspects.
         // All follow the same path: direct ping, ping-req through helpers after one timeout, verdict after two.
-        int timeout = _options.ProbeTimeoutRounds;
+        int timeout = _health.Scale(_options.ProbeTimeoutRounds);
         for (int i = 0; i < _probes.Length; i++)
         {
             ref PendingProbe probe = ref _probes[i];
             if (probe.Target is not { } target || probe.Acked)
             {
-                probe.Target = null;
+                if (probe.Acked)
+                {
+                    _health.ProbeSucceeded();
+                }
+
+                probe = default;
                 continue;
             }
 
@@ -77,6 +83,7 @@ public sealed partial class GossipNode
             if (round >= probe.SentRound + (2 * timeout))
             {
                 probe.Target = null;
+                _health.ProbeFailed();
                 if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
                 {
                     SuspectLocally(target);
@@ -89,7 +96,7 @@ public sealed partial class GossipNode
             return;
         }
 
-        _nextProbeRound = round + _options.ProbeEveryRounds;
+        _nextProbeRound = round + _health.Scale(_options.ProbeEveryRounds);
         Member? next = _probePeers.Next();
         if (next is null)
         {
@@ -262,12 +269,24 @@ public sealed partial class GossipNode
         }
     }
 
-    private void PublishViews()
+    /// <summary>
+    /// Publishes the member list for readers on other threads. Rebuilding it is O(n), and while a large cluster forms
+    /// nearly every frame changes the table, so the receive path (<paramref name="endOfRound"/> false) rebuilds at most
+    /// once per round; the end of every round publishes whatever is left.
+    /// </summary>
+    private void PublishViews(bool endOfRound = true)
     {
+        _publishedLiveCount = _table.LiveCount;
+        if (!endOfRound && _publishedRound == _round)
+        {
+            return;
+        }
+
         MemberSnapshot[] snapshot = _table.Snapshot();
         if (!ReferenceEquals(snapshot, _published))
         {
             _published = snapshot;
+            _publishedRound = _round;
         }
     }
 

@@ -34,12 +34,12 @@ public sealed partial class GossipNode
     {
         if (_membershipEvents.Count > 0 && sections.TryBegin(ref writer, MessageType.Membership))
         {
-            EndIfAny(ref writer, ref sections, _membershipEvents.Write(ref writer));
+            EndIfAny(ref writer, ref sections, _membershipEvents.Write(ref writer, _limits.MaxListCount));
         }
 
         if (rumors && _rumors.HotCount > 0 && sections.TryBegin(ref writer, MessageType.Rumors))
         {
-            EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer));
+            EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer, _limits.MaxListCount));
         }
     }
 

@@ -9,10 +9,14 @@ namespace Gossip.Engine;
 // cluster size and a full sweep takes ceil(n / entries-per-digest) exchanges. The responder answers with what it
 // lacks (requests) and what the initiator lacks (deltas, including members of the range the initiator has never
 // heard of); the initiator completes with the deltas that were requested. Deltas too large for a datagram go over
-// the transport's stream channel when it has one, else as many as fit and the rest on the next exchange.
+// the transport's stream channel when it has one, else as many as fit, never more than the receiver's list limit.
+// The SYN also carries the hash of the rest of the table (a second range, to the top of the id space), and the ACK
+// says where to go on (a MerkleRanges section of its own): where its answer was cut, or the rest when the rest
+// disagrees. So one sweep runs, one round trip per range, exactly as far as the two tables differ.
 public sealed partial class GossipNode
 {
-    private const int RangeSectionReserve = 3 + 2 + 8 + 8 + 1 + 5 + 8;
+    private const int RangeBytes = 8 + 8 + 1 + 5 + 8;
+    private const int RangeSectionReserve = 3 + 2 + (2 * RangeBytes);
     private readonly List<KeyValuePair<string, StateEntry>> _entryScratch = [];
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry> EmptyState = new();
     private byte[] _keyScratch = [];
@@ -24,15 +28,23 @@ public sealed partial class GossipNode
         Complete,
     }
 
-    private void SendSyncRequest(WireAddress destination)
+    /// <summary>Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range.</summary>
+    private void SendSyncRequest(WireAddress destination, ulong? fromId = null)
     {
         Counters.SyncsValue++;
         _lastSyncRound = _round;
         int budget = _codec.MaxBodyBytes(_sendBuffer.Length) - RangeSectionReserve - 3 - 2 - 64;
         int n = _table.Count;
-        int start = _syncCursor < n ? _syncCursor : 0;
+        ulong rangeStart = fromId ?? _syncFrom;
+        int start = _table.LowerBound(rangeStart);
+        if (start >= n && fromId is null)
+        {
+            rangeStart = 0;
+            start = 0;
+        }
+
         int end = start;
-        for (int used = 0; end < n; end++)
+        for (int used = 0; end < n && end - start < _limits.MaxListCount; end++)
         {
             int size = DigestEntrySize(_table[end]);
             if (used + size > budget)
@@ -43,9 +55,8 @@ public sealed partial class GossipNode
             used += size;
         }
 
-        ulong rangeStart = start == 0 ? 0 : _table[start].Id.Value;
         ulong rangeEnd = end >= n ? ulong.MaxValue : _table[end].Id.Value - 1;
-        _syncCursor = end >= n ? 0 : end;
+        _syncFrom = rangeEnd == ulong.MaxValue ? 0 : rangeEnd + 1;
         ulong hash = _table.RangeHash(rangeStart, rangeEnd, out int count);
 
         GossipWriter writer = BeginFrame();
@@ -54,6 +65,15 @@ public sealed partial class GossipNode
             && new MerkleRange(rangeStart, rangeEnd, 0, (uint)count, hash).TryWrite(ref writer))
         {
             ranges.Add();
+            if (rangeEnd != ulong.MaxValue)
+            {
+                ulong restHash = _table.RangeHash(rangeEnd + 1, ulong.MaxValue, out int restCount);
+                if (new MerkleRange(rangeEnd + 1, ulong.MaxValue, 0, (uint)restCount, restHash).TryWrite(ref writer))
+                {
+                    ranges.Add();
+                }
+            }
+
             ranges.End(ref writer);
             sections.End(ref writer);
         }
@@ -76,19 +96,24 @@ public sealed partial class GossipNode
     private static int DigestEntrySize(Member m) =>
         8 + VarInt.SizeOf(m.Generation) + 1 + VarInt.SizeOf(m.Heartbeat) + VarInt.SizeOf(m.MaxVersion);
 
-    /// <summary>Answers a SYN: requests for what we lack, deltas for what the initiator lacks.</summary>
-    private void OnDigestSyn(WireAddress replyTo, in MerkleRange range, ReadOnlySpan<byte> digestPayload)
+    /// <summary>Answers a SYN: requests for what we lack, deltas for what the initiator lacks, and where to go on.</summary>
+    private void OnDigestSyn(WireAddress replyTo, in MerkleRange range, in MerkleRange rest, ReadOnlySpan<byte> digestPayload)
     {
+        bool restDiffers = rest.End == ulong.MaxValue && rest.Start == range.End + 1 && range.End != ulong.MaxValue
+            && _table.RangeHash(rest.Start, rest.End, out _) != rest.Hash;
         if (_table.RangeHash(range.Start, range.End, out _) == range.Hash)
         {
             ApplyDigestHeartbeats(digestPayload);
-            return;
+            if (!restDiffers)
+            {
+                return;
+            }
         }
 
-        int length = BuildAck(_sendBuffer, replyTo, range, digestPayload, out bool complete);
+        int length = BuildAck(_sendBuffer, replyTo, range, restDiffers, digestPayload, out bool complete);
         if (!complete && _transport.MaxLargeFrameBytes > _sendBuffer.Length)
         {
-            SealAndSend(LargeBuffer(), replyTo, BuildAck(LargeBuffer(), replyTo, range, digestPayload, out _), large: true);
+            SealAndSend(LargeBuffer(), replyTo, BuildAck(LargeBuffer(), replyTo, range, restDiffers, digestPayload, out _), large: true);
         }
         else
         {
@@ -96,12 +121,30 @@ public sealed partial class GossipNode
         }
     }
 
-    /// <summary>Builds an ACK body into <paramref name="buffer"/>; returns its length, 0 when there is nothing to say.</summary>
-    private int BuildAck(byte[] buffer, WireAddress replyTo, in MerkleRange range, ReadOnlySpan<byte> digestPayload, out bool complete)
+    /// <summary>
+    /// Builds an ACK body into <paramref name="buffer"/>; returns its length, 0 when there is nothing to say. The ACK
+    /// leads with the range the initiator should sweep next: from where this answer was cut, or, when it is whole and
+    /// the rest of the table disagrees, from just past this range.
+    /// </summary>
+    private int BuildAck(byte[] buffer, WireAddress replyTo, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out bool complete)
     {
         complete = true;
         var writer = new GossipWriter(_codec.BodySpan(buffer));
         var sections = new SectionWriter();
+
+        // Space for the continuation range, written last into this reserved slot once the cut point is known.
+        int continuationAt = writer.Position;
+        if (!sections.TryBegin(ref writer, MessageType.MerkleRanges) || !ListWriter.TryBegin(ref writer, out ListWriter continuation)
+            || !new MerkleRange(0, ulong.MaxValue, 0, 0, 0).TryWrite(ref writer))
+        {
+            complete = false;
+            return 0;
+        }
+
+        continuation.Add();
+        continuation.End(ref writer);
+        sections.End(ref writer);
+        ulong cutAt = ulong.MaxValue;
         if (!sections.TryBegin(ref writer, MessageType.DigestAck) || !ListWriter.TryBegin(ref writer, out ListWriter requests))
         {
             complete = false;
@@ -131,9 +174,10 @@ public sealed partial class GossipNode
             }
 
             DigestEntry request = known ? mine!.ToDigest() : new DigestEntry(theirs.Node, 0, MemberStatus.Alive, 0, 0);
-            if (!request.TryWrite(ref writer))
+            if (requests.Count >= _limits.MaxListCount || !request.TryWrite(ref writer))
             {
                 complete = false;
+                cutAt = theirs.Node.Value;
                 break;
             }
 
@@ -178,27 +222,46 @@ public sealed partial class GossipNode
             if (!TryAddDelta(ref writer, ref deltas, mine, from))
             {
                 complete = false;
+                cutAt = Math.Min(cutAt, mine.Id.Value);
                 break;
             }
         }
 
         deltas.End(ref writer);
-        if (requests.Count == 0 && deltas.Count == 0)
+        bool goOn = !complete ? cutAt > range.Start || requests.Count + deltas.Count > 0 : restDiffers;
+        if (requests.Count == 0 && deltas.Count == 0 && !goOn)
         {
             return 0;
         }
 
         sections.End(ref writer);
-        return writer.Position;
+        int length = writer.Position;
+        ulong next = !complete ? cutAt : range.End + 1;
+        var patch = new GossipWriter(_codec.BodySpan(buffer)[continuationAt..]);
+        var patchSections = new SectionWriter();
+        if (patchSections.TryBegin(ref patch, MessageType.MerkleRanges) && ListWriter.TryBegin(ref patch, out ListWriter patched)
+            && new MerkleRange(goOn ? next : 0, goOn ? ulong.MaxValue : 0, 0, 0, 0).TryWrite(ref patch))
+        {
+            patched.Add();
+            patched.End(ref patch);
+            patchSections.End(ref patch);
+        }
+
+        return length;
     }
 
-    /// <summary>The initiator's side of step 2: apply the deltas, then send back what was requested (ACK2).</summary>
-    private void OnDigestAck(WireAddress replyTo, ReadOnlySpan<byte> payload)
+    /// <summary>The initiator's side of step 2: apply the deltas, send back what was requested (ACK2), sweep on if told to.</summary>
+    private void OnDigestAck(WireAddress replyTo, NodeId responder, in MerkleRange continuation, ReadOnlySpan<byte> payload)
     {
         var reader = new GossipReader(payload);
         _ = BodyValidator.SkipDigest(ref reader, _limits);
         int requestsLength = reader.Position;
         ApplyDeltas(ref reader);
+        if (replyTo.IsNone && _table.TryGet(responder, out Member? known))
+        {
+            // A seed's first answer to a joiner comes over a stream from a sender the joiner learns only from it.
+            replyTo = known.Address;
+        }
 
         ReadOnlySpan<byte> requests = payload[..requestsLength];
         int length = BuildAck2(_sendBuffer, requests, out bool complete);
@@ -209,6 +272,12 @@ public sealed partial class GossipNode
         else
         {
             SealAndSend(_sendBuffer, replyTo, length, large: false);
+        }
+
+        // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
+        if (continuation.End == ulong.MaxValue && !replyTo.IsNone)
+        {
+            SendSyncRequest(replyTo, continuation.Start);
         }
     }
 
@@ -256,9 +325,15 @@ public sealed partial class GossipNode
         ApplyDeltas(ref reader);
     }
 
-    /// <summary>Appends one member's delta to a deltas list; false when it did not fit whole (the list is full).</summary>
+    /// <summary>Appends one member's delta to a deltas list; false when it did not fit whole (the list or the frame is full).</summary>
     private bool TryAddDelta(ref GossipWriter writer, ref ListWriter deltas, Member member, ulong fromVersion)
     {
+        // The receiver drops a list longer than its limit whole, so a long one is cut here and finished next exchange.
+        if (deltas.Count >= _limits.MaxListCount)
+        {
+            return false;
+        }
+
         DeltaWrite result = TryWriteDelta(ref writer, member, fromVersion);
         if (result != DeltaWrite.None)
         {

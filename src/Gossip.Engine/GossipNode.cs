@@ -41,6 +41,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private readonly EventQueue _membershipEvents;
     private readonly PushSumAggregator _aggregator = new();
     private readonly RelayTable _relays = new(64);
+    private readonly LocalHealth _health;
     private readonly List<Member> _suspects = [];
     private readonly List<Member> _down = [];
     private readonly Member?[] _peers;
@@ -58,12 +59,16 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private readonly PendingProbe[] _probes = new PendingProbe[5];
     private long _nextProbeRound;
     private long _lastSyncRound = long.MinValue / 2;
-    private int _syncCursor;
+    private ulong _syncFrom;
     private int _rumorSequence;
     private bool _started;
     private bool _stopped;
     private bool _eagerPending;
+    private bool _eagerForRumors;
+    private long _eventPushRound = -1;
     private volatile MemberSnapshot[] _published = [];
+    private volatile int _publishedLiveCount;
+    private long _publishedRound = -1;
     private AggregateEstimate _publishedAggregate;
 
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
@@ -93,6 +98,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         _keyScratch = new byte[_limits.MaxKeyBytes];
         _gossipPeers = new PeerSelector(_table, _self, _random);
         _probePeers = new PeerSelector(_table, _self, _random);
+        _health = new LocalHealth(options.MaxLocalHealthScore);
         _rumors = new RumorBuffer(options.MaxRumors);
         _membershipEvents = new EventQueue(Math.Max(64, options.MaxRumors));
         _peers = new Member?[Math.Max(Math.Max(2 * options.Fanout, options.EagerPushFanout), options.IndirectProbes + 1)];
@@ -109,6 +115,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         }
 
         _published = _table.Snapshot();
+        _publishedLiveCount = _table.LiveCount;
     }
 
     /// <summary>This node's id.</summary>
@@ -129,26 +136,23 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>The transport's byte and datagram counters.</summary>
     public TransportCounters TransportCounters => _transport.Counters;
 
+    /// <summary>
+    /// Lifeguard's local health score: 0 when this node's probes are answered in time, rising (to
+    /// <see cref="GossipOptions.MaxLocalHealthScore"/>) while its probes fail and peers suspect it, which stretches its
+    /// probe interval and timeout by (score + 1). A score that stays high means this node, not its peers, is slow.
+    /// </summary>
+    public int LocalHealthScore => _health.Score;
+
     /// <summary>Rounds run so far.</summary>
     public long Round => Volatile.Read(ref _round);
 
-    /// <summary>Alive or suspect members known, this node included, as of the last membership change.</summary>
-    public int LiveMemberCount
-    {
-        get
-        {
-            MemberSnapshot[] members = _published;
-            int live = 0;
-            foreach (MemberSnapshot m in members)
-            {
-                live += m.Status is MemberStatus.Alive or MemberStatus.Suspect ? 1 : 0;
-            }
+    /// <summary>Alive or suspect members known, this node included, as of the last frame or round handled.</summary>
+    public int LiveMemberCount => _publishedLiveCount;
 
-            return live;
-        }
-    }
-
-    /// <summary>Every member known (dead ones until reaped), as of the last membership change.</summary>
+    /// <summary>
+    /// Every member known (dead ones until reaped). Republished after a change at most once per round from the receive
+    /// path and always at the end of a round, so it lags the node's own table by at most one gossip interval.
+    /// </summary>
     public IReadOnlyList<MemberSnapshot> Members => _published;
 
     /// <summary>The aggregate estimate of the last completed epoch.</summary>

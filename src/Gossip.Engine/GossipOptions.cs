@@ -63,6 +63,12 @@ public sealed class GossipOptions
     /// <summary>Rounds to wait for a direct ack before asking helpers to probe indirectly; as long again for their answer before suspecting. At most half of <see cref="ProbeEveryRounds"/>. Default 2.</summary>
     public int ProbeTimeoutRounds { get; set; } = 2;
 
+    /// <summary>
+    /// Lifeguard's local health awareness: the most the probe interval and timeout stretch (by score + 1) while this
+    /// node's own probes fail and it hears itself suspected, signs that it is the slow one. 0 turns it off. Default 8.
+    /// </summary>
+    public int MaxLocalHealthScore { get; set; } = 8;
+
     /// <summary>Helpers asked for an indirect probe. Default 3.</summary>
     public int IndirectProbes { get; set; } = 3;
 
@@ -122,6 +128,7 @@ public sealed class GossipOptions
         Check(EagerPushFanout is >= 1 and <= 64, nameof(EagerPushFanout));
         Check(ProbeEveryRounds >= 1, nameof(ProbeEveryRounds));
         Check(ProbeTimeoutRounds >= 1 && ProbeTimeoutRounds * 2 <= ProbeEveryRounds, nameof(ProbeTimeoutRounds));
+        Check(MaxLocalHealthScore is >= 0 and <= 64, nameof(MaxLocalHealthScore));
         Check(IndirectProbes is >= 0 and <= 16, nameof(IndirectProbes));
         Check(SuspicionConfirmations >= 1, nameof(SuspicionConfirmations));
         Check(SuspicionMultiplier >= 1, nameof(SuspicionMultiplier));

@@ -52,8 +52,8 @@ internal sealed class EventQueue
         _slots[_count++] = new Slot(membershipEvent, transmits);
     }
 
-    /// <summary>Writes as many queued events as fit as one Membership list, spending one transmit each. Returns how many.</summary>
-    public int Write(ref GossipWriter writer)
+    /// <summary>Writes as many queued events as fit (at most <paramref name="maxItems"/>, the receiver's list limit) as one Membership list, spending one transmit each. Returns how many.</summary>
+    public int Write(ref GossipWriter writer, int maxItems)
     {
         if (_count == 0 || !ListWriter.TryBegin(ref writer, out ListWriter list))
         {
@@ -63,7 +63,7 @@ internal sealed class EventQueue
         int start = _cursor % _count;
         int written = 0;
         int index = start;
-        while (written < _count && _slots[index].Event.TryWrite(ref writer))
+        while (written < _count && written < maxItems && _slots[index].Event.TryWrite(ref writer))
         {
             list.Add();
             written++;

@@ -65,10 +65,10 @@ internal sealed class RumorBuffer
     }
 
     /// <summary>
-    /// Writes as many hot rumors as fit as one Rumors list, starting where the last write stopped so every
+    /// Writes as many hot rumors as fit (at most <paramref name="maxItems"/>, the receiver's list limit) as one Rumors list, starting where the last write stopped so every
     /// rumor gets its turn; each written rumor spends one transmit and retires at zero. Returns how many were written.
     /// </summary>
-    public int WriteHot(ref GossipWriter writer)
+    public int WriteHot(ref GossipWriter writer, int maxItems)
     {
         if (_count == 0 || !ListWriter.TryBegin(ref writer, out ListWriter list))
         {
@@ -78,7 +78,7 @@ internal sealed class RumorBuffer
         int start = _cursor % _count;
         int visited = 0;
         int index = start;
-        while (visited < _count)
+        while (visited < _count && visited < maxItems)
         {
             ref Slot slot = ref _slots[index];
             if (!new Rumor(slot.Id.Origin, slot.Id.Sequence, slot.Payload.AsSpan(0, slot.Length)).TryWrite(ref writer))

@@ -35,9 +35,16 @@ internal static class TargetsScenario
             // Joining is one exchange per node through one seed: allow more time as the cluster grows, but not forever.
             WarmupTimeout = TimeSpan.FromSeconds(Math.Clamp(n / 16.0, 60, 180)),
 
+            // Spread and detection are counted in rounds, so at the longer intervals of large clusters wait in rounds:
+            // a rumor 30 rounds, a crash 150 (an unconfirmed suspicion alone lasts 4 * log10(n) probe intervals).
+            RumorTimeout = Max(TimeSpan.FromSeconds(10), interval * 30),
+            DetectionTimeout = Max(TimeSpan.FromSeconds(60), interval * 150),
+
             // In simulation a poll of one round makes every phase boundary exact; on UDP a quarter second is plenty.
             Poll = cluster.VirtualTime ? interval : TimeSpan.FromMilliseconds(250),
         };
         return TargetsRun.Execute(cluster, ProcessMeter.Instance, progress, settings);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -81,6 +81,51 @@ public sealed class AntiEntropyTests
     }
 
     [Fact]
+    public void JoinerToAClusterLongerThanOneList_LearnsEveryone_WithNoFrameDropped()
+    {
+        // A list limit of 16 makes a 100-node table six lists long: the seed's answer to a joiner must be cut at the
+        // limit and finished by later exchanges, never sent whole (the joiner would drop it and stay alone forever).
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 100,
+            Seed = 5,
+            Configure = o => o.Limits = Gossip.Wire.WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
+        });
+        cluster.RunRounds(2);
+        GossipNode joiner = cluster.AddJoiningNode(0);
+
+        int rounds = cluster.RunUntil(c => AllKnowEveryone(c), 60);
+
+        Assert.InRange(rounds, 1, SweepRoundsBound);
+        foreach (GossipNode node in cluster.Nodes)
+        {
+            Assert.Equal(0, node.Counters.FramesDropped);
+        }
+
+        Assert.Equal(101, joiner.LiveMemberCount);
+    }
+
+    [Fact]
+    public void NodeMissingMostOfTheTable_CatchesUpInOneSweep_NotOneRangePerSyncInterval()
+    {
+        // 400 nodes start knowing 8 random others; one digest covers at most 16 ids here, so a full table is 25 ranges
+        // long. Swept one range per sync interval (5 rounds) node 0 needed 133 rounds to learn everyone; a sweep that
+        // goes on while the tables disagree takes 24 (seed 9).
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 400,
+            Seed = 9,
+            Bootstrap = ClusterBootstrap.RandomViews,
+            ViewSize = 8,
+            Configure = o => o.Limits = Gossip.Wire.WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
+        });
+
+        int rounds = cluster.RunUntil(c => c.Nodes[0].LiveMemberCount == 400, 200);
+
+        Assert.InRange(rounds, 1, 40);
+    }
+
+    [Fact]
     public void RemovedKey_SpreadsAsTombstone()
     {
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 8, Seed = 2 });
@@ -91,6 +136,9 @@ public sealed class AntiEntropyTests
         Assert.InRange(cluster.RunUntil(c => AllAgree(c), 200), 1, 200);
         Assert.False(cluster.Nodes[5].TryGetState(cluster.Nodes[1].Id, "k", out _));
     }
+
+    /// <summary>A join plus one or two probe-triggered sweeps at the default 5-round probe interval (8 rounds measured with seed 5).</summary>
+    private const int SweepRoundsBound = 15;
 
     internal static bool AllAgree(SimulatedCluster cluster)
     {
