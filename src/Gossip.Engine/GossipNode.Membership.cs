@@ -195,6 +195,8 @@ public sealed partial class GossipNode
         }
 
         _membersById[id] = member;
+        _gossipPeers.Added(member);
+        _probePeers.Added(member);
         Notify(GossipEventKind.MemberJoined, id);
         return member;
     }

@@ -29,12 +29,17 @@ public sealed partial class GossipNode
         }
     }
 
-    /// <summary>Adds the membership events and hot rumors that fit, spending their transmit budgets.</summary>
+    /// <summary>
+    /// Adds the membership events and hot rumors that fit, spending their transmit budgets. While rumors are hot,
+    /// events get at most half the room left: a backlog of events (the joins of a forming cluster, thousands of them,
+    /// each sent log n times) would otherwise fill every frame and starve the rumors until their budgets ran out.
+    /// </summary>
     private void WritePiggyback(ref GossipWriter writer, ref SectionWriter sections, bool rumors = true)
     {
+        int eventBytes = rumors && _rumors.HotCount > 0 ? writer.Remaining / 2 : int.MaxValue;
         if (_membershipEvents.Count > 0 && sections.TryBegin(ref writer, MessageType.Membership))
         {
-            EndIfAny(ref writer, ref sections, _membershipEvents.Write(ref writer, _limits.MaxListCount));
+            EndIfAny(ref writer, ref sections, _membershipEvents.Write(ref writer, _limits.MaxListCount, eventBytes));
         }
 
         if (rumors && _rumors.HotCount > 0 && sections.TryBegin(ref writer, MessageType.Rumors))

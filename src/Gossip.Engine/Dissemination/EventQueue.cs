@@ -52,8 +52,11 @@ internal sealed class EventQueue
         _slots[_count++] = new Slot(membershipEvent, transmits);
     }
 
-    /// <summary>Writes as many queued events as fit (at most <paramref name="maxItems"/>, the receiver's list limit) as one Membership list, spending one transmit each. Returns how many.</summary>
-    public int Write(ref GossipWriter writer, int maxItems)
+    /// <summary>
+    /// Writes as many queued events as fit (at most <paramref name="maxItems"/>, the receiver's list limit, and about
+    /// <paramref name="maxBytes"/>) as one Membership list, spending one transmit each. Returns how many.
+    /// </summary>
+    public int Write(ref GossipWriter writer, int maxItems, int maxBytes = int.MaxValue)
     {
         if (_count == 0 || !ListWriter.TryBegin(ref writer, out ListWriter list))
         {
@@ -63,7 +66,8 @@ internal sealed class EventQueue
         int start = _cursor % _count;
         int written = 0;
         int index = start;
-        while (written < _count && written < maxItems && _slots[index].Event.TryWrite(ref writer))
+        int begin = writer.Position;
+        while (written < _count && written < maxItems && writer.Position - begin < maxBytes && _slots[index].Event.TryWrite(ref writer))
         {
             list.Add();
             written++;

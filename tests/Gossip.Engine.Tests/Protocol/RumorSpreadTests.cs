@@ -59,6 +59,22 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ClusterFormedByJoining_RumorReachesEveryNode_IncludingTheLastToJoin()
+    {
+        // Idle nodes sit on the peer order they drew while the cluster formed; late joiners must be in it too.
+        // Before new members were slotted into the current pass, 8 of these 500 never got the rumor.
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 500, Seed = 3, Bootstrap = ClusterBootstrap.JoinThroughFirst });
+        Assert.InRange(cluster.RunUntil(c => c.Nodes.All(x => x.LiveMemberCount == 500), 200), 1, 200);
+        cluster.RunRounds(30);
+
+        RumorId id = cluster.Nodes[7].Broadcast("late joiners too"u8);
+        int rounds = cluster.RunUntil(c => c.AllLiveHave(id), 30);
+
+        output.WriteLine($"rounds to reach all 500: {rounds}");
+        Assert.InRange(rounds, 0, 3);
+    }
+
+    [Fact]
     public void Rumor_IsRetiredAfterBudget_AndClusterGoesQuiet()
     {
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 64, Seed = 3 });
