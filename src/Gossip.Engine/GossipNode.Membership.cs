@@ -8,7 +8,7 @@ namespace Gossip.Engine;
 // refutation by the suspect itself, and a new generation when a live node learns it was declared dead.
 public sealed partial class GossipNode
 {
-    private int RetransmitLimit => Formulas.RetransmitLimit(_options.RetransmitMultiplier, _table.LiveCount);
+    private int RetransmitLimit => Formulas.RetransmitLimit(_options.RetransmitMultiplier, Math.Max(_table.LiveCount, _options.ClusterSizeHint));
 
     /// <summary>
     /// Queues an event for piggybacking and, when <paramref name="urgent"/> and eager push is on, sends it to a few peers

@@ -96,6 +96,14 @@ public sealed class GossipOptions
     /// <summary>Most members tracked; joins beyond it are dropped (counted). Default 131,072.</summary>
     public int MaxMembers { get; set; } = 131_072;
 
+    /// <summary>
+    /// The cluster size to budget retransmits for when this node holds only a partial view (<see cref="MaxMembers"/>
+    /// below the cluster size): a rumor or event is sent <c>RetransmitMultiplier * ceil(log10(n + 1))</c> times, and
+    /// sized by a 33-member view instead of the 10,000-node cluster it must reach it leaves about one node in 3,000
+    /// without it. 0 (default) uses the members known.
+    /// </summary>
+    public int ClusterSizeHint { get; set; }
+
     /// <summary>Most application-state keys per member. Default 1,024.</summary>
     public int MaxKeysPerMember { get; set; } = 1_024;
 
@@ -137,6 +145,7 @@ public sealed class GossipOptions
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));
         Check(MaxMembers >= 2, nameof(MaxMembers));
+        Check(ClusterSizeHint >= 0, nameof(ClusterSizeHint));
         Check(MaxKeysPerMember >= 1, nameof(MaxKeysPerMember));
         Check(AggregationEpochRounds >= 4, nameof(AggregationEpochRounds));
         Check(EventCapacity >= 0, nameof(EventCapacity));

@@ -41,6 +41,7 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
                 if (partial)
                 {
                     o.MaxMembers = PartialViewSize + 1;
+                    o.ClusterSizeHint = count;
                 }
             },
             Network = new SimulatedNetworkOptions { LossRate = loss },

@@ -29,7 +29,8 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
     /// Above <see cref="FullViewLimit"/> nodes the cluster is bootstrapped as the simulation does it: every node starts
     /// knowing <see cref="MemoryClusterUnderTest.PartialViewSize"/> random others and keeps at most that many (a full
     /// view of 10,000 members in each of 10,000 nodes would not fit in this machine's memory), and the TCP stream
-    /// channel is off so each node holds one socket (file descriptors are limited to 20,000 here).
+    /// channel is off so each node holds one socket (file descriptors are limited to 20,000 here). Retransmit budgets
+    /// are sized for the whole cluster (<see cref="GossipOptions.ClusterSizeHint"/>), as a full-view node's would be.
     /// </remarks>
     public UdpClusterUnderTest(int count, Action<GossipOptions> configure, IReadOnlyList<IPEndPoint> externalSeeds, ulong seed = 1)
     {
@@ -44,6 +45,7 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
             if (partial)
             {
                 options.MaxMembers = MemoryClusterUnderTest.PartialViewSize + 1;
+                options.ClusterSizeHint = count;
                 _viewLimit = options.MaxMembers;
             }
 

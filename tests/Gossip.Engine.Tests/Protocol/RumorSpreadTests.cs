@@ -74,6 +74,41 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
         Assert.InRange(rounds, 0, 3);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5_000)]
+    public void PartialViews_RetransmitBudgetSizedByClusterSizeHint(int hint)
+    {
+        // 5,000 nodes that each keep 17 members: budgeted by the view (4 * log10(17) = 8 sends) a rumor misses a few
+        // nodes; budgeted by the cluster (4 * log10(5,000) = 16) it reaches every one.
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 5_000,
+            Seed = 11,
+            Bootstrap = ClusterBootstrap.RandomViews,
+            ViewSize = 16,
+            Configure = o =>
+            {
+                o.MaxMembers = 17;
+                o.ClusterSizeHint = hint;
+            },
+        });
+        cluster.RunRounds(5);
+        RumorId id = cluster.Nodes[0].Broadcast("to all 5,000"u8);
+        cluster.RunRounds(40);
+
+        int having = cluster.CountHaving(id);
+        output.WriteLine($"hint {hint}: {having} of 5000 have the rumor");
+        if (hint == 0)
+        {
+            Assert.InRange(having, 4_900, 4_999);
+        }
+        else
+        {
+            Assert.Equal(5_000, having);
+        }
+    }
+
     [Fact]
     public void Rumor_IsRetiredAfterBudget_AndClusterGoesQuiet()
     {
