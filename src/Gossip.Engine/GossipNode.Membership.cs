@@ -12,14 +12,17 @@ public sealed partial class GossipNode
 
     /// <summary>
     /// Queues an event for piggybacking and, when <paramref name="urgent"/> and eager push is on, sends it to a few peers
-    /// at once, at most once a round (see <see cref="FlushEager"/>). Urgent: news that races a timer (suspicions,
-    /// deaths, departures, refutations). Joins are not: pushing every newly learned member eagerly costs O(n^2)
+    /// at once (suspicions at most once a round, see <see cref="FlushEager"/>). Urgent: news that races a timer
+    /// (suspicions, deaths, departures, refutations). Joins are not: pushing every newly learned member eagerly costs O(n^2)
     /// datagrams while a large cluster forms.
     /// </summary>
     private void Spread(in MembershipEvent membershipEvent, bool urgent = true)
     {
         _membershipEvents.Enqueue(membershipEvent, RetransmitLimit);
         _eagerPending |= urgent && _options.EagerPush;
+
+        // Suspicions are what multiplies in a storm; refutations and verdicts are what ends one, so they go at once.
+        _eagerUnlimited |= urgent && _options.EagerPush && membershipEvent.Kind != MembershipEventKind.Suspect;
     }
 
     private void SendJoin()
@@ -258,25 +261,26 @@ public sealed partial class GossipNode
         {
             Counters.RumorsOriginatedValue++;
             _eagerPending |= _options.EagerPush;
-            _eagerForRumors |= _options.EagerPush;
+            _eagerUnlimited |= _options.EagerPush;
             FlushEager();
         }
     }
 
     /// <summary>
-    /// Eager push: new rumors and events go to a few peers now instead of waiting for the next round. Membership news
-    /// is pushed at most once a round: in a burst of suspicions (an overloaded host, a partition) every node forwarding
-    /// every event at once would multiply the load that caused the burst; the rest rides the round's gossip.
+    /// Eager push: new rumors and events go to a few peers now instead of waiting for the next round. Suspicions alone
+    /// are pushed at most once a round: in a burst of them (an overloaded host) every node forwarding every suspicion
+    /// at once would multiply the load that caused the burst; the rest ride the round's gossip. Refutations, deaths
+    /// and departures always go at once: holding back a refutation turned 3 false positives at 30 % loss into 41.
     /// </summary>
     private void FlushEager()
     {
-        if (!_eagerPending || _stopped || (!_eagerForRumors && _eventPushRound == _round))
+        if (!_eagerPending || _stopped || (!_eagerUnlimited && _eventPushRound == _round))
         {
             return;
         }
 
         _eagerPending = false;
-        _eagerForRumors = false;
+        _eagerUnlimited = false;
         _eventPushRound = _round;
         int count = _gossipPeers.NextDistinct(_peers, _options.EagerPushFanout);
         for (int i = 0; i < count; i++)

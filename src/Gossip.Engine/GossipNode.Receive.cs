@@ -196,7 +196,7 @@ public sealed partial class GossipNode
 
             Counters.RumorsReceivedValue++;
             _eagerPending |= _options.EagerPush;
-            _eagerForRumors |= _options.EagerPush;
+            _eagerUnlimited |= _options.EagerPush;
             if (_options.EventCapacity > 0)
             {
                 Notify(GossipEventKind.RumorReceived, rumor.Origin, rumor: id, payload: rumor.Payload.ToArray());

@@ -29,7 +29,7 @@ public sealed partial class GossipNode
         ExpireSuspicions(round);
         GossipStep();
         _eagerPending = false;
-        _eagerForRumors = false;
+        _eagerUnlimited = false;
         AggregationStep();
         Reap(round);
         Reconnect(round);
@@ -83,7 +83,13 @@ public sealed partial class GossipNode
             if (round >= probe.SentRound + (2 * timeout))
             {
                 probe.Target = null;
-                _health.ProbeFailed();
+                if (i == 0)
+                {
+                    // Only our own scheduled probes count against our health: a confirmation probe of a member
+                    // others already suspect is expected to fail when it really died, and would punish every prober.
+                    _health.ProbeFailed();
+                }
+
                 if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
                 {
                     SuspectLocally(target);
@@ -276,7 +282,6 @@ public sealed partial class GossipNode
     /// </summary>
     private void PublishViews(bool endOfRound = true)
     {
-        _publishedLiveCount = _table.LiveCount;
         if (!endOfRound && _publishedRound == _round)
         {
             return;
@@ -285,7 +290,9 @@ public sealed partial class GossipNode
         MemberSnapshot[] snapshot = _table.Snapshot();
         if (!ReferenceEquals(snapshot, _published))
         {
+            // Every change of the live count also makes the snapshot stale, so the two are published together.
             _published = snapshot;
+            _publishedLiveCount = _table.LiveCount;
             _publishedRound = _round;
         }
     }

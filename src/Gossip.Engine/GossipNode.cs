@@ -64,7 +64,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private bool _started;
     private bool _stopped;
     private bool _eagerPending;
-    private bool _eagerForRumors;
+    private bool _eagerUnlimited;
     private long _eventPushRound = -1;
     private volatile MemberSnapshot[] _published = [];
     private volatile int _publishedLiveCount;
@@ -146,7 +146,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>Rounds run so far.</summary>
     public long Round => Volatile.Read(ref _round);
 
-    /// <summary>Alive or suspect members known, this node included, as of the last frame or round handled.</summary>
+    /// <summary>Alive or suspect members known, this node included: the live members of <see cref="Members"/>.</summary>
     public int LiveMemberCount => _publishedLiveCount;
 
     /// <summary>
