@@ -57,7 +57,11 @@ public sealed partial class GossipNode
                     break;
                 case MessageType.Ack:
                     _ = Ack.TryRead(ref reader, out Ack ack);
-                    OnAck(ack, header, replyTo);
+                    OnAck(ack, header, sender, replyTo);
+                    break;
+                case MessageType.RelayedAck:
+                    _ = RelayedAck.TryRead(ref reader, out RelayedAck relayed);
+                    OnRelayedAck(relayed);
                     break;
                 case MessageType.PingReq:
                     _ = PingReq.TryRead(ref reader, out PingReq request);
@@ -109,46 +113,56 @@ public sealed partial class GossipNode
 
     private void OnPing(in Ping ping, in FrameHeader header, Member? sender, WireAddress replyTo)
     {
-        if (!ping.Target.IsNone && ping.Target != Id)
-        {
-            return;
-        }
-
         if (sender is not null)
         {
             ObserveHeartbeat(sender, header.Generation, ping.Heartbeat);
         }
 
-        SendAck(replyTo, ping.Sequence, Id, _self.Heartbeat, _table.Hash);
+        SendAck(replyTo, ping.Sequence);
     }
 
-    private void OnAck(in Ack ack, in FrameHeader header, WireAddress replyTo)
+    /// <summary>A direct ack: the frame's sender is the node proven alive.</summary>
+    private void OnAck(in Ack ack, in FrameHeader header, Member? sender, WireAddress replyTo)
     {
-        bool known = _table.TryGet(ack.Subject, out Member? subject);
-        if (known)
+        NodeId subject = header.Sender;
+        if (sender is not null)
         {
-            ObserveHeartbeat(subject!, subject!.Generation, ack.Heartbeat);
+            ObserveHeartbeat(sender, header.Generation, ack.Heartbeat);
         }
 
-        for (int i = 0; i < _probes.Length; i++)
+        AckProbes(ack.Sequence, subject);
+        if (_relays.TryTake(ack.Sequence, subject, _round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
         {
-            ref PendingProbe probe = ref _probes[i];
-            if (probe.Target is { } target && ack.Sequence == probe.Sequence && ack.Subject == target.Id)
-            {
-                probe.Acked = true;
-            }
-        }
-
-        if (_relays.TryTake(ack.Sequence, ack.Subject, _round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
-        {
-            SendAck(requester, requesterSequence, ack.Subject, ack.Heartbeat, ack.StateHash);
+            SendRelayedAck(requester, requesterSequence, subject, ack.Heartbeat);
             return;
         }
 
-        // Direct ack from the node itself: a different table hash means we disagree on something; reconcile.
-        if (ack.Subject == header.Sender && ack.StateHash != _table.Hash && _round - _lastSyncRound >= _options.SyncEveryRounds)
+        // A different table hash means we disagree on something; reconcile.
+        if (ack.TableHash != (uint)_table.Hash && _round - _lastSyncRound >= _options.SyncEveryRounds)
         {
-            SendSyncRequest(known ? subject!.Address : replyTo);
+            SendSyncRequest(sender?.Address ?? replyTo);
+        }
+    }
+
+    private void OnRelayedAck(in RelayedAck ack)
+    {
+        if (_table.TryGet(ack.Subject, out Member? subject))
+        {
+            ObserveHeartbeat(subject, subject.Generation, ack.Heartbeat);
+        }
+
+        AckProbes(ack.Sequence, ack.Subject);
+    }
+
+    private void AckProbes(uint sequence, NodeId subject)
+    {
+        for (int i = 0; i < _probes.Length; i++)
+        {
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is { } target && sequence == probe.Sequence && subject == target.Id)
+            {
+                probe.Acked = true;
+            }
         }
     }
 
@@ -163,7 +177,7 @@ public sealed partial class GossipNode
         _relays.Add(sequence, replyTo, request.Sequence, request.Target, _round);
         GossipWriter writer = BeginFrame();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, request.Target, _self.Heartbeat, _table.Hash).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }

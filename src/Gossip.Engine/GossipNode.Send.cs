@@ -65,7 +65,7 @@ public sealed partial class GossipNode
     {
         GossipWriter writer = BeginFrame();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, target.Id, _self.Heartbeat, _table.Hash).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }
@@ -74,17 +74,30 @@ public sealed partial class GossipNode
         SendFrame(target.Address, ref writer, sections.Count);
     }
 
-    private void SendAck(WireAddress destination, uint sequence, NodeId subject, ulong heartbeat, ulong stateHash)
+    private void SendAck(WireAddress destination, uint sequence)
     {
         GossipWriter writer = BeginFrame();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(sequence, subject, heartbeat, stateHash).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(sequence, _self.Heartbeat, (uint)_table.Hash).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }
 
         WritePiggyback(ref writer, ref sections);
         SendFrame(destination, ref writer, sections.Count);
+    }
+
+    private void SendRelayedAck(WireAddress requester, uint requesterSequence, NodeId subject, ulong heartbeat)
+    {
+        GossipWriter writer = BeginFrame();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.RelayedAck) && new RelayedAck(requesterSequence, subject, heartbeat).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        WritePiggyback(ref writer, ref sections);
+        SendFrame(requester, ref writer, sections.Count);
     }
 
     private void SendPingReq(Member helper, uint sequence, Member target)

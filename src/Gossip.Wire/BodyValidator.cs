@@ -44,6 +44,7 @@ public static class BodyValidator
             MessageType.Aggregation => AggregateShare.TryRead(ref reader, out _),
             MessageType.MerkleRanges => SkipRanges(ref reader, limits),
             MessageType.RumorPull => RumorPull.TryRead(ref reader, out _),
+            MessageType.RelayedAck => RelayedAck.TryRead(ref reader, out _),
             _ => WireStatus.Malformed,
         };
         if (status == WireStatus.Ok && !reader.End)

@@ -15,6 +15,9 @@ public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, ui
     /// <summary>Second magic byte ('P').</summary>
     public const byte Magic1 = 0x50;
 
-    /// <summary>The protocol version this build writes and accepts.</summary>
-    public const byte CurrentVersion = 1;
+    /// <summary>
+    /// The protocol version this build writes and accepts. 2: probes shrank (no target in a ping, no subject in a
+    /// direct ack, a 32-bit table hash in the ack only; <see cref="MessageType.RelayedAck"/> for indirect probes).
+    /// </summary>
+    public const byte CurrentVersion = 2;
 }

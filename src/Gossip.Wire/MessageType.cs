@@ -5,7 +5,7 @@ public enum MessageType : byte
 {
     /// <summary>Direct failure-detector probe.</summary>
     Ping = 1,
-    /// <summary>Answer to a <see cref="Ping"/> (also relayed for an indirect probe).</summary>
+    /// <summary>Direct answer to a <see cref="Ping"/>, from the node proven alive.</summary>
     Ack = 2,
     /// <summary>Ask a helper to probe a target on the sender's behalf.</summary>
     PingReq = 3,
@@ -25,6 +25,8 @@ public enum MessageType : byte
     MerkleRanges = 10,
     /// <summary>Pull request: "send me the rumors you are spreading that I lack".</summary>
     RumorPull = 11,
+    /// <summary>A helper's answer to a <see cref="PingReq"/>: the target acked the helper's ping.</summary>
+    RelayedAck = 12,
     /// <summary>Several sections in one frame: each is <c>[type:u8][length:varint][payload]</c>.</summary>
     Compound = 15,
 }
@@ -36,5 +38,5 @@ public static class MessageTypes
     public const byte Max = (byte)MessageType.Compound;
 
     /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
-    public static bool IsDefined(byte value) => value is >= 1 and <= 11 or (byte)MessageType.Compound;
+    public static bool IsDefined(byte value) => value is >= 1 and <= 12 or (byte)MessageType.Compound;
 }

@@ -21,10 +21,13 @@ public sealed class GoldenVectorTests
     private delegate bool WriteFn<T>(T message, ref GossipWriter writer);
 
     [Fact]
-    public void Ping_Golden() => Assert.Equal("ac028877665544332211e8071100ffeeddccbbaa", Encode(Samples.Ping, static (m, ref w) => m.TryWrite(ref w)));
+    public void Ping_Golden() => Assert.Equal("ac02" + "e807", Encode(Samples.Ping, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
-    public void Ack_Golden() => Assert.Equal("ac028877665544332211e9071100ffeeddccbbaa", Encode(Samples.Ack, static (m, ref w) => m.TryWrite(ref w)));
+    public void Ack_Golden() => Assert.Equal("ac02" + "e907" + "ddccbbaa", Encode(Samples.Ack, static (m, ref w) => m.TryWrite(ref w)));
+
+    [Fact]
+    public void RelayedAck_Golden() => Assert.Equal("ac02" + "8877665544332211" + "e907", Encode(Samples.RelayedAck, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
     public void PingReq_Golden() => Assert.Equal("079900000000000000047f0000010a1f", Encode(Samples.PingReq, static (m, ref w) => m.TryWrite(ref w)));
@@ -89,7 +92,7 @@ public sealed class GoldenVectorTests
         Assert.True(Samples.Ping.TryWrite(ref writer));
         int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, generation: 1_700_000_000, writer.Position);
         Assert.Equal(
-            "4750" + "01" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac028877665544332211e8071100ffeeddccbbaa" + "b8892fcd",
+            "4750" + "02" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "50df4ee6",
             Convert.ToHexString(frame.AsSpan(0, length)).ToLowerInvariant());
     }
 
@@ -99,7 +102,7 @@ public sealed class GoldenVectorTests
         Span<byte> buffer = stackalloc byte[256];
         int length = Samples.WriteCompound(buffer);
         Assert.Equal(
-            "01" + "1400" + "ac028877665544332211e8071100ffeeddccbbaa"
+            "01" + "0400" + "ac02e807"
             + "08" + "2000" + "0100" + "04420000000000000080e2cfaa0603430000000000000004" + "7f0000010a1f"
             + "07" + "0e00" + "0100" + "0807060504030201" + "09" + "02" + "6869",
             Convert.ToHexString(buffer[..length]).ToLowerInvariant());

@@ -111,7 +111,7 @@ public sealed class HostileInputTests
         var reader = new GossipReader(entry.AsSpan(0, writer.Position));
         Assert.Equal(WireStatus.LimitExceeded, KeyValueEntry.TryRead(ref reader, small, out _));
 
-        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x0C, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 12
+        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x0D, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 13
         Assert.Equal(WireStatus.Malformed, BodyValidator.ValidateSection(MessageType.RumorPull, [1, 2, 3, 4, 5, 6, 7, 8, 9, 0xAA], WireLimits.Datagram)); // trailing byte
     }
 

@@ -9,8 +9,9 @@ internal static class Samples
     public static readonly WireAddress Address6 = WireAddress.FromBytes([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 7947);
     public static readonly NodeId Sender = new(0x0102030405060708);
 
-    public static readonly Ping Ping = new(300, new NodeId(0x1122334455667788), 1_000, 0xAABBCCDDEEFF0011);
-    public static readonly Ack Ack = new(300, new NodeId(0x1122334455667788), 1_001, 0xAABBCCDDEEFF0011);
+    public static readonly Ping Ping = new(300, 1_000);
+    public static readonly Ack Ack = new(300, 1_001, 0xAABBCCDD);
+    public static readonly RelayedAck RelayedAck = new(300, new NodeId(0x1122334455667788), 1_001);
     public static readonly PingReq PingReq = new(7, new NodeId(0x99), Address4);
     public static readonly DigestEntry Digest = new(new NodeId(0x42), 1_700_000_000, MemberStatus.Suspect, 12_345, 17);
     public static readonly NodeStateHeader StateHeader = new(new NodeId(0x42), 1_700_000_000, MemberStatus.Alive, 12_345, Address6);

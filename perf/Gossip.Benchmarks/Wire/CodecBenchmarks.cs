@@ -68,7 +68,7 @@ public class CodecBenchmarks
         switch (Message)
         {
             case "Ping":
-                new Ping(300, new NodeId(7), 12_345, 0xABCDEF).TryWrite(ref writer);
+                new Ping(300, 12_345).TryWrite(ref writer);
                 return MessageType.Ping;
             case "Digest128Datagram":
             case "Digest128Stream":

@@ -14,6 +14,7 @@ public sealed class SimulatedNetwork
 {
     private readonly PriorityQueue<Event, EventKey> _queue = new(EventKeyComparer.Instance);
     private readonly Dictionary<WireAddress, SimulatedTransport> _transports = [];
+    private readonly HashSet<(WireAddress, WireAddress)> _cutLinks = [];
     private readonly SeededRandom _random;
     private readonly FrameBufferPool _buffers = new();
     private long _sequence;
@@ -48,6 +49,9 @@ public sealed class SimulatedNetwork
 
     /// <summary>Frames dropped because source and destination were in different partition groups.</summary>
     public long DatagramsDroppedByPartition { get; private set; }
+
+    /// <summary>Datagrams dropped because their link was cut (<see cref="CutLink"/>).</summary>
+    public long DatagramsDroppedByCutLink { get; private set; }
 
     /// <summary>Frames dropped because an end was disconnected (crashed) or unknown, or the network was full.</summary>
     public long DatagramsDroppedDisconnected { get; private set; }
@@ -109,6 +113,19 @@ public sealed class SimulatedNetwork
             transport.Group = group;
         }
     }
+
+    /// <summary>
+    /// Cuts the link between two addresses both ways while each still reaches everyone else: the case indirect probes
+    /// exist for (a broken route or firewall rule between two nodes must not make them declare each other dead).
+    /// </summary>
+    public void CutLink(WireAddress a, WireAddress b)
+    {
+        _cutLinks.Add((a, b));
+        _cutLinks.Add((b, a));
+    }
+
+    /// <summary>Restores every link cut by <see cref="CutLink"/>.</summary>
+    public void RestoreLinks() => _cutLinks.Clear();
 
     /// <summary>Puts every address back in group 0.</summary>
     public void HealPartitions()
@@ -255,6 +272,13 @@ public sealed class SimulatedNetwork
             return;
         }
 
+        if (_cutLinks.Count > 0 && _cutLinks.Contains((e.Source, e.Destination)))
+        {
+            DatagramsDroppedByCutLink++;
+            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.LinkCut);
+            return;
+        }
+
         Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Delivered);
         if (e.Large)
         {
@@ -293,6 +317,7 @@ public sealed class SimulatedNetwork
         Partitioned,
         DestinationDown,
         SourceDown,
+        LinkCut,
     }
 
     private struct Event

@@ -21,7 +21,7 @@ internal static class VersionCommand
     {
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
-        var ping = new Ping(42, new NodeId(9), 1234, 0xABCDEF);
+        var ping = new Ping(42, 1234);
         if (!ping.TryWrite(ref writer))
         {
             return false;

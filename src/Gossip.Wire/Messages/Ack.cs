@@ -1,16 +1,18 @@
 namespace Gossip.Wire;
 
 /// <summary>
-/// Answer to a probe: <c>[seq:varint][subject:u64][heartbeat:varint][stateHash:u64]</c>. <see cref="Subject"/> is the node
-/// whose liveness is proven (the sender itself, or the target when a helper relays an indirect probe).
+/// Direct answer to a <see cref="Ping"/>: <c>[seq:varint][heartbeat:varint][tableHash:u32]</c>. The node proven alive
+/// is the frame's sender. <see cref="TableHash"/> is the low 32 bits of the sender's member-table hash: a prober whose
+/// own hash differs starts anti-entropy, so a cluster that agrees sends no digests. (A 32-bit collision between two
+/// differing tables only postpones the sync until either table changes or another peer is probed.)
 /// </summary>
-public readonly record struct Ack(uint Sequence, NodeId Subject, ulong Heartbeat, ulong StateHash)
+public readonly record struct Ack(uint Sequence, ulong Heartbeat, uint TableHash)
 {
     /// <summary>Writes the ack; all or nothing.</summary>
     public bool TryWrite(ref GossipWriter writer)
     {
         int start = writer.Position;
-        if (writer.TryWriteVarUInt(Sequence) && writer.TryWriteUInt64(Subject.Value) && writer.TryWriteVarUInt(Heartbeat) && writer.TryWriteUInt64(StateHash))
+        if (writer.TryWriteVarUInt(Sequence) && writer.TryWriteVarUInt(Heartbeat) && writer.TryWriteUInt32(TableHash))
         {
             return true;
         }
@@ -25,14 +27,13 @@ public readonly record struct Ack(uint Sequence, NodeId Subject, ulong Heartbeat
         ack = default;
         WireStatus status;
         if ((status = reader.TryReadVarUInt32(out uint seq)) != WireStatus.Ok
-            || (status = reader.TryReadUInt64(out ulong subject)) != WireStatus.Ok
             || (status = reader.TryReadVarUInt(out ulong heartbeat)) != WireStatus.Ok
-            || (status = reader.TryReadUInt64(out ulong hash)) != WireStatus.Ok)
+            || (status = reader.TryReadUInt32(out uint hash)) != WireStatus.Ok)
         {
             return status;
         }
 
-        ack = new Ack(seq, new NodeId(subject), heartbeat, hash);
+        ack = new Ack(seq, heartbeat, hash);
         return WireStatus.Ok;
     }
 }

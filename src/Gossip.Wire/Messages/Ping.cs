@@ -1,17 +1,17 @@
 namespace Gossip.Wire;
 
 /// <summary>
-/// Failure-detector probe: <c>[seq:varint][target:u64][heartbeat:varint][stateHash:u64]</c>. Carries the sender's
-/// heartbeat (the counter that proves it takes part) and the hash of its member table, so a mismatch
-/// triggers anti-entropy without a periodic full digest.
+/// Failure-detector probe: <c>[seq:varint][heartbeat:varint]</c>, carrying the sender's heartbeat (the counter that
+/// proves it takes part). The target is not on the wire: a probe is always addressed to its target, and the ack's
+/// frame header names who answered, so a node that now holds a dead member's address cannot ack in its place.
 /// </summary>
-public readonly record struct Ping(uint Sequence, NodeId Target, ulong Heartbeat, ulong StateHash)
+public readonly record struct Ping(uint Sequence, ulong Heartbeat)
 {
     /// <summary>Writes the ping; all or nothing.</summary>
     public bool TryWrite(ref GossipWriter writer)
     {
         int start = writer.Position;
-        if (writer.TryWriteVarUInt(Sequence) && writer.TryWriteUInt64(Target.Value) && writer.TryWriteVarUInt(Heartbeat) && writer.TryWriteUInt64(StateHash))
+        if (writer.TryWriteVarUInt(Sequence) && writer.TryWriteVarUInt(Heartbeat))
         {
             return true;
         }
@@ -26,14 +26,12 @@ public readonly record struct Ping(uint Sequence, NodeId Target, ulong Heartbeat
         ping = default;
         WireStatus status;
         if ((status = reader.TryReadVarUInt32(out uint seq)) != WireStatus.Ok
-            || (status = reader.TryReadUInt64(out ulong target)) != WireStatus.Ok
-            || (status = reader.TryReadVarUInt(out ulong heartbeat)) != WireStatus.Ok
-            || (status = reader.TryReadUInt64(out ulong hash)) != WireStatus.Ok)
+            || (status = reader.TryReadVarUInt(out ulong heartbeat)) != WireStatus.Ok)
         {
             return status;
         }
 
-        ping = new Ping(seq, new NodeId(target), heartbeat, hash);
+        ping = new Ping(seq, heartbeat);
         return WireStatus.Ok;
     }
 }

@@ -122,6 +122,46 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         Assert.Equal(0, CountSeeing(cluster, leaving, MemberStatus.Dead));
     }
 
+    [Fact]
+    public void CutDirectLink_IndirectProbesKeepBothSidesAlive()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 16, Seed = 21 });
+        cluster.RunRounds(10);
+        GossipNode a = cluster.Nodes[2];
+        GossipNode b = cluster.Nodes[9];
+        long suspicionsBefore = a.Counters.Suspicions + b.Counters.Suspicions;
+        cluster.Network.CutLink(a.Address, b.Address);
+
+        // 400 rounds: each of the two probes the other several times (round-robin over 15 members, one probe per 5 rounds).
+        cluster.RunRounds(400);
+
+        Assert.True(cluster.Network.DatagramsDroppedByCutLink > 0, "the two never tried to reach each other directly");
+        Assert.Equal(suspicionsBefore, a.Counters.Suspicions + b.Counters.Suspicions);
+        AssertNoFalsePositives(cluster, exceptIndex: -1);
+    }
+
+    [Fact]
+    public void StrangerAtACrashedNodesAddress_CannotAnswerForIt()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 16, Seed = 22 });
+        cluster.RunRounds(10);
+        const int Victim = 5;
+        GossipNode victim = cluster.Nodes[Victim];
+        cluster.Crash(Victim);
+
+        // Another process takes the port at once and answers every probe sent there, with its own id in the header.
+        cluster.Network.Reconnect(victim.Address);
+        using var stranger = new GossipNode(
+            new GossipOptions { NodeId = new NodeId(0xABCDEF), Generation = 1, EventCapacity = 0 },
+            cluster.Network.CreateTransport(victim.Address),
+            new GossipNodeServices { SingleThreaded = true, Time = cluster.Network.Clock, Random = new SeededRandom(7) });
+        stranger.Start();
+
+        int rounds = cluster.RunUntil(c => CountSeeing(c, victim.Id, MemberStatus.Dead) == c.LiveCount, 200);
+        Assert.InRange(rounds, 1, 200);
+        Assert.True(stranger.Counters.FramesReceived > 0, "no probe reached the stranger, so the test proves nothing");
+    }
+
     internal static int CountSeeing(SimulatedCluster cluster, NodeId subject, MemberStatus status)
     {
         int count = 0;

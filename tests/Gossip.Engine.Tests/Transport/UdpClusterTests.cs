@@ -100,7 +100,7 @@ public sealed class UdpClusterTests
     {
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
-        new Ping(1, NodeId.None, 1, 0).TryWrite(ref writer);
+        new Ping(1, 1).TryWrite(ref writer);
         int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, new NodeId(77), 1, writer.Position);
         return frame[..length];
     }
