@@ -7,8 +7,6 @@ internal static class SteadyWindow
     /// <remarks>Nodes are matched by index; a node that crashed inside the window still counts (its traffic up to the crash is real).</remarks>
     public static SteadyWindowResult Compute(WindowSample start, WindowSample end, int nodes, long timestampFrequency)
     {
-        ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(end);
         TimeSpan window = Timestamps.Between(start.Timestamp, end.Timestamp, timestampFrequency);
         TimeSpan cpu = end.Process.CpuTime - start.Process.CpuTime;
         TrafficSnapshot total = default;

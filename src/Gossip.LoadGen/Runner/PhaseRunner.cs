@@ -13,7 +13,9 @@ internal sealed class PhaseRunner
     private readonly IClusterUnderTest _cluster;
     private readonly Progress _progress;
     private readonly long _origin;
-    private readonly List<PhaseRecord> _phases = [];
+    // Room up front for far more phases than come before a steady window (targets has three): the steady-window phase is
+    // recorded inside that window, whose allocations are measured process-wide, so the list must not grow there.
+    private readonly List<PhaseRecord> _phases = new(capacity: 64);
 
     /// <summary>Creates a runner; phase start times are measured from now.</summary>
     public PhaseRunner(IClusterUnderTest cluster, Progress progress, TimeSpan poll)

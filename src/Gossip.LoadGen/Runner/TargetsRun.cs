@@ -30,9 +30,10 @@ internal static class TargetsRun
         int convergedAtWarmupEnd = cluster.ConvergedCount();
         runner.RunFor("settle (join traffic dies down)", cluster.Interval * settings.SettleRounds);
 
-        WindowSample before = Sample(cluster, meter);
+        var sampler = new WindowSampler(cluster, meter);
+        WindowSample before = sampler.Start();
         runner.RunFor("steady window", settings.Window);
-        WindowSample after = Sample(cluster, meter);
+        WindowSample after = sampler.End();
         SteadyWindowResult steady = SteadyWindow.Compute(before, after, n, frequency);
 
         var random = new SeededRandom(settings.Seed);
@@ -142,19 +143,6 @@ internal static class TargetsRun
             Phases = runner.Phases,
             FirstRumorSpread = firstSpread,
         };
-    }
-
-    private static WindowSample Sample(IClusterUnderTest cluster, IProcessMeter meter)
-    {
-        var traffic = new TrafficSnapshot[cluster.Count];
-        long rounds = 0;
-        for (int i = 0; i < traffic.Length; i++)
-        {
-            traffic[i] = cluster.Traffic(i);
-            rounds += cluster.Rounds(i);
-        }
-
-        return new WindowSample(cluster.Time.GetTimestamp(), meter.Read(), traffic, rounds);
     }
 
     private static int LiveCount(IClusterUnderTest cluster)

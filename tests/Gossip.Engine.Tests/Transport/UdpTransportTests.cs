@@ -179,6 +179,37 @@ public sealed class UdpTransportTests
         Assert.True(Eventually.True(() => sink.Count >= 1_000));
     }
 
+    [Fact]
+    public void FirstSendToEachNewDestination_AllocatesNothing()
+    {
+        // A node meets new peers for minutes in a large cluster (at 10,000 nodes, all the time): the first datagram to
+        // a destination must cost no more than the hundredth. Destinations are freshly closed loopback ports, so
+        // nothing receives the datagrams (the ICMP replies are never read: the sender is not started).
+        const int Destinations = 200;
+        var destinations = new WireAddress[Destinations + 1];
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            destinations[i] = WireAddress.FromEndPoint((IPEndPoint)closed.LocalEndPoint!);
+        }
+
+        using UdpTransport a = NewTransport();
+        byte[] frame = new byte[100];
+        Assert.True(a.Send(destinations[0], frame)); // warm-up: JIT, first-use socket state
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1; i <= Destinations; i++)
+        {
+            a.Send(destinations[i], frame);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1 + Destinations, a.Counters.DatagramsSent);
+        Assert.Equal(0, a.Counters.SendDrops);
+        Assert.Equal(0, allocated);
+    }
+
     private sealed class CountingReceiver : Gossip.Engine.Transport.IFrameReceiver
     {
         private int _count;

@@ -21,16 +21,48 @@ internal static class SocketAddresses
         };
     }
 
-    /// <summary>Builds the <see cref="SocketAddress"/> for a destination (allocates; callers cache it).</summary>
-    public static SocketAddress ToSocketAddress(WireAddress address, AddressFamily socketFamily)
+    /// <summary>
+    /// Rewrites <paramref name="target"/> (a <see cref="SocketAddress"/> of the sending socket's family, made once and
+    /// reused) to hold <paramref name="address"/>, in place and without allocating. An IPv4 address bound for an IPv6
+    /// socket is written IPv4-mapped (::ffff:a.b.c.d). Returns false when the socket's family cannot reach the address
+    /// (IPv6 from an IPv4 socket, or no address).
+    /// </summary>
+    /// <remarks>
+    /// Only the port and address bytes are written: the family field, whose encoding differs between platforms, was set
+    /// by the <see cref="SocketAddress(AddressFamily)"/> constructor, which also sized it. Port at offset 2 and the IPv4 address at 4, or
+    /// flow info at 4, the IPv6 address at 8 and the scope id at 24, are the sockaddr_in / sockaddr_in6 layout
+    /// everywhere (and what <see cref="ToWireAddress"/> reads).
+    /// </remarks>
+    public static bool TryWrite(WireAddress address, SocketAddress target)
     {
-        IPEndPoint endPoint = address.ToEndPoint();
-        if (socketFamily == AddressFamily.InterNetworkV6 && endPoint.AddressFamily == AddressFamily.InterNetwork)
+        Span<byte> raw = target.Buffer.Span;
+        switch (target.Family)
         {
-            endPoint = new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port);
-        }
+            case AddressFamily.InterNetwork when address.Family == 4:
+                BinaryPrimitives.WriteUInt16BigEndian(raw[2..], address.Port);
+                address.CopyAddressBytes(raw.Slice(4, 4));
+                return true;
+            case AddressFamily.InterNetworkV6 when address.Family is 4 or 6:
+                BinaryPrimitives.WriteUInt16BigEndian(raw[2..], address.Port);
+                raw.Slice(4, 4).Clear();
+                Span<byte> bytes = raw.Slice(8, 16);
+                if (address.Family == 4)
+                {
+                    bytes[..10].Clear();
+                    bytes[10] = 0xFF;
+                    bytes[11] = 0xFF;
+                    address.CopyAddressBytes(bytes[12..]);
+                }
+                else
+                {
+                    address.CopyAddressBytes(bytes);
+                }
 
-        return endPoint.Serialize();
+                raw.Slice(24, 4).Clear();
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static WireAddress MapIPv6(ReadOnlySpan<byte> bytes, ushort port)

@@ -7,7 +7,7 @@ namespace Gossip.Engine.Transport.Udp;
 
 /// <summary>
 /// One UDP socket per node, with a TCP listener on the same address for frames too large for a datagram.
-/// Sends are synchronous <c>SendTo</c> calls with a cached <see cref="SocketAddress"/> per destination; receives
+/// Sends are synchronous <c>SendTo</c> calls through one reusable <see cref="SocketAddress"/> rewritten per datagram; receives
 /// run in one async loop per socket on the <see cref="SocketAddress"/> overload of <c>ReceiveFromAsync</c> into a
 /// pinned buffer. Neither allocates per datagram, and no thread is dedicated to a node. Any receive error
 /// (ICMP unreachable, oversize datagram, a receiver that throws) is counted and the loop goes on; only
@@ -15,13 +15,16 @@ namespace Gossip.Engine.Transport.Udp;
 /// </summary>
 public sealed class UdpTransport : ITransport
 {
-    private const int MaxCachedDestinations = 4_096;
-
     private readonly UdpTransportOptions _options;
     private readonly Socket _socket = null!;
     private readonly TcpStreamChannel? _streams;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<WireAddress, SocketAddress> _destinations = [];
+
+    // The destination of the datagram being sent, rewritten in place by every Send. A cache of one SocketAddress per
+    // destination allocated ~300 B (IPAddress, IPEndPoint, SocketAddress, dictionary growth) the first time each peer
+    // was contacted, and a node meets new peers for minutes in a 128-node cluster and all the time at 10,000 nodes.
+    // ITransport.Send is called by the node's executor only, one call at a time, so one instance suffices.
+    private readonly SocketAddress _sendAddress;
     private IFrameReceiver? _receiver;
     private Task _receiveLoop = Task.CompletedTask;
 
@@ -48,6 +51,7 @@ public sealed class UdpTransport : ITransport
                 var bound = (IPEndPoint)_socket.LocalEndPoint!;
                 _streams = options.EnableStreams ? new TcpStreamChannel(options, bound, Counters) : null;
                 BoundEndPoint = bound;
+                _sendAddress = new SocketAddress(bound.AddressFamily);
                 LocalAddress = WireAddress.FromEndPoint(options.Advertise ?? bound);
                 break;
             }
@@ -94,7 +98,7 @@ public sealed class UdpTransport : ITransport
     /// <inheritdoc />
     public bool Send(WireAddress destination, ReadOnlySpan<byte> frame)
     {
-        if (frame.Length > _options.MaxDatagramBytes || destination.IsNone)
+        if (frame.Length > _options.MaxDatagramBytes || !SocketAddresses.TryWrite(destination, _sendAddress))
         {
             Counters.OnSendDropped();
             return false;
@@ -102,7 +106,7 @@ public sealed class UdpTransport : ITransport
 
         try
         {
-            _socket.SendTo(frame, SocketFlags.None, Resolve(destination));
+            _socket.SendTo(frame, SocketFlags.None, _sendAddress);
             Counters.OnDatagramSent(frame.Length);
             return true;
         }
@@ -143,23 +147,6 @@ public sealed class UdpTransport : ITransport
         _streams?.Dispose();
         _receiveLoop.Wait(TimeSpan.FromSeconds(2));
         _stop.Dispose();
-    }
-
-    private SocketAddress Resolve(WireAddress destination)
-    {
-        // Only the owning node's executor sends (one at a time), so a plain dictionary is safe here.
-        if (!_destinations.TryGetValue(destination, out SocketAddress? address))
-        {
-            if (_destinations.Count >= MaxCachedDestinations)
-            {
-                _destinations.Clear();
-            }
-
-            address = SocketAddresses.ToSocketAddress(destination, _socket.AddressFamily);
-            _destinations[destination] = address;
-        }
-
-        return address;
     }
 
     private async Task ReceiveLoopAsync(IFrameReceiver receiver)
