@@ -79,6 +79,12 @@ public sealed partial class GossipNode
                     MarkDown(member, e.Kind == MembershipEventKind.Dead ? MemberStatus.Dead : MemberStatus.Left);
                     Spread(e);
                 }
+                else if (member is null && fromPeer && _table.Count >= _table.Capacity && _forwardedNotices.TryAdd(e))
+                {
+                    // A partial view: the nodes that know the subject may hear of its end only through nodes like us.
+                    Counters.NoticesForwardedValue++;
+                    Spread(e);
+                }
 
                 break;
         }

@@ -41,6 +41,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private readonly EventQueue _membershipEvents;
     private readonly PushSumAggregator _aggregator = new();
     private readonly RelayTable _relays = new(64);
+    private readonly ForwardedNotices _forwardedNotices = new(256);
     private readonly LocalHealth _health;
     private readonly List<Member> _suspects = [];
     private readonly List<Member> _down = [];

@@ -16,6 +16,7 @@ public sealed class NodeCounters
     internal long SyncsValue;
     internal long EventsDroppedValue;
     internal long LimitHitsValue;
+    internal long NoticesForwardedValue;
     internal readonly long[] DropsByStatus = new long[16];
 
     /// <summary>Rounds run.</summary>
@@ -56,6 +57,9 @@ public sealed class NodeCounters
 
     /// <summary>Times a bounded structure (members, keys, rumors, mailbox) was full.</summary>
     public long LimitHits => Volatile.Read(ref LimitHitsValue);
+
+    /// <summary>Death or departure notices forwarded about members outside this node's partial view.</summary>
+    public long NoticesForwarded => Volatile.Read(ref NoticesForwardedValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
     public long DroppedFor(Gossip.Wire.WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);
