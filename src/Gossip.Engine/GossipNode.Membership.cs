@@ -196,12 +196,15 @@ public sealed partial class GossipNode
 
     private Member? AddMember(NodeId id, uint generation, uint incarnation, WireAddress address)
     {
-        var member = new Member(id, generation, address) { Incarnation = incarnation, Status = MemberStatus.Alive, StatusRound = _round, HeartbeatRound = _round };
-        if (!_table.TryAdd(member))
+        // Checked before the Member is made: a full table (a partial view) is offered unknown members on every sync.
+        if (_table.Count >= _table.Capacity)
         {
             Counters.LimitHitsValue++;
             return null;
         }
+
+        var member = new Member(id, generation, address) { Incarnation = incarnation, Status = MemberStatus.Alive, StatusRound = _round, HeartbeatRound = _round };
+        _table.TryAdd(member);
 
         _membersById[id] = member;
         _gossipPeers.Added(member);

@@ -20,4 +20,44 @@ public sealed class SteadyStateAllocationTests
 
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void SteadyStateRounds_InPartialViews_AllocateNothing()
+    {
+        // Views that never agree: every probe's table-hash check starts a sync that offers members the full table
+        // cannot take (740 B per node-round here, 1.5 KB at 10,000 nodes, before the capacity was checked ahead of
+        // making a Member). 1,000 rounds let every bounded queue reach its working size first.
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 400,
+            Seed = 6,
+            Bootstrap = ClusterBootstrap.RandomViews,
+            ViewSize = 16,
+            Configure = o =>
+            {
+                o.MaxMembers = 17;
+                o.ClusterSizeHint = 400;
+            },
+        });
+        cluster.RunRounds(1000);
+
+        long limitHitsBefore = LimitHits(cluster);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        cluster.RunRounds(100);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(LimitHits(cluster) > limitHitsBefore, "no sync offered a member the full tables could not take: the test proves nothing");
+        Assert.Equal(0, allocated);
+    }
+
+    private static long LimitHits(SimulatedCluster cluster)
+    {
+        long hits = 0;
+        foreach (GossipNode node in cluster.Nodes)
+        {
+            hits += node.Counters.LimitHits;
+        }
+
+        return hits;
+    }
 }
