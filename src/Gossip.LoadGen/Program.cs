@@ -1,13 +1,7 @@
 using Gossip.LoadGen;
 
-// Socket completions run inline on the runtime's epoll thread instead of hopping to a thread-pool worker. A gossip
-// node's receive handling is short and never blocks (an idle node handles a frame inline, a busy one queues a copy),
-// so one thread serves every socket in the process and a datagram costs one wake-up instead of two. Read once, when
-// the first socket is created, so it must be set before anything touches a socket. Paired targets runs: CPU per
-// node 0.021 -> 0.016 % (docs/performance.md). An explicit setting in the environment wins.
-if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
-{
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-}
-
+// Not set here on purpose: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (socket completions inline on the runtime's
+// one epoll thread) cut CPU per node at 128 nodes from 0.021 to 0.016 %, but it leaves every receive in the process to
+// that one thread, and 2,000 nodes joining on UDP then fell behind and melted down (7.8 million false death
+// declarations) in 2 of 3 runs; without it the same run converged (docs/performance.md).
 return LoadGenApp.Run(args, Console.Out);
