@@ -12,18 +12,7 @@ public sealed class PartialViewTests(ITestOutputHelper output)
     {
         const int Nodes = 1_000;
         const int View = 16;
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
-        {
-            Nodes = Nodes,
-            Seed = 31,
-            Bootstrap = ClusterBootstrap.RandomViews,
-            ViewSize = View,
-            Configure = o =>
-            {
-                o.MaxMembers = View + 1;
-                o.ClusterSizeHint = Nodes;
-            },
-        });
+        using SimulatedCluster cluster = PartialViewCluster.Create(Nodes, View, seed: 31);
         cluster.RunRounds(10);
         const int Victim = 7;
         NodeId victim = cluster.Nodes[Victim].Id;

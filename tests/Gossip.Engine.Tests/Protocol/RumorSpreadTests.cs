@@ -81,18 +81,7 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
     {
         // 5,000 nodes that each keep 17 members: budgeted by the view (4 * log10(17) = 8 sends) a rumor misses a few
         // nodes; budgeted by the cluster (4 * log10(5,000) = 16) it reaches every one.
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
-        {
-            Nodes = 5_000,
-            Seed = 11,
-            Bootstrap = ClusterBootstrap.RandomViews,
-            ViewSize = 16,
-            Configure = o =>
-            {
-                o.MaxMembers = 17;
-                o.ClusterSizeHint = hint;
-            },
-        });
+        using SimulatedCluster cluster = PartialViewCluster.Create(5_000, view: 16, seed: 11, sizeHint: hint);
         cluster.RunRounds(5);
         RumorId id = cluster.Nodes[0].Broadcast("to all 5,000"u8);
         cluster.RunRounds(40);

@@ -27,18 +27,7 @@ public sealed class SteadyStateAllocationTests
         // Views that never agree: every probe's table-hash check starts a sync that offers members the full table
         // cannot take (740 B per node-round here, 1.5 KB at 10,000 nodes, before the capacity was checked ahead of
         // making a Member). 1,000 rounds let every bounded queue reach its working size first.
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
-        {
-            Nodes = 400,
-            Seed = 6,
-            Bootstrap = ClusterBootstrap.RandomViews,
-            ViewSize = 16,
-            Configure = o =>
-            {
-                o.MaxMembers = 17;
-                o.ClusterSizeHint = 400;
-            },
-        });
+        using SimulatedCluster cluster = PartialViewCluster.Create(400, view: 16, seed: 6);
         cluster.RunRounds(1000);
 
         long limitHitsBefore = LimitHits(cluster);
