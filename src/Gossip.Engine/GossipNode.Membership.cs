@@ -79,7 +79,7 @@ public sealed partial class GossipNode
                     MarkDown(member, e.Kind == MembershipEventKind.Dead ? MemberStatus.Dead : MemberStatus.Left);
                     Spread(e);
                 }
-                else if (member is null && fromPeer && _table.Count >= _table.Capacity && _forwardedNotices.TryAdd(e))
+                else if (member is null && fromPeer && _table.IsFull && _forwardedNotices.TryAdd(e))
                 {
                     // A partial view: the nodes that know the subject may hear of its end only through nodes like us.
                     Counters.NoticesForwardedValue++;
@@ -197,7 +197,7 @@ public sealed partial class GossipNode
     private Member? AddMember(NodeId id, uint generation, uint incarnation, WireAddress address)
     {
         // Checked before the Member is made: a full table (a partial view) is offered unknown members on every sync.
-        if (_table.Count >= _table.Capacity)
+        if (_table.IsFull)
         {
             Counters.LimitHitsValue++;
             return null;

@@ -25,6 +25,9 @@ internal sealed class MemberTable
 
     public int Count => _sorted.Count;
 
+    /// <summary>True when <see cref="Capacity"/> members are held: a partial view, in a cluster larger than the limit.</summary>
+    public bool IsFull => _sorted.Count >= Capacity;
+
     /// <summary>Members alive or suspect, this node included.</summary>
     public int LiveCount { get; private set; }
 
@@ -38,7 +41,7 @@ internal sealed class MemberTable
     /// <summary>Adds a member; false when the table is full.</summary>
     public bool TryAdd(Member member)
     {
-        if (_sorted.Count >= Capacity)
+        if (IsFull)
         {
             return false;
         }

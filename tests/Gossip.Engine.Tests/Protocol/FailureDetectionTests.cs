@@ -138,6 +138,11 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         Assert.True(cluster.Network.DatagramsDroppedByCutLink > 0, "the two never tried to reach each other directly");
         Assert.Equal(suspicionsBefore, a.Counters.Suspicions + b.Counters.Suspicions);
         AssertNoFalsePositives(cluster, exceptIndex: -1);
+
+        long dropped = cluster.Network.DatagramsDroppedByCutLink;
+        cluster.Network.RestoreLinks();
+        cluster.RunRounds(200);
+        Assert.Equal(dropped, cluster.Network.DatagramsDroppedByCutLink);
     }
 
     [Fact]
