@@ -297,9 +297,18 @@ public sealed class SimulatedNetwork
     private void Trace(WireAddress source, WireAddress destination, int length, ulong bytesHash, Outcome outcome)
     {
         Mix((ulong)Clock.Now.Ticks);
-        Mix((ulong)source.GetHashCode() << 32 | (uint)destination.GetHashCode());
+        Mix(StableHash(source));
+        Mix(StableHash(destination));
         Mix((ulong)length << 8 | (byte)outcome);
         Mix(bytesHash);
+    }
+
+    /// <summary>The address's bytes and port (its <see cref="WireAddress.GetHashCode"/> is seeded per process, so a trace mixing it could not be pinned).</summary>
+    private static ulong StableHash(WireAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        int length = address.CopyAddressBytes(bytes);
+        return XxHash3.HashToUInt64(bytes[..length]) ^ ((ulong)address.Port << 48) ^ address.Family;
     }
 
     private void Mix(ulong value)

@@ -1,0 +1,152 @@
+using Gossip.Engine.Simulation;
+
+namespace Gossip.Engine.Tests.Protocol;
+
+/// <summary>
+/// The simulation's trace hash for fixed seeds, pinned: every byte every node sends, when, to whom and what the network
+/// did with it. A refactor that keeps these hashes changed no behaviour; a change that moves one is a behaviour change
+/// and must say so (with before/after figures) in its commit.
+/// </summary>
+public sealed class GoldenTraceTests
+{
+    [Fact]
+    public void FullViews_RumorStateAndCrash() => Assert.Equal(11497235111237443053UL, FullViews());
+
+    [Fact]
+    public void PartialViews_RumorAndCrash() => Assert.Equal(5658143077993614227UL, PartialViews());
+
+    [Fact]
+    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(846268988309296808UL, HeavyLoss());
+
+    [Fact]
+    public void Partition_SplitThenHealed() => Assert.Equal(9696836356941462926UL, Partition());
+
+    [Fact]
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(12897151064412075992UL, Churn());
+
+    [Fact]
+    public void PushAndPullModes_Aggregation() => Assert.Equal(14665324565556855044UL, ModesAndAggregation());
+
+    internal static ulong FullViews()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 32, Seed = 11 });
+        cluster.RunRounds(5);
+        cluster.Nodes[3].Broadcast([1, 2, 3]);
+        cluster.Nodes[4].SetLocal("role", "api"u8);
+        cluster.RunRounds(10);
+        cluster.Crash(9);
+        cluster.Nodes[5].RemoveLocal("absent");
+        cluster.RunRounds(60);
+        return cluster.Network.TraceHash;
+    }
+
+    internal static ulong PartialViews()
+    {
+        using SimulatedCluster cluster = PartialViewCluster.Create(nodes: 300, view: 16, seed: 12);
+        cluster.RunRounds(5);
+        cluster.Nodes[0].Broadcast([7]);
+        cluster.RunRounds(10);
+        cluster.Crash(17);
+        cluster.RunRounds(50);
+        return cluster.Network.TraceHash;
+    }
+
+    internal static ulong HeavyLoss()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 40,
+            Seed = 13,
+            Network = new SimulatedNetworkOptions { LossRate = 0.25, DuplicateRate = 0.05, MaxDelay = TimeSpan.FromMilliseconds(150) },
+        });
+        cluster.RunRounds(10);
+        cluster.Nodes[1].Broadcast([1]);
+        cluster.Nodes[2].SetLocal("k", [2]);
+        cluster.Crash(7);
+        cluster.RunRounds(80);
+        Assert.True(cluster.Network.DatagramsLost > 0 && cluster.Network.DatagramsDuplicated > 0);
+        return cluster.Network.TraceHash;
+    }
+
+    internal static ulong Partition()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 24, Seed = 14 });
+        cluster.RunRounds(5);
+        for (int i = 0; i < 12; i++)
+        {
+            cluster.Network.SetPartition(cluster.Nodes[i].Address, 1);
+        }
+
+        cluster.RunRounds(40);
+        cluster.Nodes[0].Broadcast([1]);
+        cluster.Nodes[20].SetLocal("side", [2]);
+        cluster.RunRounds(20);
+        cluster.Network.HealPartitions();
+        cluster.RunRounds(120);
+        Assert.True(cluster.Network.DatagramsDroppedByPartition > 0);
+        return cluster.Network.TraceHash;
+    }
+
+    internal static ulong Churn()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = 20,
+            Seed = 15,
+            Bootstrap = ClusterBootstrap.JoinThroughFirst,
+            Network = new SimulatedNetworkOptions { LossRate = 0.05 },
+        });
+        cluster.RunRounds(20);
+        byte[] large = new byte[900];
+        for (int i = 0; i < 8; i++)
+        {
+            large[0] = (byte)i;
+            cluster.Nodes[i].SetLocal("blob", large);
+            cluster.Nodes[i].SetLocal("small" + i, [(byte)i]);
+        }
+
+        cluster.RunRounds(10);
+        cluster.Crash(5);
+        cluster.Nodes[6].Leave();
+        cluster.AddJoiningNode(1);
+        cluster.RunRounds(30);
+        cluster.Restart(5);
+        cluster.AddJoiningNode(2);
+        cluster.Nodes[3].Broadcast([9, 9]);
+        cluster.RunRounds(60);
+        Assert.True(cluster.Network.LargeFramesDelivered > 0, "the 900-byte values must make some answers travel as stream frames");
+        return cluster.Network.TraceHash;
+    }
+
+    internal static ulong ModesAndAggregation()
+    {
+        ulong hash = 0;
+        foreach (DisseminationMode mode in new[] { DisseminationMode.Push, DisseminationMode.Pull, DisseminationMode.PushPull })
+        {
+            using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+            {
+                Nodes = 24,
+                Seed = 16,
+                Configure = o =>
+                {
+                    o.Mode = mode;
+                    o.ExchangeWhenIdle = mode == DisseminationMode.PushPull;
+                    o.EagerPush = mode != DisseminationMode.Pull;
+                    o.AggregationEpochRounds = 16;
+                },
+            });
+            for (int i = 0; i < cluster.Nodes.Count; i++)
+            {
+                cluster.Nodes[i].PublishValue(i);
+            }
+
+            cluster.RunRounds(5);
+            cluster.Nodes[2].Broadcast([3]);
+            cluster.Crash(8);
+            cluster.RunRounds(60);
+            hash = (hash * 31) ^ cluster.Network.TraceHash;
+        }
+
+        return hash;
+    }
+}
