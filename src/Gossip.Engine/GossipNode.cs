@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Gossip.Engine.Aggregation;
+using Gossip.Engine.AntiEntropy;
 using Gossip.Engine.Dissemination;
 using Gossip.Engine.FailureDetection;
+using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
 using Gossip.Engine.Runtime;
 using Gossip.Engine.Transport;
@@ -17,60 +19,34 @@ namespace Gossip.Engine;
 /// <see cref="ITransport"/>. Safe to call from any thread: frames, rounds and API calls are serialized through
 /// the node's lock-free mailbox (or, in simulation, by the single caller), so its state has one owner at a time.
 /// </summary>
-public sealed partial class GossipNode : IFrameReceiver, IDisposable
+/// <remarks>
+/// The node is a coordinator: the public API, frame dispatch and the order of a round. Each protocol concept is a
+/// component that owns its state: <see cref="MembershipState"/> and <see cref="MembershipRules"/> (who is a member
+/// and how news about members is believed), <see cref="Prober"/> (failure detection), <see cref="Disseminator"/>
+/// (rumors and piggybacked events), <see cref="DigestExchange"/> (anti-entropy), <see cref="AggregationRound"/>,
+/// all writing through one <see cref="FrameComposer"/>.
+/// </remarks>
+public sealed class GossipNode : IFrameReceiver, IDisposable
 {
-    private static readonly Channel<GossipEvent> NoEvents = CreateNoEvents();
-
-    private readonly GossipOptions _options;
+    private readonly NodeContext _node;
     private readonly ITransport _transport;
     private readonly FrameCodec _codec;
-    private readonly WireLimits _limits;
-    private readonly TimeProvider _time;
-    private readonly IRandomSource _random;
     private readonly ILogger _logger;
-    private readonly bool _singleThreaded;
     private readonly RoundScheduler? _scheduler;
     private readonly NodeMailbox? _mailbox;
-    private readonly Channel<GossipEvent> _events;
-
-    private readonly Member _self;
-    private readonly MemberTable _table;
-    private readonly PeerSelector _gossipPeers;
-    private readonly PeerSelector _probePeers;
-    private readonly RumorBuffer _rumors;
-    private readonly EventQueue _membershipEvents;
-    private readonly PushSumAggregator _aggregator = new();
-    private readonly RelayTable _relays = new(64);
-    private readonly ForwardedNotices _forwardedNotices = new(256);
+    private readonly NodeEvents _events;
     private readonly LocalHealth _health;
-    private readonly List<Member> _suspects = [];
-    private readonly List<Member> _down = [];
-    private readonly Member?[] _peers;
-    private readonly byte[] _sendBuffer;
-    private readonly List<WireAddress> _seeds = [];
-
-    // Application threads read member state through this map; the owner adds and removes members (rare events).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, Member> _membersById = new();
+    private readonly MembershipState _members;
+    private readonly MembershipRules _rules;
+    private readonly Disseminator _spread;
+    private readonly Prober _prober;
+    private readonly DigestExchange _exchange;
+    private readonly AggregationRound _aggregation;
+    private readonly SeedJoiner _joiner;
 
     private IDisposable? _schedule;
     private IDisposable? _metrics;
-    private byte[]? _largeBuffer;
-    private long _round;
-    private uint _probeSequence;
-    private readonly PendingProbe[] _probes = new PendingProbe[5];
-    private long _nextProbeRound;
-    private long _lastSyncRound = long.MinValue / 2;
-    private ulong _syncFrom;
     private int _rumorSequence;
-    private bool _started;
-    private bool _stopped;
-    private bool _eagerPending;
-    private bool _eagerUnlimited;
-    private long _eventPushRound = -1;
-    private volatile MemberSnapshot[] _published = [];
-    private volatile int _publishedLiveCount;
-    private long _publishedRound = -1;
-    private AggregateEstimate _publishedAggregate;
 
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -80,59 +56,50 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
         ArgumentNullException.ThrowIfNull(transport);
         options.Validate();
         services ??= new GossipNodeServices();
-        _options = options;
         _transport = transport;
-        _time = services.Time;
-        _random = services.Random ?? new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) << 32 | (uint)RandomNumberGenerator.GetInt32(int.MaxValue));
+        TimeProvider time = services.Time;
+        IRandomSource random = services.Random ?? new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) << 32 | (uint)RandomNumberGenerator.GetInt32(int.MaxValue));
         _logger = services.Logger ?? NullLogger.Instance;
-        _singleThreaded = services.SingleThreaded;
-        _limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
-        _codec = new FrameCodec(options.ClusterId, options.Keys, _limits);
+        WireLimits limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
+        _codec = new FrameCodec(options.ClusterId, options.Keys, limits);
 
-        Id = options.NodeId.IsNone ? new NodeId(_random.NextUInt64() | 1) : options.NodeId;
-        Generation = options.Generation != 0 ? options.Generation : (uint)Math.Max(1, _time.GetUtcNow().ToUnixTimeSeconds());
+        NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
+        uint generation = options.Generation != 0 ? options.Generation : (uint)Math.Max(1, time.GetUtcNow().ToUnixTimeSeconds());
+        var self = new Member(id, generation, transport.LocalAddress) { Status = MemberStatus.Alive };
+        Counters = new NodeCounters();
+        _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
+        _node = new NodeContext(options, limits, self, random, time, Counters, _events);
 
-        _self = new Member(Id, Generation, transport.LocalAddress) { Status = MemberStatus.Alive };
-        _table = new MemberTable(options.MaxMembers);
-        _table.TryAdd(_self);
-        _membersById[Id] = _self;
-        _keyScratch = new byte[_limits.MaxKeyBytes];
-        _gossipPeers = new PeerSelector(_table, _self, _random);
-        _probePeers = new PeerSelector(_table, _self, _random);
+        var frames = new FrameComposer(_codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
         _health = new LocalHealth(options.MaxLocalHealthScore);
-        _rumors = new RumorBuffer(options.MaxRumors);
-        _membershipEvents = new EventQueue(Math.Max(64, options.MaxRumors));
-        _peers = new Member?[Math.Max(Math.Max(2 * options.Fanout, options.EagerPushFanout), options.IndirectProbes + 1)];
-        _sendBuffer = new byte[Math.Min(options.MaxDatagramBytes, transport.MaxDatagramBytes)];
-        _events = options.EventCapacity == 0
-            ? NoEvents
-            : Channel.CreateBounded<GossipEvent>(
-                new BoundedChannelOptions(options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
-                _ => Interlocked.Increment(ref Counters.EventsDroppedValue));
-        if (!_singleThreaded)
+        _members = new MembershipState(_node);
+        _spread = new Disseminator(_node, _members, frames);
+        _prober = new Prober(_node, _members, _spread, frames, _health);
+        _rules = new MembershipRules(_node, _members, _spread, _prober, frames, _health);
+        _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
+        _aggregation = new AggregationRound(_node, _members, frames);
+        _joiner = new SeedJoiner(_node, _members, _spread, _exchange);
+        if (!services.SingleThreaded)
         {
             _mailbox = new NodeMailbox(this, options.MaxMailboxFrames);
             _scheduler = services.Scheduler ?? RoundScheduler.Shared;
         }
-
-        _published = _table.Snapshot();
-        _publishedLiveCount = _table.LiveCount;
     }
 
     /// <summary>This node's id.</summary>
-    public NodeId Id { get; }
+    public NodeId Id => _node.Id;
 
     /// <summary>This process's generation: a restarted node takes a higher one and so supersedes its old self.</summary>
-    public uint Generation { get; }
+    public uint Generation => _node.Generation;
 
     /// <summary>The address peers reach this node at.</summary>
     public WireAddress Address => _transport.LocalAddress;
 
     /// <summary>The options the node runs with.</summary>
-    public GossipOptions Options => _options;
+    public GossipOptions Options => _node.Options;
 
     /// <summary>Protocol counters.</summary>
-    public NodeCounters Counters { get; } = new();
+    public NodeCounters Counters { get; }
 
     /// <summary>The transport's byte and datagram counters.</summary>
     public TransportCounters TransportCounters => _transport.Counters;
@@ -145,38 +112,44 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     public int LocalHealthScore => _health.Score;
 
     /// <summary>Rounds run so far.</summary>
-    public long Round => Volatile.Read(ref _round);
+    public long Round => Volatile.Read(ref _node.Round);
 
     /// <summary>Alive or suspect members known, this node included: the live members of <see cref="Members"/>.</summary>
-    public int LiveMemberCount => _publishedLiveCount;
+    public int LiveMemberCount => _members.PublishedLiveCount;
 
     /// <summary>
     /// Every member known (dead ones until reaped). Republished after a change at most once per round from the receive
     /// path and always at the end of a round, so it lags the node's own table by at most one gossip interval.
     /// </summary>
-    public IReadOnlyList<MemberSnapshot> Members => _published;
+    public IReadOnlyList<MemberSnapshot> Members => _members.Published;
 
     /// <summary>The aggregate estimate of the last completed epoch.</summary>
-    public AggregateEstimate Aggregate => _publishedAggregate;
+    public AggregateEstimate Aggregate => _aggregation.Published;
 
     /// <summary>Change notifications; when the application does not drain them the oldest are dropped (counted in <see cref="NodeCounters.EventsDropped"/>).</summary>
     public ChannelReader<GossipEvent> Events => _events.Reader;
 
+    /// <summary>Members known, owner thread (no snapshot).</summary>
+    internal int KnownMembers => _members.Table.Count;
+
+    /// <summary>The current member-table hash (owner thread).</summary>
+    internal ulong TableHash => _members.Table.Hash;
+
     /// <summary>Starts receiving and (unless single-threaded) schedules rounds. Idempotent.</summary>
     public void Start()
     {
-        if (_started)
+        if (_node.Started)
         {
             return;
         }
 
-        _started = true;
-        _nextProbeRound = 1 + _random.Next(_options.ProbeEveryRounds);
+        _node.Started = true;
+        _prober.Start();
         _transport.Start(this);
         if (_scheduler is not null)
         {
-            _schedule = _scheduler.Register(_mailbox!, _options.GossipInterval, _time, _random);
-            _metrics = Diagnostics.GossipMetrics.Register(Id.ToString(), Counters, _transport.Counters, () => _published, () => _rumors.HotCount);
+            _schedule = _scheduler.Register(_mailbox!, _node.Options.GossipInterval, _node.Time, _node.Random);
+            _metrics = Diagnostics.GossipMetrics.Register(Id.ToString(), Counters, _transport.Counters, () => _members.Published, () => _spread.HotRumors);
         }
 
         Log.Started(_logger, Id, Generation, Address);
@@ -185,7 +158,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>Stops at once, without a goodbye (peers will detect the silence). Idempotent.</summary>
     public void Stop()
     {
-        _stopped = true;
+        _node.Stopped = true;
         _schedule?.Dispose();
         _schedule = null;
         _metrics?.Dispose();
@@ -193,19 +166,21 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     }
 
     /// <summary>Announces a graceful departure to a few peers, then stops taking part.</summary>
-    public void Leave() => Run(static node => node.LeaveCore());
+    public void Leave() => Run(static node =>
+    {
+        if (!node._node.Stopped)
+        {
+            node._rules.Leave();
+            node.Stop();
+        }
+    });
 
     /// <summary>Contacts the seeds to join their cluster; repeats every few rounds until another member is known.</summary>
     public void Join(IEnumerable<WireAddress> seeds)
     {
         ArgumentNullException.ThrowIfNull(seeds);
         List<WireAddress> copy = [.. seeds];
-        Run(node =>
-        {
-            node._seeds.Clear();
-            node._seeds.AddRange(copy);
-            node.SendJoin();
-        });
+        Run(node => node._joiner.Join(copy));
     }
 
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
@@ -228,7 +203,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         value = default;
-        if (!_membersById.TryGetValue(member, out Member? known) || known.StateOrNull is not { } state
+        if (!_members.TryGetShared(member, out Member? known) || known!.StateOrNull is not { } state
             || !state.TryGetValue(key, out StateEntry? entry) || entry.Deleted)
         {
             return false;
@@ -241,14 +216,14 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     /// <summary>Spreads a user rumor to the whole cluster; returns its id.</summary>
     public RumorId Broadcast(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length > _limits.MaxValueBytes)
+        if (payload.Length > _node.Limits.MaxValueBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(payload), $"A rumor payload is at most {_limits.MaxValueBytes} bytes.");
+            throw new ArgumentOutOfRangeException(nameof(payload), $"A rumor payload is at most {_node.Limits.MaxValueBytes} bytes.");
         }
 
         var id = new RumorId(Id, (uint)Interlocked.Increment(ref _rumorSequence));
         byte[] copy = payload.ToArray();
-        Run(node => node.BroadcastCore(id, copy));
+        Run(node => node._spread.Broadcast(id, copy));
         return id;
     }
 
@@ -260,7 +235,7 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
             throw new ArgumentOutOfRangeException(nameof(value), "Aggregated values must be finite.");
         }
 
-        Run(node => node._aggregator.Publish(value));
+        Run(node => node._aggregation.Publish(value));
     }
 
     /// <summary>Runs one gossip round now. The scheduler calls this; a simulation calls it directly.</summary>
@@ -295,45 +270,186 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     {
         Stop();
         _transport.Dispose();
-        _events.Writer.TryComplete();
+        _events.Complete();
+    }
+
+    /// <summary>
+    /// One round, in this order: heartbeat, rejoin while alone, failure detection, the gossip exchange, an aggregation
+    /// step, reaping, a reconnect attempt towards the dead, and the member snapshot. Allocation-free in steady state.
+    /// </summary>
+    internal void RunRound()
+    {
+        if (_node.Stopped || !_node.Started)
+        {
+            return;
+        }
+
+        long round = ++_node.Round;
+        Counters.RoundsValue = round;
+        _node.Self.Heartbeat++;
+        _node.Self.HeartbeatRound = round;
+
+        _joiner.Step(round);
+        _prober.Step(round);
+        _spread.GossipStep();
+        _aggregation.Step();
+        _members.Reap(round);
+        _exchange.Reconnect(round);
+        _members.Publish(endOfRound: true);
+    }
+
+    /// <summary>
+    /// The receive path: frame check (magic, version, cluster, checksum or AES-GCM), a full validation of every section
+    /// before anything is applied (a frame bad anywhere changes nothing), then dispatch section by section.
+    /// </summary>
+    internal void HandleFrame(WireAddress source, Span<byte> frame, bool viaStream)
+    {
+        if (_node.Stopped)
+        {
+            return;
+        }
+
+        WireStatus status = _codec.Open(frame, out FrameHeader header, out ReadOnlySpan<byte> body);
+        if (status == WireStatus.Ok)
+        {
+            status = BodyValidator.Validate(header.Type, body, _node.Limits);
+        }
+
+        if (status == WireStatus.Ok && header.Sender == Id)
+        {
+            status = WireStatus.Malformed;
+        }
+
+        if (status != WireStatus.Ok)
+        {
+            Counters.Drop(status);
+            Log.Dropped(_logger, source, status);
+            return;
+        }
+
+        Counters.FramesReceivedValue++;
+        _members.TryGet(header.Sender, out Member? sender);
+        if (sender is not null && sender.Generation > header.Generation)
+        {
+            // A frame from an older incarnation of a restarted node: its news is stale.
+            Counters.Drop(WireStatus.Replayed);
+            return;
+        }
+
+        WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
+        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, replyTo);
+        _spread.FlushEager();
+        _members.Publish(endOfRound: false);
+    }
+
+    /// <summary>Hands each section of a validated frame to the component that owns its message type.</summary>
+    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, WireAddress replyTo)
+    {
+        MerkleRange range = default;
+        MerkleRange rest = default;
+        while (sections.TryReadNext(out MessageType type, out ReadOnlySpan<byte> payload, out bool done) == WireStatus.Ok && !done)
+        {
+            var reader = new GossipReader(payload);
+            switch (type)
+            {
+                case MessageType.Ping:
+                    _ = Ping.TryRead(ref reader, out Ping ping);
+                    _prober.OnPing(ping, header, sender, replyTo);
+                    break;
+                case MessageType.Ack:
+                    _ = Ack.TryRead(ref reader, out Ack ack);
+                    if (!_prober.OnAck(ack, header, sender))
+                    {
+                        _exchange.OnPeerTableHash(ack.TableHash, sender?.Address ?? replyTo);
+                    }
+
+                    break;
+                case MessageType.RelayedAck:
+                    _ = RelayedAck.TryRead(ref reader, out RelayedAck relayed);
+                    _prober.OnRelayedAck(relayed);
+                    break;
+                case MessageType.PingReq:
+                    _ = PingReq.TryRead(ref reader, out PingReq request);
+                    _prober.OnPingReq(request, replyTo);
+                    break;
+                case MessageType.Membership:
+                    _rules.OnMembership(ref reader, replyTo);
+                    break;
+                case MessageType.Rumors:
+                    _spread.OnRumors(ref reader);
+                    break;
+                case MessageType.RumorPull:
+                    _ = RumorPull.TryRead(ref reader, out RumorPull pull);
+                    _spread.OnRumorPull(pull, replyTo);
+                    break;
+                case MessageType.MerkleRanges:
+                    // A SYN's ranges: its digest's, then the rest of the table; an ACK's: where to sweep on.
+                    ReadRanges(ref reader, out range, out rest);
+                    break;
+                case MessageType.DigestSyn:
+                    _exchange.OnSyn(replyTo, range, rest, payload);
+                    break;
+                case MessageType.DigestAck:
+                    _exchange.OnAck(replyTo, header.Sender, range, payload);
+                    break;
+                case MessageType.DigestAck2:
+                    _exchange.OnAck2(payload);
+                    break;
+                case MessageType.Aggregation:
+                    _ = AggregateShare.TryRead(ref reader, out AggregateShare share);
+                    _aggregation.Receive(share);
+                    break;
+            }
+        }
+    }
+
+    private void ReadRanges(ref GossipReader reader, out MerkleRange range, out MerkleRange rest)
+    {
+        range = default;
+        rest = default;
+        _ = reader.TryReadCount(_node.Limits.MaxListCount, out int ranges);
+        if (ranges > 0)
+        {
+            _ = MerkleRange.TryRead(ref reader, _node.Limits, out range);
+        }
+
+        if (ranges > 1)
+        {
+            _ = MerkleRange.TryRead(ref reader, _node.Limits, out rest);
+        }
     }
 
     /// <summary>True when this node has seen the rumor (for tests and LoadGen; owner thread only in multi-threaded mode).</summary>
-    internal bool HasSeen(RumorId id) => _rumors.HasSeen(id);
+    internal bool HasSeen(RumorId id) => _spread.HasSeen(id);
 
     /// <summary>Adds a member directly, as if learned by gossip, without spreading the news (simulation bootstrap of large clusters).</summary>
-    internal bool SeedMember(NodeId id, uint generation, WireAddress address)
-    {
-        if (id == Id || _table.TryGet(id, out _))
-        {
-            return false;
-        }
-
-        return AddMember(id, generation, 0, address) is not null;
-    }
+    internal bool SeedMember(NodeId id, uint generation, WireAddress address) =>
+        id != Id && !_members.TryGet(id, out _) && _members.Add(id, generation, 0, address) is not null;
 
     /// <summary>Suspects a member as if a probe had failed (tests of refutation).</summary>
     internal void InjectSuspicion(NodeId member)
     {
-        if (_table.TryGet(member, out Member? target) && target.Status == MemberStatus.Alive)
+        if (_members.TryGet(member, out Member? target) && target.Status == MemberStatus.Alive)
         {
-            SuspectLocally(target);
-            FlushEager();
-            PublishViews();
+            _prober.SuspectLocally(target);
+            _spread.FlushEager();
+            _members.Publish(endOfRound: true);
         }
     }
 
     /// <summary>Sends one anti-entropy SYN now (benchmarks).</summary>
-    internal void StartSyncForBenchmark(WireAddress destination) => SendSyncRequest(destination);
+    internal void StartSyncForBenchmark(WireAddress destination) => _exchange.SendSyncRequest(destination);
 
     /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
-    internal void PublishMembers() => PublishViews();
+    internal void PublishMembers() => _members.Publish(endOfRound: true);
 
-    /// <summary>Members known, owner thread (no snapshot).</summary>
-    internal int KnownMembers => _table.Count;
-
-    /// <summary>The current member-table hash (owner thread).</summary>
-    internal ulong TableHash => _table.Hash;
+    private void SetLocalCore(string key, byte[] value, bool deleted)
+    {
+        if (_members.SetLocal(key, value, deleted))
+        {
+            _events.Notify(GossipEventKind.StateChanged, Id, key);
+        }
+    }
 
     private void Run(Action<GossipNode> action)
     {
@@ -350,29 +466,9 @@ public sealed partial class GossipNode : IFrameReceiver, IDisposable
     private void ValidateKey(string key, int valueLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (System.Text.Encoding.UTF8.GetByteCount(key) > _limits.MaxKeyBytes || valueLength > _limits.MaxValueBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > _node.Limits.MaxKeyBytes || valueLength > _node.Limits.MaxValueBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {_limits.MaxKeyBytes} UTF-8 bytes and values at most {_limits.MaxValueBytes} bytes.");
+            throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {_node.Limits.MaxKeyBytes} UTF-8 bytes and values at most {_node.Limits.MaxValueBytes} bytes.");
         }
-    }
-
-    private void Notify(GossipEventKind kind, NodeId member, string? key = null, RumorId rumor = default, ReadOnlyMemory<byte> payload = default)
-    {
-        if (kind is not (GossipEventKind.StateChanged or GossipEventKind.RumorReceived))
-        {
-            Log.MemberChanged(_logger, member, kind);
-        }
-
-        if (_options.EventCapacity > 0)
-        {
-            _events.Writer.TryWrite(new GossipEvent(kind, member, _time.GetTimestamp(), key, rumor, payload));
-        }
-    }
-
-    private static Channel<GossipEvent> CreateNoEvents()
-    {
-        Channel<GossipEvent> channel = Channel.CreateBounded<GossipEvent>(1);
-        channel.Writer.TryComplete();
-        return channel;
     }
 }

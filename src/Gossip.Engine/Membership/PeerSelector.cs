@@ -16,6 +16,8 @@ internal sealed class PeerSelector
     private Member[] _order = new Member[16];
     private int _count;
     private int _position;
+    private Member[] _picks = [];
+    private int _picked;
 
     public PeerSelector(MemberTable table, Member self, IRandomSource random)
     {
@@ -63,9 +65,18 @@ internal sealed class PeerSelector
         _count++;
     }
 
-    /// <summary>Fills <paramref name="peers"/> with up to <paramref name="count"/> distinct live peers; returns how many.</summary>
-    public int NextDistinct(Member?[] peers, int count)
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct live peers, in the selector's own scratch array: valid until the next
+    /// call (the previous picks are cleared then, so no removed member is kept alive by them for long).
+    /// </summary>
+    public ReadOnlySpan<Member> NextDistinct(int count)
     {
+        Array.Clear(_picks, 0, _picked);
+        if (_picks.Length < count)
+        {
+            _picks = new Member[count];
+        }
+
         int found = 0;
         int limit = Math.Min(count, Math.Max(0, _table.LiveCount - 1));
         for (int guard = 0; found < limit && guard < limit * 3; guard++)
@@ -76,19 +87,14 @@ internal sealed class PeerSelector
                 break;
             }
 
-            bool duplicate = false;
-            for (int i = 0; i < found; i++)
+            if (Array.IndexOf(_picks, peer, 0, found) < 0)
             {
-                duplicate |= ReferenceEquals(peers[i], peer);
-            }
-
-            if (!duplicate)
-            {
-                peers[found++] = peer;
+                _picks[found++] = peer;
             }
         }
 
-        return found;
+        _picked = found;
+        return _picks.AsSpan(0, found);
     }
 
     private void Refill()

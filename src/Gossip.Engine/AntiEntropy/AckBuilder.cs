@@ -1,0 +1,212 @@
+using Gossip.Engine.Framing;
+using Gossip.Engine.Membership;
+using Gossip.Engine.Runtime;
+using Gossip.Wire;
+
+namespace Gossip.Engine.AntiEntropy;
+
+/// <summary>
+/// Writes the answers of a digest exchange. An ACK holds, in order: a MerkleRanges section with the range the
+/// initiator should sweep next (from where this answer was cut; or, when it is whole and the rest of the table
+/// disagrees, from just past this range; or nothing), then a DigestAck section with the requests (digest entries of
+/// members the initiator has newer, or that we never heard of) and the deltas (members of the range the initiator
+/// lacks or holds older). An ACK2 holds the deltas the responder requested. This is the file to open for "what does
+/// an ACK contain".
+/// </summary>
+internal sealed class AckBuilder
+{
+    private readonly NodeContext _node;
+    private readonly MembershipState _members;
+    private readonly MembershipRules _rules;
+    private readonly FrameComposer _frames;
+    private readonly DeltaWriter _deltas;
+
+    public AckBuilder(NodeContext node, MembershipState members, MembershipRules rules, FrameComposer frames)
+    {
+        _node = node;
+        _members = members;
+        _rules = rules;
+        _frames = frames;
+        _deltas = new DeltaWriter(node.Limits);
+    }
+
+    /// <summary>True when <paramref name="a"/> carries news over <paramref name="b"/>: a newer generation, newer state, or a departure not yet known.</summary>
+    public static bool IsNewer(in DigestEntry a, in DigestEntry b) =>
+        a.Generation > b.Generation
+        || (a.Generation == b.Generation && (a.MaxVersion > b.MaxVersion || (a.Status == MemberStatus.Left && b.Status != MemberStatus.Left)));
+
+    /// <summary>Builds an ACK body into <paramref name="buffer"/>; returns its length, 0 when there is nothing to say.</summary>
+    public int BuildAck(byte[] buffer, WireAddress replyTo, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out bool complete)
+    {
+        complete = true;
+        var writer = new GossipWriter(_frames.Body(buffer));
+        var sections = new SectionWriter();
+
+        // Space for the continuation range, written last into this reserved slot once the cut point is known.
+        int continuationAt = writer.Position;
+        if (!TryWriteContinuation(ref writer, ref sections, 0, ulong.MaxValue)
+            || !sections.TryBegin(ref writer, MessageType.DigestAck) || !ListWriter.TryBegin(ref writer, out ListWriter requests))
+        {
+            complete = false;
+            return 0;
+        }
+
+        ulong cutAt = WriteRequests(ref writer, ref requests, replyTo, digestPayload, ref complete);
+        requests.End(ref writer);
+        if (!ListWriter.TryBegin(ref writer, out ListWriter deltas))
+        {
+            complete = false;
+            return 0;
+        }
+
+        cutAt = Math.Min(cutAt, WriteRangeDeltas(ref writer, ref deltas, range, digestPayload, ref complete));
+        deltas.End(ref writer);
+        bool goOn = !complete ? cutAt > range.Start || requests.Count + deltas.Count > 0 : restDiffers;
+        if (requests.Count == 0 && deltas.Count == 0 && !goOn)
+        {
+            return 0;
+        }
+
+        sections.End(ref writer);
+        int length = writer.Position;
+        ulong next = !complete ? cutAt : range.End + 1;
+        var patch = new GossipWriter(_frames.Body(buffer)[continuationAt..]);
+        var patchSections = new SectionWriter();
+        _ = TryWriteContinuation(ref patch, ref patchSections, goOn ? next : 0, goOn ? ulong.MaxValue : 0);
+        return length;
+    }
+
+    /// <summary>Builds ACK2 for a requests list; returns its body length, 0 when nothing was requested that we have.</summary>
+    public int BuildAck2(byte[] buffer, ReadOnlySpan<byte> requestsPayload, out bool complete)
+    {
+        complete = true;
+        var writer = new GossipWriter(_frames.Body(buffer));
+        var sections = new SectionWriter();
+        if (!sections.TryBegin(ref writer, MessageType.DigestAck2) || !ListWriter.TryBegin(ref writer, out ListWriter deltas))
+        {
+            complete = false;
+            return 0;
+        }
+
+        var requests = new DigestCursor(requestsPayload, _node.Limits);
+        while (requests.MoveNext())
+        {
+            DigestEntry request = requests.Current;
+            if (!_members.TryGet(request.Node, out Member? mine) || !IsNewer(mine.ToDigest(), request))
+            {
+                continue;
+            }
+
+            if (!_deltas.TryAdd(ref writer, ref deltas, mine, request.Generation == mine.Generation ? request.MaxVersion : 0))
+            {
+                complete = false;
+                break;
+            }
+        }
+
+        deltas.End(ref writer);
+        if (deltas.Count == 0)
+        {
+            return 0;
+        }
+
+        sections.End(ref writer);
+        return writer.Position;
+    }
+
+    private static bool IsLiveStatus(MemberStatus status) => status is MemberStatus.Alive or MemberStatus.Suspect;
+
+    /// <summary>A MerkleRanges section with one range [start, end] (an empty one, end 0, says "stop").</summary>
+    private static bool TryWriteContinuation(ref GossipWriter writer, ref SectionWriter sections, ulong start, ulong end)
+    {
+        if (!sections.TryBegin(ref writer, MessageType.MerkleRanges) || !ListWriter.TryBegin(ref writer, out ListWriter ranges)
+            || !new MerkleRange(start, end, 0, 0, 0).TryWrite(ref writer))
+        {
+            return false;
+        }
+
+        ranges.Add();
+        ranges.End(ref writer);
+        sections.End(ref writer);
+        return true;
+    }
+
+    /// <summary>Pass 1: what the initiator has newer than us, or that we have never heard of. Returns where the list was cut (max when whole).</summary>
+    private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, WireAddress replyTo, ReadOnlySpan<byte> digestPayload, ref bool complete)
+    {
+        Member self = _node.Self;
+        var digest = new DigestCursor(digestPayload, _node.Limits);
+        while (digest.MoveNext())
+        {
+            DigestEntry theirs = digest.Current;
+            bool known = _members.TryGet(theirs.Node, out Member? mine);
+            if (known)
+            {
+                _members.ObserveHeartbeat(mine!, theirs.Generation, theirs.Heartbeat);
+            }
+
+            if (theirs.Node == _node.Id && theirs.Generation == _node.Generation && !IsLiveStatus(theirs.Status) && self.IsLive)
+            {
+                // The initiator holds us dead (a healed partition, a missed refutation): refute, to it directly.
+                _frames.SendEvent(replyTo, _rules.Refute(self.Incarnation));
+            }
+
+            if (theirs.Node == _node.Id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
+            {
+                continue;
+            }
+
+            DigestEntry request = known ? mine!.ToDigest() : new DigestEntry(theirs.Node, 0, MemberStatus.Alive, 0, 0);
+            if (requests.Count >= _node.Limits.MaxListCount || !request.TryWrite(ref writer))
+            {
+                complete = false;
+                return theirs.Node.Value;
+            }
+
+            requests.Add();
+        }
+
+        return ulong.MaxValue;
+    }
+
+    /// <summary>Pass 2: merge-join the sorted digest with our sorted table over the range. Returns where the list was cut (max when whole).</summary>
+    private ulong WriteRangeDeltas(ref GossipWriter writer, ref ListWriter deltas, in MerkleRange range, ReadOnlySpan<byte> digestPayload, ref bool complete)
+    {
+        MemberTable table = _members.Table;
+        var digest = new DigestCursor(digestPayload, _node.Limits);
+        bool more = digest.MoveNext();
+        for (int index = table.LowerBound(range.Start); index < table.Count && table[index].Id.Value <= range.End; index++)
+        {
+            Member mine = table[index];
+            while (more && digest.Current.Node < mine.Id)
+            {
+                more = digest.MoveNext();
+            }
+
+            ulong from = 0;
+            if (more && digest.Current.Node == mine.Id)
+            {
+                DigestEntry theirs = digest.Current;
+                more = digest.MoveNext();
+                if (!IsNewer(mine.ToDigest(), theirs))
+                {
+                    continue;
+                }
+
+                from = theirs.Generation == mine.Generation ? theirs.MaxVersion : 0;
+            }
+            else if (!mine.IsLive)
+            {
+                continue;
+            }
+
+            if (!_deltas.TryAdd(ref writer, ref deltas, mine, from))
+            {
+                complete = false;
+                return mine.Id.Value;
+            }
+        }
+
+        return ulong.MaxValue;
+    }
+}

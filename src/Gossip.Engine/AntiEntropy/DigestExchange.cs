@@ -1,0 +1,219 @@
+using Gossip.Engine.Dissemination;
+using Gossip.Engine.Framing;
+using Gossip.Engine.Membership;
+using Gossip.Engine.Runtime;
+using Gossip.Wire;
+
+namespace Gossip.Engine.AntiEntropy;
+
+/// <summary>
+/// Anti-entropy, SYN -> ACK -> ACK2. The SYN carries a digest of one id range of the member table (the range and its
+/// hash in a MerkleRanges section, then the entries), so a message stays under the datagram cap whatever the cluster
+/// size and a full sweep takes ceil(n / entries-per-digest) exchanges. The responder answers with what it lacks
+/// (requests) and what the initiator lacks (deltas, see <see cref="AckBuilder"/>); the initiator completes with the
+/// deltas that were requested. Deltas too large for a datagram go over the transport's stream channel when it has one,
+/// else as many as fit. The SYN also carries the hash of the rest of the table (a second range, to the top of the id
+/// space), and the ACK says where to go on, so one sweep runs, one round trip per range, exactly as far as the two
+/// tables differ. Exchanges start when a probe's ack shows a different table hash, when joining, and now and then
+/// towards a member held dead (a healed partition).
+/// </summary>
+internal sealed class DigestExchange
+{
+    private const int RangeBytes = 8 + 8 + 1 + 5 + 8;
+    private const int RangeSectionReserve = 3 + 2 + (2 * RangeBytes);
+
+    private readonly NodeContext _node;
+    private readonly MembershipState _members;
+    private readonly FrameComposer _frames;
+    private readonly Disseminator _spread;
+    private readonly AckBuilder _acks;
+    private readonly DeltaMerger _merger;
+    private long _lastSyncRound = long.MinValue / 2;
+    private ulong _syncFrom;
+
+    public DigestExchange(NodeContext node, MembershipState members, MembershipRules rules, Disseminator spread, FrameComposer frames)
+    {
+        _node = node;
+        _members = members;
+        _frames = frames;
+        _spread = spread;
+        _acks = new AckBuilder(node, members, rules, frames);
+        _merger = new DeltaMerger(node, members, rules);
+    }
+
+    /// <summary>Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range.</summary>
+    public void SendSyncRequest(WireAddress destination, ulong? fromId = null)
+    {
+        _node.Counters.SyncsValue++;
+        _lastSyncRound = _node.Round;
+        MemberTable table = _members.Table;
+        int budget = _frames.DatagramBodyBytes - RangeSectionReserve - 3 - 2 - 64;
+        int n = table.Count;
+        ulong rangeStart = fromId ?? _syncFrom;
+        int start = table.LowerBound(rangeStart);
+        if (start >= n && fromId is null)
+        {
+            rangeStart = 0;
+            start = 0;
+        }
+
+        int end = start;
+        for (int used = 0; end < n && end - start < _node.Limits.MaxListCount; end++)
+        {
+            int size = DigestEntrySize(table[end]);
+            if (used + size > budget)
+            {
+                break;
+            }
+
+            used += size;
+        }
+
+        ulong rangeEnd = end >= n ? ulong.MaxValue : table[end].Id.Value - 1;
+        _syncFrom = rangeEnd == ulong.MaxValue ? 0 : rangeEnd + 1;
+        ulong hash = table.RangeHash(rangeStart, rangeEnd, out int count);
+
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.MerkleRanges) && ListWriter.TryBegin(ref writer, out ListWriter ranges)
+            && new MerkleRange(rangeStart, rangeEnd, 0, (uint)count, hash).TryWrite(ref writer))
+        {
+            ranges.Add();
+            if (rangeEnd != ulong.MaxValue)
+            {
+                ulong restHash = table.RangeHash(rangeEnd + 1, ulong.MaxValue, out int restCount);
+                if (new MerkleRange(rangeEnd + 1, ulong.MaxValue, 0, (uint)restCount, restHash).TryWrite(ref writer))
+                {
+                    ranges.Add();
+                }
+            }
+
+            ranges.End(ref writer);
+            sections.End(ref writer);
+        }
+
+        if (sections.TryBegin(ref writer, MessageType.DigestSyn) && ListWriter.TryBegin(ref writer, out ListWriter digest))
+        {
+            for (int i = start; i < end && table[i].ToDigest().TryWrite(ref writer); i++)
+            {
+                digest.Add();
+            }
+
+            digest.End(ref writer);
+            sections.End(ref writer);
+        }
+
+        _spread.WritePiggyback(ref writer, ref sections, rumors: false);
+        _frames.Send(destination, ref writer, sections.Count);
+    }
+
+    /// <summary>A probe's ack carried the peer's table hash: a different one means we disagree on something, so reconcile (at most every few rounds).</summary>
+    public void OnPeerTableHash(uint tableHash, WireAddress peer)
+    {
+        if (tableHash != (uint)_members.Table.Hash && _node.Round - _lastSyncRound >= _node.Options.SyncEveryRounds)
+        {
+            SendSyncRequest(peer);
+        }
+    }
+
+    /// <summary>
+    /// Now and then, try an exchange with a member we hold dead. If it is alive after all (a healed partition), its
+    /// answer refutes the death and both sides merge again. Costs one datagram every few seconds while dead members
+    /// are remembered.
+    /// </summary>
+    public void Reconnect(long round)
+    {
+        IReadOnlyList<Member> down = _members.Down;
+        if (down.Count == 0 || round % (5L * _node.Options.SyncEveryRounds) != 0)
+        {
+            return;
+        }
+
+        Member candidate = down[_node.Random.Next(down.Count)];
+        if (candidate.Status == MemberStatus.Dead && !candidate.Removed)
+        {
+            SendSyncRequest(candidate.Address);
+        }
+    }
+
+    /// <summary>Answers a SYN: requests for what we lack, deltas for what the initiator lacks, and where to go on.</summary>
+    public void OnSyn(WireAddress replyTo, in MerkleRange range, in MerkleRange rest, ReadOnlySpan<byte> digestPayload)
+    {
+        MemberTable table = _members.Table;
+        bool restDiffers = rest.End == ulong.MaxValue && rest.Start == range.End + 1 && range.End != ulong.MaxValue
+            && table.RangeHash(rest.Start, rest.End, out _) != rest.Hash;
+        if (table.RangeHash(range.Start, range.End, out _) == range.Hash)
+        {
+            ObserveDigestHeartbeats(digestPayload);
+            if (!restDiffers)
+            {
+                return;
+            }
+        }
+
+        int length = _acks.BuildAck(_frames.Datagram, replyTo, range, restDiffers, digestPayload, out bool complete);
+        if (!complete && _frames.HasLargeChannel)
+        {
+            _frames.SendCompound(_frames.Large, replyTo, _acks.BuildAck(_frames.Large, replyTo, range, restDiffers, digestPayload, out _));
+        }
+        else
+        {
+            _frames.SendCompound(_frames.Datagram, replyTo, length);
+        }
+    }
+
+    /// <summary>The initiator's side of step 2: apply the deltas, send back what was requested (ACK2), sweep on if told to.</summary>
+    public void OnAck(WireAddress replyTo, NodeId responder, in MerkleRange continuation, ReadOnlySpan<byte> payload)
+    {
+        var reader = new GossipReader(payload);
+        _ = BodyValidator.SkipDigest(ref reader, _node.Limits);
+        int requestsLength = reader.Position;
+        _merger.Apply(ref reader);
+        if (replyTo.IsNone && _members.TryGet(responder, out Member? known))
+        {
+            // A seed's first answer to a joiner comes over a stream from a sender the joiner learns only from it.
+            replyTo = known.Address;
+        }
+
+        ReadOnlySpan<byte> requests = payload[..requestsLength];
+        int length = _acks.BuildAck2(_frames.Datagram, requests, out bool complete);
+        if (!complete && _frames.HasLargeChannel)
+        {
+            _frames.SendCompound(_frames.Large, replyTo, _acks.BuildAck2(_frames.Large, requests, out _));
+        }
+        else
+        {
+            _frames.SendCompound(_frames.Datagram, replyTo, length);
+        }
+
+        // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
+        if (continuation.End == ulong.MaxValue && !replyTo.IsNone)
+        {
+            SendSyncRequest(replyTo, continuation.Start);
+        }
+    }
+
+    /// <summary>Step 3: the deltas the responder asked for.</summary>
+    public void OnAck2(ReadOnlySpan<byte> payload)
+    {
+        var reader = new GossipReader(payload);
+        _merger.Apply(ref reader);
+    }
+
+    private static int DigestEntrySize(Member m) =>
+        8 + VarInt.SizeOf(m.Generation) + 1 + VarInt.SizeOf(m.Heartbeat) + VarInt.SizeOf(m.MaxVersion);
+
+    /// <summary>A SYN whose range agrees with ours still carries fresh heartbeats.</summary>
+    private void ObserveDigestHeartbeats(ReadOnlySpan<byte> digestPayload)
+    {
+        var digest = new DigestCursor(digestPayload, _node.Limits);
+        while (digest.MoveNext())
+        {
+            DigestEntry entry = digest.Current;
+            if (_members.TryGet(entry.Node, out Member? member))
+            {
+                _members.ObserveHeartbeat(member, entry.Generation, entry.Heartbeat);
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using Gossip.Engine.Dissemination;
+using Gossip.Engine.Framing;
+using Gossip.Engine.Membership;
+using Gossip.Engine.Runtime;
+using Gossip.Wire;
+
+namespace Gossip.Engine.FailureDetection;
+
+/// <summary>
+/// SWIM's failure detector with Lifeguard's refinements: one scheduled probe per probe interval (direct ping, then
+/// ping-req through helpers, then a verdict), probes run for others (relays), confirmation probes of members someone
+/// else suspects, suspicions with a deadline that independent confirmations shorten, and the verdict: a suspicion that
+/// expires unrefuted declares the member dead. This is the file to open for "why was this node declared dead".
+/// </summary>
+internal sealed class Prober
+{
+    private readonly NodeContext _node;
+    private readonly MembershipState _members;
+    private readonly Disseminator _spread;
+    private readonly FrameComposer _frames;
+    private readonly LocalHealth _health;
+    private readonly RelayTable _relays = new(64);
+    private readonly List<Member> _suspects = [];
+
+    // Slot 0 is the scheduled probe; the others are confirmation probes of members someone else suspects.
+    private readonly PendingProbe[] _probes = new PendingProbe[5];
+    private uint _sequence;
+    private long _nextProbeRound;
+
+    public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health)
+    {
+        _node = node;
+        _members = members;
+        _spread = spread;
+        _frames = frames;
+        _health = health;
+    }
+
+    /// <summary>Draws the round of the first probe, so nodes started together do not probe in lock-step.</summary>
+    public void Start() => _nextProbeRound = 1 + _node.Random.Next(_node.Options.ProbeEveryRounds);
+
+    /// <summary>The round's failure detection: probe timeouts and verdicts, the next scheduled probe, expired suspicions.</summary>
+    public void Step(long round)
+    {
+        CheckProbes(round);
+        ProbeNext(round);
+        ExpireSuspicions(round);
+    }
+
+    /// <summary>Suspects a member whose probe failed (or, in tests, as if it had).</summary>
+    public void SuspectLocally(Member member)
+    {
+        var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);
+        _node.Counters.SuspicionsValue++;
+        OnSuspect(suspect, member, fromPeer: false);
+    }
+
+    /// <summary>
+    /// A suspicion of <paramref name="member"/>, ours or a peer's. The first opens a suspicion (and, now and then, a
+    /// probe of our own to confirm it independently); each new independent reporter shortens its deadline.
+    /// </summary>
+    public void OnSuspect(in MembershipEvent e, Member? member, bool fromPeer)
+    {
+        if (member is null || !member.IsLive || e.Generation != member.Generation || e.Incarnation < member.Incarnation)
+        {
+            return;
+        }
+
+        int n = _members.Table.LiveCount;
+        if (member.Status == MemberStatus.Alive || e.Incarnation > member.Incarnation)
+        {
+            member.Incarnation = e.Incarnation;
+            if (member.Status == MemberStatus.Alive)
+            {
+                _members.SetStatus(member, MemberStatus.Suspect);
+                _node.Events.Notify(GossipEventKind.MemberSuspect, member.Id);
+            }
+
+            member.Suspicion = new Suspicion(_node.Round, _node.Options.SuspicionConfirmations);
+            member.Suspicion.Confirm(e.Reporter);
+            _suspects.Add(member);
+            if (fromPeer && _node.Random.NextDouble() < Formulas.ConfirmationProbeProbability(_node.Options.SuspicionConfirmations, n))
+            {
+                StartConfirmationProbe(member);
+            }
+        }
+        else if (member.Suspicion is null || !member.Suspicion.Confirm(e.Reporter))
+        {
+            return;
+        }
+
+        GossipOptions options = _node.Options;
+        Suspicion suspicion = member.Suspicion!;
+        suspicion.DeadlineRound = suspicion.StartRound + Formulas.SuspicionTimeoutRounds(
+            options.SuspicionMultiplier, n, options.ProbeEveryRounds, options.ProbeTimeoutRounds, suspicion.Confirmations, options.SuspicionConfirmations);
+        _spread.Spread(e);
+    }
+
+    /// <summary>A ping: note the sender's heartbeat and answer with our own and our table hash.</summary>
+    public void OnPing(in Ping ping, in FrameHeader header, Member? sender, WireAddress replyTo)
+    {
+        if (sender is not null)
+        {
+            _members.ObserveHeartbeat(sender, header.Generation, ping.Heartbeat);
+        }
+
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _node.Self.Heartbeat, (uint)_members.Table.Hash).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _spread.WritePiggyback(ref writer, ref sections);
+        _frames.Send(replyTo, ref writer, sections.Count);
+    }
+
+    /// <summary>
+    /// A direct ack: the frame's sender is the node proven alive (so a process that took over a dead node's address
+    /// cannot answer for it). Returns true when the ack answered a probe we ran for someone else and was relayed.
+    /// </summary>
+    public bool OnAck(in Ack ack, in FrameHeader header, Member? sender)
+    {
+        NodeId subject = header.Sender;
+        if (sender is not null)
+        {
+            _members.ObserveHeartbeat(sender, header.Generation, ack.Heartbeat);
+        }
+
+        Acknowledge(ack.Sequence, subject);
+        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _node.Options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
+        {
+            return false;
+        }
+
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.RelayedAck) && new RelayedAck(requesterSequence, subject, ack.Heartbeat).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _spread.WritePiggyback(ref writer, ref sections);
+        _frames.Send(requester, ref writer, sections.Count);
+        return true;
+    }
+
+    /// <summary>An ack a helper relayed from the member we asked it to probe.</summary>
+    public void OnRelayedAck(in RelayedAck ack)
+    {
+        if (_members.TryGet(ack.Subject, out Member? subject))
+        {
+            _members.ObserveHeartbeat(subject, subject.Generation, ack.Heartbeat);
+        }
+
+        Acknowledge(ack.Sequence, ack.Subject);
+    }
+
+    /// <summary>A request to probe a member for its requester: ping it and remember whom to relay the ack to.</summary>
+    public void OnPingReq(in PingReq request, WireAddress replyTo)
+    {
+        if (request.Target == _node.Id || request.TargetAddress.IsNone)
+        {
+            return;
+        }
+
+        uint sequence = ++_sequence;
+        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round);
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _node.Self.Heartbeat).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _frames.Send(request.TargetAddress, ref writer, sections.Count);
+    }
+
+    /// <summary>Timeouts of the probes in flight: ping-req through helpers after one timeout, a verdict after two.</summary>
+    private void CheckProbes(long round)
+    {
+        int timeout = _health.Scale(_node.Options.ProbeTimeoutRounds);
+        for (int i = 0; i < _probes.Length; i++)
+        {
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is not { } target || probe.Acked)
+            {
+                if (probe.Acked)
+                {
+                    _health.ProbeSucceeded();
+                }
+
+                probe = default;
+                continue;
+            }
+
+            if (!probe.IndirectSent && round >= probe.SentRound + timeout)
+            {
+                probe.IndirectSent = true;
+                SendIndirectProbes(target, probe.Sequence);
+            }
+
+            if (round >= probe.SentRound + (2 * timeout))
+            {
+                probe.Target = null;
+                if (i == 0)
+                {
+                    // Only our own scheduled probes count against our health: a confirmation probe of a member
+                    // others already suspect is expected to fail when it really died, and would punish every prober.
+                    _health.ProbeFailed();
+                }
+
+                if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
+                {
+                    SuspectLocally(target);
+                }
+            }
+        }
+    }
+
+    private void ProbeNext(long round)
+    {
+        if (round < _nextProbeRound)
+        {
+            return;
+        }
+
+        _nextProbeRound = round + _health.Scale(_node.Options.ProbeEveryRounds);
+        if (_members.ProbePeers.Next() is { } next)
+        {
+            _probes[0] = new PendingProbe { Target = next, Sequence = ++_sequence, SentRound = round };
+            SendPing(next, _probes[0].Sequence);
+        }
+    }
+
+    private void ExpireSuspicions(long round)
+    {
+        for (int i = _suspects.Count - 1; i >= 0; i--)
+        {
+            Member member = _suspects[i];
+            if (member.Status != MemberStatus.Suspect || member.Suspicion is null || member.Removed)
+            {
+                member.Suspicion = null;
+                _suspects.RemoveAt(i);
+                continue;
+            }
+
+            if (member.HeartbeatRound > member.Suspicion.StartRound)
+            {
+                // Its heartbeat advanced since the suspicion began: it is taking part, whatever the probes said.
+                _suspects.RemoveAt(i);
+                _members.MarkAlive(member);
+                continue;
+            }
+
+            if (round >= member.Suspicion.DeadlineRound)
+            {
+                _suspects.RemoveAt(i);
+                _node.Counters.DeathsDeclaredValue++;
+                var dead = new MembershipEvent(MembershipEventKind.Dead, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);
+                _members.MarkDown(member, MemberStatus.Dead);
+                _spread.Spread(dead);
+            }
+        }
+    }
+
+    /// <summary>Probes a member someone else suspects, so our own verdict can confirm (or not) independently.</summary>
+    private void StartConfirmationProbe(Member suspect)
+    {
+        int free = -1;
+        for (int i = _probes.Length - 1; i >= 1; i--)
+        {
+            if (_probes[i].Target == suspect)
+            {
+                return;
+            }
+
+            free = _probes[i].Target is null ? i : free;
+        }
+
+        if (free > 0)
+        {
+            _probes[free] = new PendingProbe { Target = suspect, Sequence = ++_sequence, SentRound = _node.Round };
+            SendPing(suspect, _probes[free].Sequence);
+        }
+    }
+
+    private void Acknowledge(uint sequence, NodeId subject)
+    {
+        for (int i = 0; i < _probes.Length; i++)
+        {
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is { } target && sequence == probe.Sequence && subject == target.Id)
+            {
+                probe.Acked = true;
+            }
+        }
+    }
+
+    private void SendIndirectProbes(Member target, uint sequence)
+    {
+        int sent = 0;
+        foreach (Member helper in _members.GossipPeers.NextDistinct(_node.Options.IndirectProbes + 1))
+        {
+            if (helper != target && sent < _node.Options.IndirectProbes)
+            {
+                SendPingReq(helper, sequence, target);
+                sent++;
+            }
+        }
+    }
+
+    private void SendPing(Member target, uint sequence)
+    {
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _node.Self.Heartbeat).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _spread.WritePiggyback(ref writer, ref sections);
+        _frames.Send(target.Address, ref writer, sections.Count);
+    }
+
+    private void SendPingReq(Member helper, uint sequence, Member target)
+    {
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.PingReq) && new PingReq(sequence, target.Id, target.Address).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _spread.WritePiggyback(ref writer, ref sections, rumors: false);
+        _frames.Send(helper.Address, ref writer, sections.Count);
+    }
+}

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using Gossip.Engine.Runtime;
+using Gossip.Wire;
+
+namespace Gossip.Engine.Membership;
+
+/// <summary>
+/// Every member this node knows and every change to one. A member's status, generation and state version feed the
+/// table's live count and hash, so they change only here, through <see cref="Commit"/>: the one place that keeps the
+/// table right after a change. Also owns the two peer pickers, the list of down members awaiting reaping, and the
+/// snapshot that application threads read.
+/// </summary>
+internal sealed class MembershipState
+{
+    private readonly NodeContext _node;
+    private readonly MemberTable _table;
+    private readonly List<Member> _down = [];
+
+    // Application threads read member state through this map; the owner adds and removes members (rare events).
+    private readonly ConcurrentDictionary<NodeId, Member> _byId = new();
+
+    private volatile MemberSnapshot[] _published;
+    private volatile int _publishedLiveCount;
+    private long _publishedRound = -1;
+
+    public MembershipState(NodeContext node)
+    {
+        _node = node;
+        _table = new MemberTable(node.Options.MaxMembers);
+        _table.TryAdd(node.Self);
+        _byId[node.Id] = node.Self;
+        GossipPeers = new PeerSelector(_table, node.Self, node.Random);
+        ProbePeers = new PeerSelector(_table, node.Self, node.Random);
+        _published = _table.Snapshot();
+        _publishedLiveCount = _table.LiveCount;
+    }
+
+    /// <summary>The members, sorted by id (read-only use: change members through this class).</summary>
+    public MemberTable Table => _table;
+
+    /// <summary>Picks peers to gossip with (and to ask for indirect probes).</summary>
+    public PeerSelector GossipPeers { get; }
+
+    /// <summary>Picks the next member to probe.</summary>
+    public PeerSelector ProbePeers { get; }
+
+    /// <summary>Members declared dead or departed and not yet reaped.</summary>
+    public IReadOnlyList<Member> Down => _down;
+
+    /// <summary>The member list as last published for other threads.</summary>
+    public MemberSnapshot[] Published => _published;
+
+    /// <summary>The live count published with <see cref="Published"/>.</summary>
+    public int PublishedLiveCount => _publishedLiveCount;
+
+    public bool TryGet(NodeId id, out Member member) => _table.TryGet(id, out member);
+
+    /// <summary>A member as application threads see it (safe from any thread).</summary>
+    public bool TryGetShared(NodeId id, out Member? member) => _byId.TryGetValue(id, out member);
+
+    /// <summary>Adds a member learned by gossip; null when the table is full (a partial view), which is counted.</summary>
+    public Member? Add(NodeId id, uint generation, uint incarnation, WireAddress address)
+    {
+        // Checked before the Member is made: a full table (a partial view) is offered unknown members on every sync.
+        if (_table.IsFull)
+        {
+            Interlocked.Increment(ref _node.Counters.LimitHitsValue);
+            return null;
+        }
+
+        long round = _node.Round;
+        var member = new Member(id, generation, address) { Incarnation = incarnation, Status = MemberStatus.Alive, StatusRound = round, HeartbeatRound = round };
+        _table.TryAdd(member);
+        _byId[id] = member;
+        GossipPeers.Added(member);
+        ProbePeers.Added(member);
+        _node.Events.Notify(GossipEventKind.MemberJoined, id);
+        return member;
+    }
+
+    /// <summary>A member came back with a higher generation: its old state and status are void.</summary>
+    public void Restart(Member member, uint generation, uint incarnation, WireAddress address)
+    {
+        MemberMark before = Mark(member);
+        member.Generation = generation;
+        member.Incarnation = incarnation;
+        member.Address = address;
+        member.Status = MemberStatus.Alive;
+        member.StatusRound = _node.Round;
+        member.Suspicion = null;
+        member.Heartbeat = 0;
+        member.MaxVersion = 0;
+        member.StateOrNull?.Clear();
+        Commit(member, before);
+        _node.Events.Notify(GossipEventKind.MemberJoined, member.Id);
+    }
+
+    public void SetStatus(Member member, MemberStatus status)
+    {
+        MemberMark before = Mark(member);
+        member.Status = status;
+        member.StatusRound = _node.Round;
+        Commit(member, before);
+    }
+
+    /// <summary>Declares a member dead or departed: it stays (so the news spreads and a late message cannot resurrect it) until reaped.</summary>
+    public void MarkDown(Member member, MemberStatus status)
+    {
+        SetStatus(member, status);
+        member.Suspicion = null;
+        _down.Add(member);
+        _node.Events.Notify(status == MemberStatus.Dead ? GossipEventKind.MemberDead : GossipEventKind.MemberLeft, member.Id);
+    }
+
+    /// <summary>A member came back from suspicion (or from a death a refutation overruled).</summary>
+    public void MarkAlive(Member member)
+    {
+        SetStatus(member, MemberStatus.Alive);
+        member.Suspicion = null;
+        _node.Events.Notify(GossipEventKind.MemberAlive, member.Id);
+    }
+
+    /// <summary>Stores one state entry of a member; a higher version raises its max version (and so the table hash).</summary>
+    public void SetEntry(Member member, string key, StateEntry entry)
+    {
+        member.State[key] = entry;
+        if (entry.Version > member.MaxVersion)
+        {
+            MemberMark before = Mark(member);
+            member.MaxVersion = entry.Version;
+            Commit(member, before);
+        }
+    }
+
+    /// <summary>Sets (or, <paramref name="deleted"/>, tombstones) a key of this node's own state at the next version; false when the key limit is reached (counted).</summary>
+    public bool SetLocal(string key, byte[] value, bool deleted)
+    {
+        Member self = _node.Self;
+        if (!self.State.ContainsKey(key) && self.State.Count >= _node.Options.MaxKeysPerMember)
+        {
+            Interlocked.Increment(ref _node.Counters.LimitHitsValue);
+            return false;
+        }
+
+        SetEntry(self, key, new StateEntry(value, self.MaxVersion + 1, deleted));
+        return true;
+    }
+
+    /// <summary>Takes note of a member's heartbeat; an advancing heartbeat proves it takes part.</summary>
+    public void ObserveHeartbeat(Member member, uint generation, ulong heartbeat)
+    {
+        if (member != _node.Self && generation == member.Generation && heartbeat > member.Heartbeat)
+        {
+            member.Heartbeat = heartbeat;
+            member.HeartbeatRound = _node.Round;
+        }
+    }
+
+    /// <summary>Forgets members that have been down for <see cref="GossipOptions.ReapAfterRounds"/>.</summary>
+    public void Reap(long round)
+    {
+        for (int i = _down.Count - 1; i >= 0; i--)
+        {
+            Member member = _down[i];
+            if (member.Removed || member.IsLive)
+            {
+                _down.RemoveAt(i);
+            }
+            else if (round - member.StatusRound >= _node.Options.ReapAfterRounds)
+            {
+                _down.RemoveAt(i);
+                _table.Remove(member);
+                _byId.TryRemove(member.Id, out _);
+            }
+        }
+    }
+
+    /// <summary>The live member with the lowest id, which every node can tell from its own table; true when that is this node.</summary>
+    public bool SelfIsLowestLive()
+    {
+        for (int i = 0; i < _table.Count; i++)
+        {
+            if (_table[i].IsLive)
+            {
+                return _table[i] == _node.Self;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Publishes the member list for readers on other threads. Rebuilding it is O(n), and while a large cluster forms
+    /// nearly every frame changes the table, so the receive path (<paramref name="endOfRound"/> false) rebuilds at most
+    /// once per round; the end of every round publishes whatever is left.
+    /// </summary>
+    public void Publish(bool endOfRound)
+    {
+        if (!endOfRound && _publishedRound == _node.Round)
+        {
+            return;
+        }
+
+        MemberSnapshot[] snapshot = _table.Snapshot();
+        if (!ReferenceEquals(snapshot, _published))
+        {
+            // Every change of the live count also makes the snapshot stale, so the two are published together.
+            _published = snapshot;
+            _publishedLiveCount = _table.LiveCount;
+            _publishedRound = _node.Round;
+        }
+    }
+
+    private static MemberMark Mark(Member member) => new(member.IsLive, member.Hash);
+
+    /// <summary>The one place a member's change reaches the table: live count, hash and snapshot follow it.</summary>
+    private void Commit(Member member, MemberMark before) => _table.Refresh(member, before.WasLive, before.Hash);
+
+    private readonly record struct MemberMark(bool WasLive, ulong Hash);
+}
