@@ -21,7 +21,7 @@ public enum MessageType : byte
     Membership = 8,
     /// <summary>Push-sum aggregation share.</summary>
     Aggregation = 9,
-    /// <summary>Merkle range hashes for anti-entropy repair of large data sets.</summary>
+    /// <summary>Hashed id ranges of the member table, leading an anti-entropy SYN or ACK (one flat level today, depth 0).</summary>
     MerkleRanges = 10,
     /// <summary>Pull request: "send me the rumors you are spreading that I lack".</summary>
     RumorPull = 11,
