@@ -40,12 +40,16 @@ public sealed class GossipOptions
     /// <summary>
     /// When true, a node with nothing to spread still runs its pull exchanges every round (the synchronous
     /// model of the literature: fastest spread, a few datagrams per round in steady state). When false (default),
-    /// an idle node's pull rides on its failure-detector probes, so a quiet cluster costs only probes; new
-    /// rumors are still pushed at once on arrival (<see cref="EagerPush"/>).
+    /// a push-pull node with nothing to spread sends no gossip (and no pull) in its round; it learns new rumors from
+    /// the pushes of nodes that have them, so a quiet cluster costs only probes; new rumors are still pushed at once
+    /// on arrival (<see cref="EagerPush"/>). Pull mode pulls every round either way.
     /// </summary>
     public bool ExchangeWhenIdle { get; set; }
 
-    /// <summary>Forward a new rumor to <see cref="Fanout"/> peers as soon as it arrives instead of waiting for the next round. Default true.</summary>
+    /// <summary>
+    /// Push new rumors (received, or originated by this node) and urgent membership news received from peers (suspicion,
+    /// death, departure, refutation) to <see cref="EagerPushFanout"/> peers at once instead of waiting for the next round. Default true.
+    /// </summary>
     public bool EagerPush { get; set; } = true;
 
     /// <summary>
@@ -75,7 +79,7 @@ public sealed class GossipOptions
     /// <summary>Independent suspicions (including our own) that shorten a suspicion to its minimum. Default 3.</summary>
     public int SuspicionConfirmations { get; set; } = 3;
 
-    /// <summary>Suspicion multiplier: the unconfirmed suspicion timeout is this * log10(n) probe intervals (at least one). Default 4.</summary>
+    /// <summary>Suspicion multiplier: the unconfirmed suspicion timeout is this * ceil(log10(n + 1)) probe intervals (at least one probe timeout). Default 4.</summary>
     public int SuspicionMultiplier { get; set; } = 4;
 
     /// <summary>Rounds a dead or departed member is kept (so the news spreads and a late message cannot resurrect it) before it is reaped. Default 150 (30 s).</summary>

@@ -12,6 +12,10 @@ public sealed class FrameCodec
 {
     private const int ChecksumSize = 4;
 
+    // Flag bits a received frame may carry: Encrypted, and bit 1, which once named a reply-requested flag that no sender
+    // ever set; it is still tolerated (and ignored) so that deleting the unused flag changed nothing a receiver accepts.
+    private const byte AcceptedFlagBits = (byte)FrameFlags.Encrypted | 0b10;
+
     private readonly KeyRing? _keys;
 
     /// <summary>Creates a codec for <paramref name="clusterId"/>; with <paramref name="keys"/>, every frame is encrypted and plain frames are refused.</summary>
@@ -176,7 +180,7 @@ public sealed class FrameCodec
 
         byte type = frame[3];
         byte flags = frame[4];
-        if (!MessageTypes.IsDefined(type) || (flags & ~(byte)(FrameFlags.Encrypted | FrameFlags.ReplyRequested)) != 0)
+        if (!MessageTypes.IsDefined(type) || (flags & ~AcceptedFlagBits) != 0)
         {
             return WireStatus.Malformed;
         }

@@ -8,6 +8,4 @@ public enum FrameFlags : byte
     None = 0,
     /// <summary>The body is AES-GCM ciphertext; the header is the associated data; a nonce precedes the body and a 16-byte tag follows it.</summary>
     Encrypted = 1,
-    /// <summary>The sender asks for an immediate reply (pull / push-pull exchange).</summary>
-    ReplyRequested = 2,
 }

@@ -21,22 +21,19 @@ public enum MessageType : byte
     Membership = 8,
     /// <summary>Push-sum aggregation share.</summary>
     Aggregation = 9,
-    /// <summary>Merkle range hashes for anti-entropy repair of large data sets.</summary>
+    /// <summary>Hashed id ranges of the member table, leading an anti-entropy SYN or ACK (one flat level today, depth 0).</summary>
     MerkleRanges = 10,
     /// <summary>Pull request: "send me the rumors you are spreading that I lack".</summary>
     RumorPull = 11,
     /// <summary>A helper's answer to a <see cref="PingReq"/>: the target acked the helper's ping.</summary>
     RelayedAck = 12,
-    /// <summary>Several sections in one frame: each is <c>[type:u8][length:varint][payload]</c>.</summary>
+    /// <summary>Several sections in one frame: each is <c>[type:u8][length:u16 little-endian][payload]</c>.</summary>
     Compound = 15,
 }
 
 /// <summary>Helpers over <see cref="MessageType"/>.</summary>
 public static class MessageTypes
 {
-    /// <summary>The largest defined type value.</summary>
-    public const byte Max = (byte)MessageType.Compound;
-
     /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
     public static bool IsDefined(byte value) => value is >= 1 and <= 12 or (byte)MessageType.Compound;
 }

@@ -9,7 +9,7 @@ public sealed record WireLimits
     /// <summary>Limits for datagrams: frames up to 1,400 bytes (fits a 1,500-byte MTU with IPv6 + UDP headers to spare).</summary>
     public static WireLimits Datagram { get; } = new();
 
-    /// <summary>Limits for stream transfers (full state sync, Merkle repair): frames up to 1 MiB.</summary>
+    /// <summary>Limits for stream transfers (anti-entropy answers too large for a datagram): frames up to 1 MiB.</summary>
     public static WireLimits Stream { get; } = new() { MaxFrameBytes = 1 << 20, MaxListCount = 65_535 };
 
     /// <summary>Largest whole frame, header and trailer included. Default 1,400.</summary>
@@ -27,6 +27,6 @@ public sealed record WireLimits
     /// <summary>Largest number of sections in one compound frame. Default 16.</summary>
     public int MaxSections { get; init; } = 16;
 
-    /// <summary>Largest Merkle tree depth. Default 32.</summary>
+    /// <summary>Largest depth a received range may carry (senders write 0 today: ranges are one flat level). Default 32.</summary>
     public int MaxMerkleDepth { get; init; } = 32;
 }

@@ -10,7 +10,7 @@ public sealed class ReportingTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    /// <summary>Every figure DESIGN.md section 4 and issue 5 ask of a targets run, by its JSON name.</summary>
+    /// <summary>Every figure docs/measurement.md and issue 5 ask of a targets run, by its JSON name.</summary>
     private static readonly string[] TargetsFields =
     [
         "Command", "CommandLine", "Transport", "TimeBase", "Nodes", "IntervalMs", "Fanout", "Mode", "Loss", "Seed", "MachineCores", "Date",

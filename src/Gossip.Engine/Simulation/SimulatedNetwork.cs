@@ -136,14 +136,6 @@ public sealed class SimulatedNetwork
         }
     }
 
-    /// <summary>Runs <paramref name="task"/> at virtual time <paramref name="dueAt"/> (or now, if that has passed).</summary>
-    public void Schedule(TimeSpan dueAt, ISimulationTask task, long argument)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        long time = Math.Max(dueAt.Ticks, Clock.Now.Ticks);
-        _queue.Enqueue(new Event { Task = task, Argument = argument }, new EventKey(time, _sequence++));
-    }
-
     /// <summary>Runs the next event; false when nothing is queued.</summary>
     public bool RunNext()
     {
@@ -235,12 +227,6 @@ public sealed class SimulatedNetwork
 
     private void Run(in Event e)
     {
-        if (e.Task is not null)
-        {
-            e.Task.Run(e.Argument);
-            return;
-        }
-
         byte[] buffer = e.Buffer!;
         try
         {
@@ -336,8 +322,6 @@ public sealed class SimulatedNetwork
         public byte[]? Buffer;
         public int Length;
         public bool Large;
-        public ISimulationTask? Task;
-        public long Argument;
     }
 
     private readonly record struct EventKey(long Time, long Sequence);

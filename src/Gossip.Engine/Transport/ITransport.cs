@@ -31,6 +31,6 @@ public interface ITransport : IDisposable
     /// <summary>Sends one datagram. Returns false when it was dropped locally (counted); loss on the way is silent.</summary>
     bool Send(WireAddress destination, ReadOnlySpan<byte> frame);
 
-    /// <summary>Sends one frame too large for a datagram over a reliable stream (full state sync, Merkle repair). Returns false when not supported or dropped.</summary>
+    /// <summary>Sends one frame too large for a datagram over a reliable stream (anti-entropy deltas too large for a datagram). Returns false when not supported or dropped.</summary>
     bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame);
 }

@@ -2,7 +2,7 @@ namespace Gossip.Engine.Transport;
 
 /// <summary>
 /// Byte and datagram counters of one transport, updated with <see cref="Interlocked"/> and readable from any thread.
-/// Byte counts are payload bytes; LoadGen adds the 28-byte IPv4/UDP header per datagram as DESIGN.md section 4 defines.
+/// Byte counts are payload bytes; LoadGen adds the 28-byte IPv4/UDP header per datagram as docs/measurement.md ("Bandwidth per node") defines.
 /// </summary>
 public sealed class TransportCounters
 {

@@ -108,7 +108,7 @@ internal sealed class EventLog
     }
 
     /// <summary>
-    /// False positives as DESIGN.md section 4 defines them: distinct nodes declared dead at or after <paramref name="since"/>
+    /// False positives as docs/measurement.md defines them: distinct nodes declared dead at or after <paramref name="since"/>
     /// although they were not crashed (<paramref name="crashed"/>); and the number of such declarations.
     /// </summary>
     public (int LiveNodesDeclaredDead, int Declarations) FalsePositives(IReadOnlySet<NodeId> crashed, long since)

@@ -1,6 +1,6 @@
 namespace Gossip.LoadGen.Measurement;
 
-/// <summary>Nearest-rank percentiles (p100 is the maximum), as DESIGN.md section 4 reports dissemination times.</summary>
+/// <summary>Nearest-rank percentiles (p100 is the maximum), as docs/measurement.md ("Dissemination time") reports dissemination times.</summary>
 internal static class Percentiles
 {
     /// <summary>The <paramref name="percent"/>-th percentile of <paramref name="values"/>; NaN when empty.</summary>

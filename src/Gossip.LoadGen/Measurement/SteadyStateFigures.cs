@@ -1,7 +1,7 @@
 namespace Gossip.LoadGen.Measurement;
 
 /// <summary>
-/// The steady-window arithmetic of DESIGN.md section 4, kept pure so it is unit-tested on fake numbers.
+/// The steady-window arithmetic defined in docs/measurement.md, kept pure so it is unit-tested on fake numbers.
 /// </summary>
 internal static class SteadyStateFigures
 {

@@ -1,6 +1,6 @@
 namespace Gossip.LoadGen.Measurement;
 
-/// <summary>Turns the two edge samples of a steady window into the figures of DESIGN.md section 4. Pure.</summary>
+/// <summary>Turns the two edge samples of a steady window into the figures defined in docs/measurement.md ("The steady window"). Pure.</summary>
 internal static class SteadyWindow
 {
     /// <summary>Computes the figures of the window from <paramref name="start"/> to <paramref name="end"/> over <paramref name="nodes"/> nodes.</summary>

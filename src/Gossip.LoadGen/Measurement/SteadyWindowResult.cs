@@ -1,6 +1,6 @@
 namespace Gossip.LoadGen.Measurement;
 
-/// <summary>The steady-window figures of DESIGN.md section 4.</summary>
+/// <summary>The steady-window figures defined in docs/measurement.md.</summary>
 internal sealed record SteadyWindowResult
 {
     /// <summary>Measured window length (clock time between the two samples).</summary>

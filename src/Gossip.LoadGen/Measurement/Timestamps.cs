@@ -9,7 +9,7 @@ internal static class Timestamps
 
     /// <summary>
     /// Gossip rounds a duration spans: a rumor that arrives within the first interval took one round. Used to
-    /// report simulation figures in rounds, as DESIGN.md section 4 asks.
+    /// report simulation figures in rounds, as docs/measurement.md ("Dissemination time") asks.
     /// </summary>
     public static int Rounds(TimeSpan elapsed, TimeSpan interval) =>
         elapsed <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(elapsed.Ticks / (double)interval.Ticks - 1e-9);

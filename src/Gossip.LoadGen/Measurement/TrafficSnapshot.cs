@@ -5,7 +5,7 @@ namespace Gossip.LoadGen.Measurement;
 /// <summary>Traffic totals of a set of transports at one instant.</summary>
 internal readonly record struct TrafficSnapshot(long BytesSent, long BytesReceived, long DatagramsSent, long DatagramsReceived, long StreamBytesSent, long StreamBytesReceived)
 {
-    /// <summary>Bytes DESIGN.md section 4 counts for one datagram beyond its payload: IPv4 (20) + UDP (8) headers.</summary>
+    /// <summary>Bytes docs/measurement.md ("Bandwidth per node") counts for one datagram beyond its payload: IPv4 (20) + UDP (8) headers.</summary>
     public const int DatagramHeaderBytes = 28;
 
     /// <summary>Wire bytes: datagram payloads plus 28 bytes each, plus stream payload bytes, sent and received.</summary>

@@ -1,6 +1,6 @@
 namespace Gossip.LoadGen.Reporting;
 
-/// <summary>One figure judged against a target: the seed's claims (fatal when missed) or our goals of DESIGN.md section 5 (reported only).</summary>
+/// <summary>One figure judged against a target: the seed's claims (fatal when missed) or the project's own goals (reported only); see docs/measurement.md, "Targets a targets run is judged against".</summary>
 /// <param name="Figure">What is judged.</param>
 /// <param name="Target">The target as text, e.g. "&lt; 2 %".</param>
 /// <param name="Measured">The measured value in the target's unit.</param>

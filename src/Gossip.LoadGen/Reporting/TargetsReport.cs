@@ -3,7 +3,7 @@ using Gossip.LoadGen.Runner;
 namespace Gossip.LoadGen.Reporting;
 
 /// <summary>
-/// Every figure of a <c>targets</c> run (or one size of <c>scale</c>), with the definitions of DESIGN.md section 4.
+/// Every figure of a <c>targets</c> run (or one size of <c>scale</c>), with the definitions of docs/measurement.md.
 /// Serialized as the JSON report; a figure that could not be measured is NaN (never reached: Infinity).
 /// </summary>
 internal sealed record TargetsReport

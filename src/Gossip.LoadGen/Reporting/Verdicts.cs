@@ -1,7 +1,7 @@
 namespace Gossip.LoadGen.Reporting;
 
 /// <summary>
-/// The targets of DESIGN.md section 5 for the 128-node run, in one place: the seed's claims (CPU &lt; 2 % and bandwidth
+/// The targets of the 128-node run, in one place (listed in docs/measurement.md): the seed's claims (CPU &lt; 2 % and bandwidth
 /// &lt; 60 KB/s per node; missing one is exit code 1) and our own goals (reported, not fatal).
 /// </summary>
 internal static class Verdicts

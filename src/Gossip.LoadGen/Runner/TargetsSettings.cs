@@ -30,7 +30,7 @@ internal sealed record TargetsSettings
     /// <summary>Steady window. Default 60 s.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Rumors originated (DESIGN.md section 4: at least 10). Default 10.</summary>
+    /// <summary>Rumors originated (docs/measurement.md, "Dissemination time": at least 10). Default 10.</summary>
     public int Rumors { get; init; } = 10;
 
     /// <summary>Longest wait for one rumor to reach every live node. Default 10 s.</summary>

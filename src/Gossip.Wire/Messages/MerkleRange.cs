@@ -1,8 +1,9 @@
 namespace Gossip.Wire;
 
 /// <summary>
-/// One node of a Merkle tree over a key-hash range: <c>[start:u64][end:u64][depth:u8][count:varint][hash:u64]</c>.
-/// Peers compare ranges top-down and descend only where hashes differ.
+/// A hashed range of member ids: <c>[start:u64][end:u64][depth:u8][count:varint][hash:u64]</c>. The format has room
+/// for a tree (depth), but today the engine uses one flat level: it writes depth 0, the XOR of the live members'
+/// hashes in [start, end] and the count of members in it, and compares hashes only (the count is not used).
 /// </summary>
 public readonly record struct MerkleRange(ulong Start, ulong End, byte Depth, uint Count, ulong Hash)
 {
