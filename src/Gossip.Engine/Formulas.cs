@@ -4,7 +4,7 @@ namespace Gossip.Engine;
 /// The protocol's pure formulas in one place (as memberlist keeps them in util.go), each table-tested.
 /// Rounds are gossip rounds; n is the number of live members, this node included.
 /// </summary>
-public static class Formulas
+internal static class Formulas
 {
     /// <summary>ceil(log10(n + 1)), at least 1: the "log n" of retransmit and suspicion scaling.</summary>
     public static int Log10Ceiling(int n)

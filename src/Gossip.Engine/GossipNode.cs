@@ -26,11 +26,11 @@ namespace Gossip.Engine;
 /// (rumors and piggybacked events), <see cref="DigestExchange"/> (anti-entropy), <see cref="AggregationRound"/>,
 /// all writing through one <see cref="FrameComposer"/>.
 /// </remarks>
-public sealed class GossipNode : IFrameReceiver, IDisposable
+public sealed class GossipNode : IDisposable
 {
     private readonly NodeContext _node;
     private readonly ITransport _transport;
-    private readonly FrameCodec _codec;
+    private readonly FrameIntake _intake;
     private readonly ILogger _logger;
     private readonly RoundScheduler? _scheduler;
     private readonly NodeMailbox? _mailbox;
@@ -61,7 +61,7 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         IRandomSource random = services.Random ?? new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) << 32 | (uint)RandomNumberGenerator.GetInt32(int.MaxValue));
         _logger = services.Logger ?? NullLogger.Instance;
         WireLimits limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
-        _codec = new FrameCodec(options.ClusterId, options.Keys, limits);
+        var codec = new FrameCodec(options.ClusterId, options.Keys, limits);
 
         NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
         uint generation = options.Generation != 0 ? options.Generation : (uint)Math.Max(1, time.GetUtcNow().ToUnixTimeSeconds());
@@ -70,9 +70,10 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
         _node = new NodeContext(options, limits, self, random, time, Counters, _events);
 
-        var frames = new FrameComposer(_codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
+        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
         _health = new LocalHealth(options.MaxLocalHealthScore);
         _members = new MembershipState(_node);
+        _intake = new FrameIntake(_node, codec, _members, _logger);
         _spread = new Disseminator(_node, _members, frames);
         _prober = new Prober(_node, _members, _spread, frames, _health);
         _rules = new MembershipRules(_node, _members, _spread, _prober, frames, _health);
@@ -145,7 +146,8 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
 
         _node.Started = true;
         _prober.Start();
-        _transport.Start(this);
+        _members.Publish(endOfRound: true);
+        _transport.Start(new FrameReceiver(this));
         if (_scheduler is not null)
         {
             _schedule = _scheduler.Register(_mailbox!, _node.Options.GossipInterval, _node.Time, _node.Random);
@@ -186,16 +188,16 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
     public void SetLocal(string key, ReadOnlySpan<byte> value)
     {
-        ValidateKey(key, value.Length);
+        MembershipState.ThrowIfInvalidLocal(_node.Limits, key, value.Length);
         byte[] copy = value.ToArray();
-        Run(node => node.SetLocalCore(key, copy, deleted: false));
+        Run(node => node._members.SetLocal(key, copy, deleted: false));
     }
 
     /// <summary>Removes a key of this node's application state (a tombstone spreads).</summary>
     public void RemoveLocal(string key)
     {
-        ValidateKey(key, 0);
-        Run(node => node.SetLocalCore(key, [], deleted: true));
+        MembershipState.ThrowIfInvalidLocal(_node.Limits, key, 0);
+        Run(node => node._members.SetLocal(key, [], deleted: true));
     }
 
     /// <summary>Reads a member's application state as this node knows it; false when unknown or removed.</summary>
@@ -251,8 +253,25 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream)
+    /// <summary>
+    /// Adds a member this node learns of out of band (a directory, an orchestrator, a load generator), as if learned by
+    /// gossip but without spreading the news: the way to give each node of a very large cluster a bounded random
+    /// partial view (<see cref="GossipOptions.MaxMembers"/>) instead of letting thousands join through one seed. Only
+    /// before <see cref="Start"/>; false when the member is this node, already known, or the table is full.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The node has started.</exception>
+    public bool Introduce(NodeId id, uint generation, WireAddress address)
+    {
+        if (_node.Started)
+        {
+            throw new InvalidOperationException("Members can be introduced only before the node starts.");
+        }
+
+        return SeedMember(id, generation, address);
+    }
+
+    /// <summary>A frame from the transport (the node hands this to its transport, so no caller can inject frames through the node).</summary>
+    private void OnFrame(WireAddress source, Span<byte> frame, bool viaStream)
     {
         if (_mailbox is null)
         {
@@ -309,30 +328,8 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
             return;
         }
 
-        WireStatus status = _codec.Open(frame, out FrameHeader header, out ReadOnlySpan<byte> body);
-        if (status == WireStatus.Ok)
+        if (!_intake.TryOpen(source, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
         {
-            status = BodyValidator.Validate(header.Type, body, _node.Limits);
-        }
-
-        if (status == WireStatus.Ok && header.Sender == Id)
-        {
-            status = WireStatus.Malformed;
-        }
-
-        if (status != WireStatus.Ok)
-        {
-            Counters.Drop(status);
-            Log.Dropped(_logger, source, status);
-            return;
-        }
-
-        Counters.FramesReceivedValue++;
-        _members.TryGet(header.Sender, out Member? sender);
-        if (sender is not null && sender.Generation > header.Generation)
-        {
-            // A frame from an older incarnation of a restarted node: its news is stale.
-            Counters.Drop(WireStatus.Replayed);
             return;
         }
 
@@ -384,7 +381,7 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
                     break;
                 case MessageType.MerkleRanges:
                     // A SYN's ranges: its digest's, then the rest of the table; an ACK's: where to sweep on.
-                    ReadRanges(ref reader, out range, out rest);
+                    DigestExchange.ReadRanges(ref reader, _node.Limits, out range, out rest);
                     break;
                 case MessageType.DigestSyn:
                     _exchange.OnSyn(replyTo, range, rest, payload);
@@ -403,22 +400,6 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         }
     }
 
-    private void ReadRanges(ref GossipReader reader, out MerkleRange range, out MerkleRange rest)
-    {
-        range = default;
-        rest = default;
-        _ = reader.TryReadCount(_node.Limits.MaxListCount, out int ranges);
-        if (ranges > 0)
-        {
-            _ = MerkleRange.TryRead(ref reader, _node.Limits, out range);
-        }
-
-        if (ranges > 1)
-        {
-            _ = MerkleRange.TryRead(ref reader, _node.Limits, out rest);
-        }
-    }
-
     /// <summary>True when this node has seen the rumor (for tests and LoadGen; owner thread only in multi-threaded mode).</summary>
     internal bool HasSeen(RumorId id) => _spread.HasSeen(id);
 
@@ -427,29 +408,13 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         id != Id && !_members.TryGet(id, out _) && _members.Add(id, generation, 0, address) is not null;
 
     /// <summary>Suspects a member as if a probe had failed (tests of refutation).</summary>
-    internal void InjectSuspicion(NodeId member)
-    {
-        if (_members.TryGet(member, out Member? target) && target.Status == MemberStatus.Alive)
-        {
-            _prober.SuspectLocally(target);
-            _spread.FlushEager();
-            _members.Publish(endOfRound: true);
-        }
-    }
+    internal void InjectSuspicion(NodeId member) => _prober.InjectSuspicion(member);
 
     /// <summary>Sends one anti-entropy SYN now (benchmarks).</summary>
     internal void StartSyncForBenchmark(WireAddress destination) => _exchange.SendSyncRequest(destination);
 
     /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
     internal void PublishMembers() => _members.Publish(endOfRound: true);
-
-    private void SetLocalCore(string key, byte[] value, bool deleted)
-    {
-        if (_members.SetLocal(key, value, deleted))
-        {
-            _events.Notify(GossipEventKind.StateChanged, Id, key);
-        }
-    }
 
     private void Run(Action<GossipNode> action)
     {
@@ -463,12 +428,8 @@ public sealed class GossipNode : IFrameReceiver, IDisposable
         }
     }
 
-    private void ValidateKey(string key, int valueLength)
+    private sealed class FrameReceiver(GossipNode node) : IFrameReceiver
     {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        if (System.Text.Encoding.UTF8.GetByteCount(key) > _node.Limits.MaxKeyBytes || valueLength > _node.Limits.MaxValueBytes)
-        {
-            throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {_node.Limits.MaxKeyBytes} UTF-8 bytes and values at most {_node.Limits.MaxValueBytes} bytes.");
-        }
+        public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream) => node.OnFrame(source, frame, viaStream);
     }
 }

@@ -23,5 +23,5 @@ public sealed class GossipNodeServices
     public bool SingleThreaded { get; init; }
 
     /// <summary>Scheduler that ticks the node's rounds after <see cref="GossipNode.Start"/>; null uses <see cref="RoundScheduler.Shared"/>. Ignored when <see cref="SingleThreaded"/>.</summary>
-    public RoundScheduler? Scheduler { get; init; }
+    internal RoundScheduler? Scheduler { get; init; }
 }

@@ -200,6 +200,23 @@ internal sealed class DigestExchange
         _merger.Apply(ref reader);
     }
 
+    /// <summary>Reads a MerkleRanges section: a SYN's (its digest's range, then the rest of the table) or an ACK's (where to sweep on).</summary>
+    public static void ReadRanges(ref GossipReader reader, WireLimits limits, out MerkleRange range, out MerkleRange rest)
+    {
+        range = default;
+        rest = default;
+        _ = reader.TryReadCount(limits.MaxListCount, out int ranges);
+        if (ranges > 0)
+        {
+            _ = MerkleRange.TryRead(ref reader, limits, out range);
+        }
+
+        if (ranges > 1)
+        {
+            _ = MerkleRange.TryRead(ref reader, limits, out rest);
+        }
+    }
+
     private static int DigestEntrySize(Member m) =>
         8 + VarInt.SizeOf(m.Generation) + 1 + VarInt.SizeOf(m.Heartbeat) + VarInt.SizeOf(m.MaxVersion);
 

@@ -47,7 +47,18 @@ internal sealed class Prober
         ExpireSuspicions(round);
     }
 
-    /// <summary>Suspects a member whose probe failed (or, in tests, as if it had).</summary>
+    /// <summary>Suspects a live member as if a probe had failed, and pushes the news at once (tests of refutation).</summary>
+    public void InjectSuspicion(NodeId id)
+    {
+        if (_members.TryGet(id, out Member? target) && target.Status == MemberStatus.Alive)
+        {
+            SuspectLocally(target);
+            _spread.FlushEager();
+            _members.Publish(endOfRound: true);
+        }
+    }
+
+    /// <summary>Suspects a member whose probe failed.</summary>
     public void SuspectLocally(Member member)
     {
         var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);

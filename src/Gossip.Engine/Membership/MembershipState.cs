@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Gossip.Engine.Runtime;
 using Gossip.Wire;
 
@@ -132,7 +133,17 @@ internal sealed class MembershipState
         }
     }
 
-    /// <summary>Sets (or, <paramref name="deleted"/>, tombstones) a key of this node's own state at the next version; false when the key limit is reached (counted).</summary>
+    /// <summary>Throws when a key of this node's own state or its value is over the wire limits (a programmer error: the API checks before queuing).</summary>
+    public static void ThrowIfInvalidLocal(WireLimits limits, string key, int valueLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (Encoding.UTF8.GetByteCount(key) > limits.MaxKeyBytes || valueLength > limits.MaxValueBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {limits.MaxKeyBytes} UTF-8 bytes and values at most {limits.MaxValueBytes} bytes.");
+        }
+    }
+
+    /// <summary>Sets (or, <paramref name="deleted"/>, tombstones) a key of this node's own state at the next version; false when the key limit is reached (counted). The application hears of it as a change.</summary>
     public bool SetLocal(string key, byte[] value, bool deleted)
     {
         Member self = _node.Self;
@@ -143,6 +154,7 @@ internal sealed class MembershipState
         }
 
         SetEntry(self, key, new StateEntry(value, self.MaxVersion + 1, deleted));
+        _node.Events.Notify(GossipEventKind.StateChanged, _node.Id, key);
         return true;
     }
 

@@ -8,7 +8,7 @@ namespace Gossip.Engine.Runtime;
 /// LoadGen targets (128 nodes, paired 20 s runs, then with inline socket completions on): 8 slots 0.0165 % CPU per
 /// node, 2 slots 0.0081 %, 1 slot no better than 2; two keep each burst to half the cluster. A slow node never delays another's state.
 /// </summary>
-public sealed class RoundScheduler : IDisposable
+internal sealed class RoundScheduler : IDisposable
 {
     private const int Slots = 2;
 

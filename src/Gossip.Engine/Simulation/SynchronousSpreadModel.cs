@@ -5,7 +5,7 @@ namespace Gossip.Engine.Simulation;
 /// <c>fanout</c> peers chosen uniformly at random; push informs the contacted peer, pull informs the caller,
 /// push-pull both; the state at the start of the round decides.
 /// </summary>
-public static class SynchronousSpreadModel
+internal static class SynchronousSpreadModel
 {
     /// <summary>Rounds until all <paramref name="n"/> nodes know a rumor one node started, in one seeded run; <paramref name="informedPerRound"/> (optional) receives the count after each round.</summary>
     public static int RoundsToSpread(int n, int fanout, DisseminationMode mode, ulong seed, List<int>? informedPerRound = null)

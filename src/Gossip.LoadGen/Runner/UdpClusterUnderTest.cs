@@ -64,17 +64,15 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
 
         if (partial)
         {
-            // Before Start: no executor touches the tables yet, so seeding them from this thread is safe.
+            // Each node starts with a bounded random view, introduced before it starts.
             var random = new SeededRandom(seed);
             foreach (GossipNode node in _nodes)
             {
-                while (node.KnownMembers <= MemoryClusterUnderTest.PartialViewSize)
+                for (int known = 1; known <= MemoryClusterUnderTest.PartialViewSize;)
                 {
                     GossipNode other = _nodes[random.Next(count)];
-                    node.SeedMember(other.Id, other.Generation, other.Address);
+                    known += node.Introduce(other.Id, other.Generation, other.Address) ? 1 : 0;
                 }
-
-                node.PublishMembers();
             }
         }
 

@@ -1,0 +1,61 @@
+using Gossip.Engine.Membership;
+using Gossip.Engine.Runtime;
+using Gossip.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Gossip.Engine.Framing;
+
+/// <summary>
+/// The gate of the receive path: frame check (magic, version, cluster, checksum or AES-GCM tag), a full validation of
+/// every section before anything is applied (a frame bad anywhere changes nothing), our own id as sender, and frames
+/// of a restarted node's older generation. Whatever fails is dropped and counted by reason.
+/// </summary>
+internal sealed class FrameIntake
+{
+    private readonly NodeContext _node;
+    private readonly FrameCodec _codec;
+    private readonly MembershipState _members;
+    private readonly ILogger _logger;
+
+    public FrameIntake(NodeContext node, FrameCodec codec, MembershipState members, ILogger logger)
+    {
+        _node = node;
+        _codec = codec;
+        _members = members;
+        _logger = logger;
+    }
+
+    /// <summary>Opens and validates a frame; false when it was dropped. <paramref name="sender"/> is the sender's entry when known.</summary>
+    public bool TryOpen(WireAddress source, Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender)
+    {
+        sender = null;
+        WireStatus status = _codec.Open(frame, out header, out body);
+        if (status == WireStatus.Ok)
+        {
+            status = BodyValidator.Validate(header.Type, body, _node.Limits);
+        }
+
+        if (status == WireStatus.Ok && header.Sender == _node.Id)
+        {
+            status = WireStatus.Malformed;
+        }
+
+        if (status != WireStatus.Ok)
+        {
+            _node.Counters.Drop(status);
+            Log.Dropped(_logger, source, status);
+            return false;
+        }
+
+        _node.Counters.FramesReceivedValue++;
+        _members.TryGet(header.Sender, out sender);
+        if (sender is not null && sender.Generation > header.Generation)
+        {
+            // A frame from an older incarnation of a restarted node: its news is stale.
+            _node.Counters.Drop(WireStatus.Replayed);
+            return false;
+        }
+
+        return true;
+    }
+}
