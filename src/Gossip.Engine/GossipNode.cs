@@ -204,15 +204,7 @@ public sealed class GossipNode : IDisposable
     public bool TryGetState(NodeId member, string key, out ReadOnlyMemory<byte> value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        value = default;
-        if (!_members.TryGetShared(member, out Member? known) || known!.StateOrNull is not { } state
-            || !state.TryGetValue(key, out StateEntry? entry) || entry.Deleted)
-        {
-            return false;
-        }
-
-        value = entry.Value;
-        return true;
+        return _members.TryGetShared(member, key, out value);
     }
 
     /// <summary>Spreads a user rumor to the whole cluster; returns its id.</summary>

@@ -46,7 +46,7 @@ public sealed class NodeCounters
     /// <summary>Members this node declared dead.</summary>
     public long DeathsDeclared => Volatile.Read(ref DeathsDeclaredValue);
 
-    /// <summary>Times this node refuted a suspicion of itself.</summary>
+    /// <summary>Times this node raised its incarnation to refute a suspicion, death or departure notice about itself (a stale notice below its incarnation is answered without counting).</summary>
     public long Refutations => Volatile.Read(ref RefutationsValue);
 
     /// <summary>Anti-entropy exchanges this node started.</summary>
@@ -55,7 +55,7 @@ public sealed class NodeCounters
     /// <summary>Notifications dropped because the application did not drain them.</summary>
     public long EventsDropped => Volatile.Read(ref EventsDroppedValue);
 
-    /// <summary>Times a bounded structure (members, keys, rumors, mailbox) was full.</summary>
+    /// <summary>Times a bounded structure (members, keys, rumors, events, mailbox) was full, or a node handler faulted and was contained.</summary>
     public long LimitHits => Volatile.Read(ref LimitHitsValue);
 
     /// <summary>Death or departure notices forwarded about members outside this node's partial view.</summary>

@@ -56,8 +56,19 @@ internal sealed class MembershipState
 
     public bool TryGet(NodeId id, out Member member) => _table.TryGet(id, out member);
 
-    /// <summary>A member as application threads see it (safe from any thread).</summary>
-    public bool TryGetShared(NodeId id, out Member? member) => _byId.TryGetValue(id, out member);
+    /// <summary>A member's state entry as application threads see it (safe from any thread); false when unknown or removed.</summary>
+    public bool TryGetShared(NodeId id, string key, out ReadOnlyMemory<byte> value)
+    {
+        value = default;
+        if (!_byId.TryGetValue(id, out Member? known) || known.StateOrNull is not { } state
+            || !state.TryGetValue(key, out StateEntry? entry) || entry.Deleted)
+        {
+            return false;
+        }
+
+        value = entry.Value;
+        return true;
+    }
 
     /// <summary>Adds a member learned by gossip; null when the table is full (a partial view), which is counted.</summary>
     public Member? Add(NodeId id, uint generation, uint incarnation, WireAddress address)
