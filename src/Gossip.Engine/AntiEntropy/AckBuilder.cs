@@ -1,4 +1,3 @@
-using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
 using Gossip.Engine.Runtime;
 using Gossip.Wire;
@@ -17,16 +16,12 @@ internal sealed class AckBuilder
 {
     private readonly NodeContext _node;
     private readonly MembershipState _members;
-    private readonly MembershipRules _rules;
-    private readonly FrameComposer _frames;
     private readonly DeltaWriter _deltas;
 
-    public AckBuilder(NodeContext node, MembershipState members, MembershipRules rules, FrameComposer frames)
+    public AckBuilder(NodeContext node, MembershipState members)
     {
         _node = node;
         _members = members;
-        _rules = rules;
-        _frames = frames;
         _deltas = new DeltaWriter(node.Limits);
     }
 
@@ -35,11 +30,16 @@ internal sealed class AckBuilder
         a.Generation > b.Generation
         || (a.Generation == b.Generation && (a.MaxVersion > b.MaxVersion || (a.Status == MemberStatus.Left && b.Status != MemberStatus.Left)));
 
-    /// <summary>Builds an ACK body into <paramref name="buffer"/>; returns its length, 0 when there is nothing to say.</summary>
-    public int BuildAck(byte[] buffer, WireAddress replyTo, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out bool complete)
+    /// <summary>Builds an ACK into <paramref name="body"/>; returns its length, 0 when there is nothing to say.</summary>
+    /// <remarks>
+    /// <paramref name="heldDead"/> says the initiator's digest lists this node dead or departed: the caller refutes once
+    /// the ACK is sent (sending from in here would write into the buffer the ACK is being built in).
+    /// </remarks>
+    public int BuildAck(Span<byte> body, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out bool heldDead)
     {
-        complete = true;
-        var writer = new GossipWriter(_frames.Body(buffer));
+        bool complete = true;
+        heldDead = false;
+        var writer = new GossipWriter(body);
         var sections = new SectionWriter();
 
         // Space for the continuation range, written last into this reserved slot once the cut point is known.
@@ -47,19 +47,18 @@ internal sealed class AckBuilder
         if (!TryWriteContinuation(ref writer, ref sections, 0, ulong.MaxValue)
             || !sections.TryBegin(ref writer, MessageType.DigestAck) || !ListWriter.TryBegin(ref writer, out ListWriter requests))
         {
-            complete = false;
             return 0;
         }
 
-        ulong cutAt = WriteRequests(ref writer, ref requests, replyTo, digestPayload, ref complete);
+        ReadOnlySpan<DigestEntry> digest = DigestCursor.Decode(digestPayload, _node.Limits);
+        ulong cutAt = WriteRequests(ref writer, ref requests, digest, ref complete, ref heldDead);
         requests.End(ref writer);
         if (!ListWriter.TryBegin(ref writer, out ListWriter deltas))
         {
-            complete = false;
             return 0;
         }
 
-        cutAt = Math.Min(cutAt, WriteRangeDeltas(ref writer, ref deltas, range, digestPayload, ref complete));
+        cutAt = Math.Min(cutAt, WriteRangeDeltas(ref writer, ref deltas, range, digest, ref complete));
         deltas.End(ref writer);
         bool goOn = !complete ? cutAt > range.Start || requests.Count + deltas.Count > 0 : restDiffers;
         if (requests.Count == 0 && deltas.Count == 0 && !goOn)
@@ -70,21 +69,19 @@ internal sealed class AckBuilder
         sections.End(ref writer);
         int length = writer.Position;
         ulong next = !complete ? cutAt : range.End + 1;
-        var patch = new GossipWriter(_frames.Body(buffer)[continuationAt..]);
+        var patch = new GossipWriter(body[continuationAt..]);
         var patchSections = new SectionWriter();
         _ = TryWriteContinuation(ref patch, ref patchSections, goOn ? next : 0, goOn ? ulong.MaxValue : 0);
         return length;
     }
 
-    /// <summary>Builds ACK2 for a requests list; returns its body length, 0 when nothing was requested that we have.</summary>
-    public int BuildAck2(byte[] buffer, ReadOnlySpan<byte> requestsPayload, out bool complete)
+    /// <summary>Builds ACK2 for a requests list into <paramref name="body"/>; returns its length, 0 when nothing was requested that we have.</summary>
+    public int BuildAck2(Span<byte> body, ReadOnlySpan<byte> requestsPayload)
     {
-        complete = true;
-        var writer = new GossipWriter(_frames.Body(buffer));
+        var writer = new GossipWriter(body);
         var sections = new SectionWriter();
         if (!sections.TryBegin(ref writer, MessageType.DigestAck2) || !ListWriter.TryBegin(ref writer, out ListWriter deltas))
         {
-            complete = false;
             return 0;
         }
 
@@ -99,7 +96,6 @@ internal sealed class AckBuilder
 
             if (!_deltas.TryAdd(ref writer, ref deltas, mine, request.Generation == mine.Generation ? request.MaxVersion : 0))
             {
-                complete = false;
                 break;
             }
         }
@@ -132,13 +128,11 @@ internal sealed class AckBuilder
     }
 
     /// <summary>Pass 1: what the initiator has newer than us, or that we have never heard of. Returns where the list was cut (max when whole).</summary>
-    private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, WireAddress replyTo, ReadOnlySpan<byte> digestPayload, ref bool complete)
+    private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, ReadOnlySpan<DigestEntry> digest, ref bool complete, ref bool heldDead)
     {
         Member self = _node.Self;
-        var digest = new DigestCursor(digestPayload, _node.Limits);
-        while (digest.MoveNext())
+        foreach (DigestEntry theirs in digest)
         {
-            DigestEntry theirs = digest.Current;
             bool known = _members.TryGet(theirs.Node, out Member? mine);
             if (known)
             {
@@ -147,8 +141,8 @@ internal sealed class AckBuilder
 
             if (theirs.Node == _node.Id && theirs.Generation == _node.Generation && !IsLiveStatus(theirs.Status) && self.IsLive)
             {
-                // The initiator holds us dead (a healed partition, a missed refutation): refute, to it directly.
-                _frames.SendEvent(replyTo, _rules.Refute(self.Incarnation));
+                // The initiator holds us dead (a healed partition, a missed refutation): the caller refutes, to it directly.
+                heldDead = true;
             }
 
             if (theirs.Node == _node.Id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
@@ -170,24 +164,22 @@ internal sealed class AckBuilder
     }
 
     /// <summary>Pass 2: merge-join the sorted digest with our sorted table over the range. Returns where the list was cut (max when whole).</summary>
-    private ulong WriteRangeDeltas(ref GossipWriter writer, ref ListWriter deltas, in MerkleRange range, ReadOnlySpan<byte> digestPayload, ref bool complete)
+    private ulong WriteRangeDeltas(ref GossipWriter writer, ref ListWriter deltas, in MerkleRange range, ReadOnlySpan<DigestEntry> digest, ref bool complete)
     {
         MemberTable table = _members.Table;
-        var digest = new DigestCursor(digestPayload, _node.Limits);
-        bool more = digest.MoveNext();
+        int next = 0;
         for (int index = table.LowerBound(range.Start); index < table.Count && table[index].Id.Value <= range.End; index++)
         {
             Member mine = table[index];
-            while (more && digest.Current.Node < mine.Id)
+            while (next < digest.Length && digest[next].Node < mine.Id)
             {
-                more = digest.MoveNext();
+                next++;
             }
 
             ulong from = 0;
-            if (more && digest.Current.Node == mine.Id)
+            if (next < digest.Length && digest[next].Node == mine.Id)
             {
-                DigestEntry theirs = digest.Current;
-                more = digest.MoveNext();
+                DigestEntry theirs = digest[next++];
                 if (!IsNewer(mine.ToDigest(), theirs))
                 {
                     continue;

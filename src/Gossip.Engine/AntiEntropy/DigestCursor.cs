@@ -9,6 +9,9 @@ internal ref struct DigestCursor
     private readonly int _count;
     private int _read;
 
+    [ThreadStatic]
+    private static DigestEntry[]? t_scratch;
+
     public DigestCursor(ReadOnlySpan<byte> payload, WireLimits limits)
     {
         _reader = new GossipReader(payload);
@@ -29,5 +32,29 @@ internal ref struct DigestCursor
         _read++;
         Current = entry;
         return true;
+    }
+
+    /// <summary>
+    /// Decodes a whole digest once into a per-thread scratch array (valid until this thread decodes the next one), so
+    /// an ACK's two passes over it do not parse it twice. A node's handlers run on one thread at a time, and the scratch
+    /// grows to the longest digest seen, so it costs a few kilobytes per thread, not per node.
+    /// </summary>
+    public static ReadOnlySpan<DigestEntry> Decode(ReadOnlySpan<byte> payload, WireLimits limits)
+    {
+        var cursor = new DigestCursor(payload, limits);
+        DigestEntry[] scratch = t_scratch ??= new DigestEntry[64];
+        int count = 0;
+        while (cursor.MoveNext())
+        {
+            if (count == scratch.Length)
+            {
+                Array.Resize(ref t_scratch, scratch.Length * 2);
+                scratch = t_scratch;
+            }
+
+            scratch[count++] = cursor.Current;
+        }
+
+        return scratch.AsSpan(0, count);
     }
 }

@@ -26,6 +26,7 @@ internal sealed class DigestExchange
     private readonly MembershipState _members;
     private readonly FrameComposer _frames;
     private readonly Disseminator _spread;
+    private readonly MembershipRules _rules;
     private readonly AckBuilder _acks;
     private readonly DeltaMerger _merger;
     private long _lastSyncRound = long.MinValue / 2;
@@ -37,7 +38,8 @@ internal sealed class DigestExchange
         _members = members;
         _frames = frames;
         _spread = spread;
-        _acks = new AckBuilder(node, members, rules, frames);
+        _acks = new AckBuilder(node, members);
+        _rules = rules;
         _merger = new DeltaMerger(node, members, rules);
     }
 
@@ -151,14 +153,15 @@ internal sealed class DigestExchange
             }
         }
 
-        int length = _acks.BuildAck(_frames.Datagram, replyTo, range, restDiffers, digestPayload, out bool complete);
-        if (!complete && _frames.HasLargeChannel)
+        bool heldDead;
+        using (AnswerFrame answer = _frames.BeginAnswer())
         {
-            _frames.SendCompound(_frames.Large, replyTo, _acks.BuildAck(_frames.Large, replyTo, range, restDiffers, digestPayload, out _));
+            answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out heldDead));
         }
-        else
+
+        if (heldDead && _node.Self.IsLive)
         {
-            _frames.SendCompound(_frames.Datagram, replyTo, length);
+            _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
         }
     }
 
@@ -175,15 +178,9 @@ internal sealed class DigestExchange
             replyTo = known.Address;
         }
 
-        ReadOnlySpan<byte> requests = payload[..requestsLength];
-        int length = _acks.BuildAck2(_frames.Datagram, requests, out bool complete);
-        if (!complete && _frames.HasLargeChannel)
+        using (AnswerFrame answer = _frames.BeginAnswer())
         {
-            _frames.SendCompound(_frames.Large, replyTo, _acks.BuildAck2(_frames.Large, requests, out _));
-        }
-        else
-        {
-            _frames.SendCompound(_frames.Datagram, replyTo, length);
+            answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength]));
         }
 
         // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Gossip.Engine.Transport;
 using Gossip.Wire;
 
@@ -5,25 +6,25 @@ namespace Gossip.Engine.Framing;
 
 /// <summary>
 /// Writes and sends every frame a node sends. A frame is a Compound of sections (a primary message plus piggyback)
-/// written straight into the node's one datagram buffer, or into a lazily made large buffer for answers that go over
-/// the transport's stream channel. A frame with one section travels as a plain frame of that section's type.
+/// written straight into the node's one datagram buffer, or, for an anti-entropy answer that may outgrow a datagram,
+/// into a pooled stream-sized buffer (<see cref="BeginAnswer"/>). A frame with one section travels as a plain frame of
+/// that section's type.
 /// </summary>
 internal sealed class FrameComposer
 {
     private readonly FrameCodec _codec;
     private readonly ITransport _transport;
-    private readonly WireLimits _limits;
     private readonly NodeCounters _counters;
     private readonly NodeId _id;
     private readonly uint _generation;
     private readonly byte[] _datagram;
-    private byte[]? _large;
+    private readonly int _largeBytes;
 
     public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, NodeId id, uint generation)
     {
         _codec = codec;
         _transport = transport;
-        _limits = limits;
+        _largeBytes = Math.Min(transport.MaxLargeFrameBytes, limits.MaxFrameBytes);
         _counters = counters;
         _id = id;
         _generation = generation;
@@ -39,17 +40,11 @@ internal sealed class FrameComposer
     /// <summary>True when the transport carries frames larger than a datagram (a stream channel).</summary>
     public bool HasLargeChannel => _transport.MaxLargeFrameBytes > _datagram.Length;
 
-    /// <summary>The datagram buffer, for a body built before it is known whether it fits.</summary>
-    public byte[] Datagram => _datagram;
-
-    /// <summary>The stream-frame buffer, made on first use.</summary>
-    public byte[] Large => _large ??= new byte[Math.Min(_transport.MaxLargeFrameBytes, _limits.MaxFrameBytes)];
-
     /// <summary>A writer over the body of the datagram buffer.</summary>
     public GossipWriter Begin() => new(_codec.BodySpan(_datagram));
 
-    /// <summary>The body area of <paramref name="buffer"/>.</summary>
-    public Span<byte> Body(byte[] buffer) => _codec.BodySpan(buffer);
+    /// <summary>The body area of an answer's buffer: the rented one, or the datagram buffer.</summary>
+    internal Span<byte> BodyOf(byte[]? rented, int frameBytes) => _codec.BodySpan(rented is null ? _datagram : rented.AsSpan(0, frameBytes));
 
     /// <summary>Seals the datagram buffer's body and sends it; a lone section goes as a plain frame (3 bytes less on every quiet-cluster probe and ack).</summary>
     public void Send(WireAddress destination, ref GossipWriter writer, int sectionCount)
@@ -71,23 +66,33 @@ internal sealed class FrameComposer
         }
     }
 
-    /// <summary>Seals a Compound body already written into <paramref name="buffer"/> (the datagram or the large buffer) and sends it; nothing when the body is empty.</summary>
-    public void SendCompound(byte[] buffer, WireAddress destination, int bodyLength)
+    /// <summary>
+    /// A frame for an anti-entropy answer, whose size is known only once it is built: in a pooled stream-sized buffer
+    /// when the transport has a stream channel (so it is built once, whatever its size), else in the datagram buffer.
+    /// </summary>
+    public AnswerFrame BeginAnswer() => HasLargeChannel
+        ? new AnswerFrame(this, ArrayPool<byte>.Shared.Rent(_largeBytes), _largeBytes)
+        : new AnswerFrame(this, null, _datagram.Length);
+
+    /// <summary>Seals and sends an answer's Compound body: as a datagram when it fits one, else over the stream channel.</summary>
+    internal void SendAnswer(byte[]? rented, int frameBytes, WireAddress destination, int bodyLength)
     {
-        if (bodyLength == 0)
+        if (bodyLength == 0 || destination.IsNone)
         {
             return;
         }
 
-        int length = _codec.Seal(buffer, MessageType.Compound, FrameFlags.None, _id, _generation, bodyLength);
-        if (length == 0 || destination.IsNone)
+        byte[] frame = rented ?? _datagram;
+        bool large = rented is not null && bodyLength > DatagramBodyBytes;
+        if (rented is not null && !large)
         {
-            return;
+            _codec.BodySpan(rented.AsSpan(0, frameBytes))[..bodyLength].CopyTo(_codec.BodySpan(_datagram));
+            frame = _datagram;
         }
 
-        bool sent = ReferenceEquals(buffer, _datagram)
-            ? _transport.Send(destination, buffer.AsSpan(0, length))
-            : _transport.SendLarge(destination, buffer.AsSpan(0, length));
+        Span<byte> span = large ? frame.AsSpan(0, frameBytes) : _datagram;
+        int length = _codec.Seal(span, MessageType.Compound, FrameFlags.None, _id, _generation, bodyLength);
+        bool sent = length > 0 && (large ? _transport.SendLarge(destination, span[..length]) : _transport.Send(destination, span[..length]));
         if (sent)
         {
             _counters.FramesSentValue++;

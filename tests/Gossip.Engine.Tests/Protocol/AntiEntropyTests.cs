@@ -1,5 +1,6 @@
 using System.Text;
 using Gossip.Engine.Simulation;
+using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Protocol;
 
@@ -173,5 +174,28 @@ public sealed class AntiEntropyTests
         }
 
         return true;
+    }
+
+    [Fact]
+    public void HealedPartition_AcksToNodesHeldDeadAreWellFormed()
+    {
+        // After a partition each side holds the other dead; a SYN listing its responder dead makes the responder refute.
+        // The refutation used to be written into the buffer the ACK was being built in, corrupting the ACK.
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 24, Seed = 14 });
+        cluster.RunRounds(5);
+        for (int i = 0; i < 12; i++)
+        {
+            cluster.Network.SetPartition(cluster.Nodes[i].Address, 1);
+        }
+
+        cluster.RunRounds(40);
+        cluster.Nodes[20].SetLocal("side", [2]);
+        cluster.RunRounds(20);
+        cluster.Network.HealPartitions();
+        int healed = cluster.RunUntil(c => c.Nodes.All(n => n.LiveMemberCount == 24), 200);
+
+        Assert.True(healed >= 0, "the partition never healed");
+        Assert.Equal(0, cluster.Nodes.Sum(n => n.Counters.DroppedFor(WireStatus.Malformed)));
+        Assert.True(cluster.Nodes.Sum(n => n.Counters.Refutations) > 0);
     }
 }

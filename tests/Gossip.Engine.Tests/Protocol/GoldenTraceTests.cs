@@ -18,8 +18,10 @@ public sealed class GoldenTraceTests
     [Fact]
     public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(846268988309296808UL, HeavyLoss());
 
+    // Moved on purpose from 9696836356941462926: a node answering a SYN that held it dead wrote its refutation into the
+    // buffer its ACK was being built in, and sent a corrupt ACK (25 dropped as malformed in this run, 0 now).
     [Fact]
-    public void Partition_SplitThenHealed() => Assert.Equal(9696836356941462926UL, Partition());
+    public void Partition_SplitThenHealed() => Assert.Equal(9867166390578739716UL, Partition());
 
     [Fact]
     public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(12897151064412075992UL, Churn());
