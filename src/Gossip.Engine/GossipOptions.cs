@@ -15,9 +15,11 @@ public enum DisseminationMode
 
 /// <summary>
 /// Every tunable of a node, with its default. Call <see cref="Validate"/> (the node does at start-up);
-/// an invalid value throws <see cref="ArgumentOutOfRangeException"/> naming the option.
+/// an invalid value throws <see cref="ArgumentOutOfRangeException"/> naming the option. Ready-made sets for LAN,
+/// WAN, loopback and the synchronous model are in GossipOptions.Presets.cs (<see cref="Lan"/>, <see cref="Wan"/>,
+/// <see cref="Local"/>, <see cref="Synchronous"/>).
 /// </summary>
-public sealed class GossipOptions
+public sealed partial class GossipOptions
 {
     /// <summary>Cluster id written into every frame; frames of other clusters are dropped. Default 1.</summary>
     public uint ClusterId { get; set; } = 1;

@@ -94,7 +94,12 @@ internal sealed class NodeMailbox : IThreadPoolWorkItem
                 Run(work);
             }
 
-            Volatile.Write(ref _owned, 0);
+            // A full fence, not a release store: Volatile.Write may be reordered after the loads of _queue and
+            // _tickPending below (store-load). A producer that enqueued just then and failed TryOwn (flag still
+            // set) would leave its item to us, while we, having read the queue before our release was visible,
+            // would let go without it: work stranded until the next tick. Interlocked.Exchange orders the release
+            // before those loads, so either we see the item or the producer sees the flag clear and takes over.
+            Interlocked.Exchange(ref _owned, 0);
         }
         while ((!_queue.IsEmpty || Volatile.Read(ref _tickPending) == 1) && TryOwn());
     }

@@ -14,13 +14,9 @@ internal sealed class RoundScheduler : IDisposable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<TimeSpan, TickWheel> _wheels = [];
-    private long _registered;
 
     /// <summary>The process-wide scheduler.</summary>
     public static RoundScheduler Shared { get; } = new();
-
-    /// <summary>Nodes currently scheduled.</summary>
-    public long Registered => Interlocked.Read(ref _registered);
 
     internal IDisposable Register(NodeMailbox mailbox, TimeSpan interval, TimeProvider time, IRandomSource random)
     {
@@ -36,8 +32,7 @@ internal sealed class RoundScheduler : IDisposable
 
         int slot = random.Next(Slots);
         wheel.Add(slot, mailbox);
-        Interlocked.Increment(ref _registered);
-        return new Registration(this, wheel, slot, mailbox);
+        return new Registration(wheel, slot, mailbox);
     }
 
     /// <summary>Stops every timer.</summary>
@@ -111,7 +106,7 @@ internal sealed class RoundScheduler : IDisposable
         }
     }
 
-    private sealed class Registration(RoundScheduler owner, TickWheel wheel, int slot, NodeMailbox mailbox) : IDisposable
+    private sealed class Registration(TickWheel wheel, int slot, NodeMailbox mailbox) : IDisposable
     {
         private int _disposed;
 
@@ -120,7 +115,6 @@ internal sealed class RoundScheduler : IDisposable
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 wheel.Remove(slot, mailbox);
-                Interlocked.Decrement(ref owner._registered);
             }
         }
     }

@@ -126,8 +126,7 @@ internal static class ConvergeScenario
                 o.GossipInterval = interval;
                 o.Fanout = fanout;
                 o.Mode = mode;
-                o.EagerPush = false;
-                o.ExchangeWhenIdle = true;
+                o.ApplySynchronousModel();
                 o.MaxRumors = 4;
                 o.ProbeEveryRounds = 10_000;
                 o.MaxMembers = large ? 65 : o.MaxMembers;

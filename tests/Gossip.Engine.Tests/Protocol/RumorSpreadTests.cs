@@ -126,8 +126,7 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
             {
                 o.Fanout = fanout;
                 o.Mode = mode;
-                o.EagerPush = false;
-                o.ExchangeWhenIdle = true;
+                o.ApplySynchronousModel();
                 o.MaxRumors = 8;
                 o.ProbeEveryRounds = 1_000;
                 o.ProbeTimeoutRounds = 2;

@@ -107,7 +107,11 @@ internal sealed class TcpOutboundConnection : IDisposable
         finally
         {
             socket?.Dispose();
-            Volatile.Write(ref _writerRunning, 0);
+            // A full fence, not a release store: with Volatile.Write the TryPeek below may be satisfied before the
+            // flag's clearing is visible (store-load reordering). A TryEnqueue racing with us would then see the
+            // writer still running and start none, while we peek an empty queue and start none either: its frame
+            // would wait until the next enqueue. Interlocked.Exchange orders the store before the peek.
+            Interlocked.Exchange(ref _writerRunning, 0);
             if (_queue.Reader.TryPeek(out _) && !_stop.IsCancellationRequested && Interlocked.Exchange(ref _writerRunning, 1) == 0)
             {
                 _ = WriteLoopAsync();
