@@ -33,7 +33,7 @@ public sealed class GossipNode : IDisposable
     private readonly FrameIntake _intake;
     private readonly ILogger _logger;
     private readonly RoundScheduler? _scheduler;
-    private readonly NodeMailbox? _mailbox;
+    private readonly INodeExecutor _executor;
     private readonly NodeEvents _events;
     private readonly LocalHealth _health;
     private readonly MembershipState _members;
@@ -80,11 +80,8 @@ public sealed class GossipNode : IDisposable
         _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
         _aggregation = new AggregationRound(_node, _members, frames);
         _joiner = new SeedJoiner(_node, _members, _spread, _exchange);
-        if (!services.SingleThreaded)
-        {
-            _mailbox = new NodeMailbox(this, options.MaxMailboxFrames);
-            _scheduler = services.Scheduler ?? RoundScheduler.Shared;
-        }
+        _executor = services.SingleThreaded ? new InlineExecutor(this) : new NodeMailbox(this, options.MaxMailboxFrames);
+        _scheduler = services.SingleThreaded ? null : services.Scheduler ?? RoundScheduler.Shared;
     }
 
     /// <summary>This node's id.</summary>
@@ -150,7 +147,7 @@ public sealed class GossipNode : IDisposable
         _transport.Start(new FrameReceiver(this));
         if (_scheduler is not null)
         {
-            _schedule = _scheduler.Register(_mailbox!, _node.Options.GossipInterval, _node.Time, _node.Random);
+            _schedule = _scheduler.Register((NodeMailbox)_executor, _node.Options.GossipInterval, _node.Time, _node.Random);
             _metrics = Diagnostics.GossipMetrics.Register(Id.ToString(), Counters, _transport.Counters, () => _members.Published, () => _spread.HotRumors);
         }
 
@@ -168,7 +165,7 @@ public sealed class GossipNode : IDisposable
     }
 
     /// <summary>Announces a graceful departure to a few peers, then stops taking part.</summary>
-    public void Leave() => Run(static node =>
+    public void Leave() => _executor.PostCommand(static node =>
     {
         if (!node._node.Stopped)
         {
@@ -182,7 +179,7 @@ public sealed class GossipNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(seeds);
         List<WireAddress> copy = [.. seeds];
-        Run(node => node._joiner.Join(copy));
+        _executor.PostCommand(node => node._joiner.Join(copy));
     }
 
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
@@ -190,14 +187,14 @@ public sealed class GossipNode : IDisposable
     {
         MembershipState.ThrowIfInvalidLocal(_node.Limits, key, value.Length);
         byte[] copy = value.ToArray();
-        Run(node => node._members.SetLocal(key, copy, deleted: false));
+        _executor.PostCommand(node => node._members.SetLocal(key, copy, deleted: false));
     }
 
     /// <summary>Removes a key of this node's application state (a tombstone spreads).</summary>
     public void RemoveLocal(string key)
     {
         MembershipState.ThrowIfInvalidLocal(_node.Limits, key, 0);
-        Run(node => node._members.SetLocal(key, [], deleted: true));
+        _executor.PostCommand(node => node._members.SetLocal(key, [], deleted: true));
     }
 
     /// <summary>Reads a member's application state as this node knows it; false when unknown or removed.</summary>
@@ -217,7 +214,7 @@ public sealed class GossipNode : IDisposable
 
         var id = new RumorId(Id, (uint)Interlocked.Increment(ref _rumorSequence));
         byte[] copy = payload.ToArray();
-        Run(node => node._spread.Broadcast(id, copy));
+        _executor.PostCommand(node => node._spread.Broadcast(id, copy));
         return id;
     }
 
@@ -229,21 +226,11 @@ public sealed class GossipNode : IDisposable
             throw new ArgumentOutOfRangeException(nameof(value), "Aggregated values must be finite.");
         }
 
-        Run(node => node._aggregation.Publish(value));
+        _executor.PostCommand(node => node._aggregation.Publish(value));
     }
 
     /// <summary>Runs one gossip round now. The scheduler calls this; a simulation calls it directly.</summary>
-    public void Tick()
-    {
-        if (_mailbox is null)
-        {
-            RunRound();
-        }
-        else
-        {
-            _mailbox.Tick();
-        }
-    }
+    public void Tick() => _executor.Tick();
 
     /// <summary>
     /// Adds a member this node learns of out of band (a directory, an orchestrator, a load generator), as if learned by
@@ -265,11 +252,7 @@ public sealed class GossipNode : IDisposable
     /// <summary>A frame from the transport (the node hands this to its transport, so no caller can inject frames through the node).</summary>
     private void OnFrame(WireAddress source, Span<byte> frame, bool viaStream)
     {
-        if (_mailbox is null)
-        {
-            HandleFrame(source, frame, viaStream);
-        }
-        else if (!_mailbox.PostFrame(source, frame, viaStream))
+        if (!_executor.PostFrame(source, frame, viaStream))
         {
             Interlocked.Increment(ref Counters.LimitHitsValue);
             Counters.Drop(WireStatus.LimitExceeded);
@@ -407,18 +390,6 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
     internal void PublishMembers() => _members.Publish(endOfRound: true);
-
-    private void Run(Action<GossipNode> action)
-    {
-        if (_mailbox is null)
-        {
-            action(this);
-        }
-        else
-        {
-            _mailbox.PostCommand(action);
-        }
-    }
 
     private sealed class FrameReceiver(GossipNode node) : IFrameReceiver
     {

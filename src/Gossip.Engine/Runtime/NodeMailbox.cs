@@ -11,7 +11,7 @@ namespace Gossip.Engine.Runtime;
 /// and no thread hop (the common case: a quiet node gets a datagram or a tick); a caller that finds it busy queues
 /// the work (frames copied into pooled buffers; the queue bounded) and the current owner drains it before letting go.
 /// </summary>
-internal sealed class NodeMailbox : IThreadPoolWorkItem
+internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
 {
     private readonly GossipNode _node;
     private readonly int _capacity;

@@ -25,9 +25,10 @@ internal sealed class GateTransport : ITransport
 
     public void Open() => _open.Set();
 
-    public void Start(IFrameReceiver receiver)
-    {
-    }
+    /// <summary>The receiver the node handed over: the only way frames reach a node.</summary>
+    public IFrameReceiver? Receiver { get; private set; }
+
+    public void Start(IFrameReceiver receiver) => Receiver = receiver;
 
     public bool Send(WireAddress destination, ReadOnlySpan<byte> frame) => Pass();
 

@@ -127,7 +127,7 @@ public sealed class NodeMailboxTests
     }
 
     [Fact]
-    public void OnFrame_WhenNodeMailboxFull_DropsAndCountsLimitExceeded()
+    public void FrameFromTransport_WhenNodeMailboxFull_DropsAndCountsLimitExceeded()
     {
         using var transport = new GateTransport();
         using var scheduler = new RoundScheduler();
@@ -144,7 +144,7 @@ public sealed class NodeMailboxTests
         Assert.True(transport.SendEntered.Wait(MailboxProbe.Patience), "the join never reached the transport");
         for (int i = 0; i < 3; i++)
         {
-            node.OnFrame(default, frame, viaStream: false);
+            transport.Receiver!.OnFrame(default, frame, viaStream: false);
         }
 
         Assert.Equal(1, node.Counters.LimitHits);
