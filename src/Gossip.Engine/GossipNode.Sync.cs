@@ -19,7 +19,7 @@ public sealed partial class GossipNode
     private const int RangeSectionReserve = 3 + 2 + (2 * RangeBytes);
     private readonly List<KeyValuePair<string, StateEntry>> _entryScratch = [];
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateEntry> EmptyState = new();
-    private byte[] _keyScratch = [];
+    private readonly byte[] _keyScratch = [];
 
     private enum DeltaWrite
     {
