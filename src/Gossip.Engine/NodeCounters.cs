@@ -1,3 +1,5 @@
+using Gossip.Wire;
+
 namespace Gossip.Engine;
 
 /// <summary>Protocol counters of one node; written by the node's executor, readable from any thread.</summary>
@@ -62,9 +64,9 @@ public sealed class NodeCounters
     public long NoticesForwarded => Volatile.Read(ref NoticesForwardedValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
-    public long DroppedFor(Gossip.Wire.WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);
+    public long DroppedFor(WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);
 
-    internal void Drop(Gossip.Wire.WireStatus status)
+    internal void Drop(WireStatus status)
     {
         Interlocked.Increment(ref FramesDroppedValue);
         Interlocked.Increment(ref DropsByStatus[(int)status & 15]);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Gossip.Engine;
 using Gossip.Engine.Diagnostics;
+using Gossip.Wire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,7 +37,7 @@ public sealed class HostingTests
         Assert.True(await Until(() => nodeA.LiveMemberCount == 2));
 
         await second.StopAsync(); // graceful: the node leaves
-        Assert.True(await Until(() => nodeA.Members.Any(m => m.Id == nodeB.Id && m.Status == Gossip.Wire.MemberStatus.Left)));
+        Assert.True(await Until(() => nodeA.Members.Any(m => m.Id == nodeB.Id && m.Status == MemberStatus.Left)));
         await first.StopAsync();
     }
 
@@ -86,7 +87,7 @@ public sealed class HostingTests
     public void InvalidOptions_FailAtStartUp_NamingTheOption()
     {
         using IHost host = Build(new Dictionary<string, string?> { ["Gossip:Bind"] = "127.0.0.1:0", ["Gossip:Node:Fanout"] = "0" });
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => host.Services.GetRequiredService<GossipNode>());
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => host.Services.GetRequiredService<GossipNode>());
         Assert.Contains("Fanout", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,4 @@
 using Gossip.Engine;
-using Gossip.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

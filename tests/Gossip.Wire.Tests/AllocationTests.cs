@@ -1,5 +1,3 @@
-using Gossip.Wire;
-
 namespace Gossip.Wire.Tests;
 
 /// <summary>Encode and decode allocate nothing, plain or encrypted.</summary>

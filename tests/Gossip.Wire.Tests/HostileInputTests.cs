@@ -1,5 +1,3 @@
-using Gossip.Wire;
-
 namespace Gossip.Wire.Tests;
 
 /// <summary>Hostile bytes: every input decodes to a status, never an exception, never a read out of range.</summary>
@@ -81,7 +79,7 @@ public sealed class HostileInputTests
     [Fact]
     public void ExtremeCountsAndLengths_AreLimitExceededOrTruncated_NotReadBeyondTheInput()
     {
-        var limits = WireLimits.Datagram;
+        WireLimits limits = WireLimits.Datagram;
         Span<byte> body = [0xFF, 0xFF]; // list count 65,535
         Assert.Equal(WireStatus.LimitExceeded, BodyValidator.ValidateSection(MessageType.Rumors, body, limits));
         body = [0x01, 0x00]; // count 1, no item
@@ -104,7 +102,7 @@ public sealed class HostileInputTests
         var codec = new FrameCodec(Cluster);
         Assert.Equal(WireStatus.LimitExceeded, codec.Open(Frame(codec, MessageType.Ping, 2_000), out _, out _));
 
-        var small = WireLimits.Datagram with { MaxKeyBytes = 4, MaxValueBytes = 4 };
+        WireLimits small = WireLimits.Datagram with { MaxKeyBytes = 4, MaxValueBytes = 4 };
         byte[] entry = new byte[64];
         var writer = new GossipWriter(entry);
         Assert.True(new KeyValueEntry("toolong"u8, "v"u8, 1, false).TryWrite(ref writer));

@@ -1,5 +1,4 @@
 using CsCheck;
-using Gossip.Wire;
 
 namespace Gossip.Wire.Tests;
 

@@ -1,5 +1,3 @@
-using Gossip.Wire;
-
 namespace Gossip.Wire.Tests;
 
 /// <summary>One fixed example of every message, shared by the golden-vector, allocation and fuzz tests.</summary>

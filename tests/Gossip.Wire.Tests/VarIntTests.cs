@@ -1,5 +1,3 @@
-using Gossip.Wire;
-
 namespace Gossip.Wire.Tests;
 
 public sealed class VarIntTests

@@ -10,7 +10,7 @@ internal ref struct DigestCursor
     private int _read;
 
     [ThreadStatic]
-    private static DigestEntry[]? t_scratch;
+    private static DigestEntry[]? _scratch;
 
     public DigestCursor(ReadOnlySpan<byte> payload, WireLimits limits)
     {
@@ -42,14 +42,14 @@ internal ref struct DigestCursor
     public static ReadOnlySpan<DigestEntry> Decode(ReadOnlySpan<byte> payload, WireLimits limits)
     {
         var cursor = new DigestCursor(payload, limits);
-        DigestEntry[] scratch = t_scratch ??= new DigestEntry[64];
+        DigestEntry[] scratch = _scratch ??= new DigestEntry[64];
         int count = 0;
         while (cursor.MoveNext())
         {
             if (count == scratch.Length)
             {
-                Array.Resize(ref t_scratch, scratch.Length * 2);
-                scratch = t_scratch;
+                Array.Resize(ref _scratch, scratch.Length * 2);
+                scratch = _scratch;
             }
 
             scratch[count++] = cursor.Current;

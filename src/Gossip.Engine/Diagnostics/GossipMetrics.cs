@@ -20,7 +20,7 @@ public static class GossipMetrics
     private static readonly WireStatus[] DropReasons = Enum.GetValues<WireStatus>();
     private static long _nextId;
 
-#pragma warning disable CA1823 // The instruments are kept alive by the meter; the fields document what exists.
+#pragma warning disable CA1823, IDE0052 // The instruments are kept alive by the meter; the fields document what exists.
     private static readonly ObservableCounter<long> Rounds = Meter.CreateObservableCounter("gossip.rounds", () => Each(s => s.Node.Rounds), "{round}", "Gossip rounds run.");
     private static readonly ObservableCounter<long> MessagesSent = Meter.CreateObservableCounter("gossip.messages.sent", () => Each(s => s.Transport.DatagramsSent + s.Transport.StreamFramesSent), "{message}", "Datagrams and stream frames sent.");
     private static readonly ObservableCounter<long> MessagesReceived = Meter.CreateObservableCounter("gossip.messages.received", () => Each(s => s.Transport.DatagramsReceived + s.Transport.StreamFramesReceived), "{message}", "Datagrams and stream frames received.");
@@ -30,7 +30,7 @@ public static class GossipMetrics
     private static readonly ObservableCounter<long> Suspicions = Meter.CreateObservableCounter("gossip.suspicions", () => Each(s => s.Node.Suspicions), "{suspicion}", "Suspicions raised.");
     private static readonly ObservableGauge<int> Members = Meter.CreateObservableGauge("gossip.members", ObserveMembers, "{member}", "Members known, by status.");
     private static readonly ObservableGauge<long> RumorQueue = Meter.CreateObservableGauge("gossip.rumor.queue.depth", () => Each(s => s.RumorQueueDepth()), "{rumor}", "Rumors being spread.");
-#pragma warning restore CA1823
+#pragma warning restore CA1823, IDE0052
 
     /// <summary>Registers a node's counters; dispose the result to stop reporting them.</summary>
     public static IDisposable Register(string nodeName, NodeCounters node, TransportCounters transport, Func<IReadOnlyList<MemberSnapshot>>? members = null, Func<int>? rumorQueueDepth = null)

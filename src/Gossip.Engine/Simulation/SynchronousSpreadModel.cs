@@ -11,8 +11,8 @@ internal static class SynchronousSpreadModel
     public static int RoundsToSpread(int n, int fanout, DisseminationMode mode, ulong seed, List<int>? informedPerRound = null)
     {
         var random = new SeededRandom(seed);
-        var informed = new bool[n];
-        var next = new bool[n];
+        bool[] informed = new bool[n];
+        bool[] next = new bool[n];
         informed[0] = true;
         int count = 1;
         int rounds = 0;
@@ -54,7 +54,7 @@ internal static class SynchronousSpreadModel
     /// <summary>The median of <paramref name="runs"/> seeded runs.</summary>
     public static int MedianRounds(int n, int fanout, DisseminationMode mode, int runs)
     {
-        var results = new int[runs];
+        int[] results = new int[runs];
         for (int i = 0; i < runs; i++)
         {
             results[i] = RoundsToSpread(n, fanout, mode, (ulong)(1000 + i));

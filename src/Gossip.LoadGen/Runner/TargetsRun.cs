@@ -93,7 +93,7 @@ internal static class TargetsRun
 
         (int falsePositives, int falseDeclarations) = cluster.Log.FalsePositives(new HashSet<NodeId> { victimId }, runStart);
         double p100 = Percentiles.Of(rumorTimes, 100);
-        IReadOnlyList<GoalVerdict> verdicts = Reporting.Verdicts.Judge(steady.CpuPercentPerNode, steady.KBpsPerNode, p100, lastMs, falsePositives);
+        IReadOnlyList<GoalVerdict> verdicts = Verdicts.Judge(steady.CpuPercentPerNode, steady.KBpsPerNode, p100, lastMs, falsePositives);
         return new TargetsReport
         {
             Command = settings.Command,
@@ -139,7 +139,7 @@ internal static class TargetsRun
             FalseDeathDeclarations = falseDeclarations,
             FalsePositiveWindowSeconds = time.GetElapsedTime(runStart).TotalSeconds,
             Verdicts = verdicts,
-            SeedTargetsMet = Reporting.Verdicts.SeedTargetsMet(verdicts),
+            SeedTargetsMet = Verdicts.SeedTargetsMet(verdicts),
             Phases = runner.Phases,
             FirstRumorSpread = firstSpread,
         };

@@ -47,11 +47,15 @@ public sealed class NodeCountersTests
     [Fact]
     public void Rumors_OriginatedReceivedAndRetiredEarly()
     {
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 5, Seed = 4, Configure = o =>
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
         {
-            o.MaxRumors = 1;
-            o.EagerPush = false; // eager push alone would spend the first rumor's whole budget before the second arrives
-        },
+            Nodes = 5,
+            Seed = 4,
+            Configure = o =>
+            {
+                o.MaxRumors = 1;
+                o.EagerPush = false; // eager push alone would spend the first rumor's whole budget before the second arrives
+            },
         });
         cluster.Nodes[0].Broadcast([1]);
         cluster.Nodes[0].Broadcast([2]);

@@ -74,7 +74,7 @@ public sealed class EventQueueTests
 
     private static List<MembershipEvent> Write(EventQueue queue)
     {
-        var bytes = new byte[1_400];
+        byte[] bytes = new byte[1_400];
         var writer = new GossipWriter(bytes);
         int written = queue.Write(ref writer, 64);
         var events = new List<MembershipEvent>();

@@ -150,7 +150,7 @@ public sealed class RumorBufferTests
 
     private static List<(RumorId Id, byte[] Payload)> Write(RumorBuffer buffer, int maxItems = 64, int bufferBytes = 1_400)
     {
-        var bytes = new byte[bufferBytes];
+        byte[] bytes = new byte[bufferBytes];
         var writer = new GossipWriter(bytes);
         int written = buffer.WriteHot(ref writer, maxItems);
         var rumors = new List<(RumorId, byte[])>();

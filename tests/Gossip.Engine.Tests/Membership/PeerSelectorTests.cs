@@ -152,7 +152,7 @@ public sealed class PeerSelectorTests
 
     private static ulong[] Picks(PeerSelector selector, int count)
     {
-        var ids = new ulong[count];
+        ulong[] ids = new ulong[count];
         for (int i = 0; i < count; i++)
         {
             ids[i] = selector.Next()!.Id.Value;

@@ -9,7 +9,7 @@ public sealed class AggregationTests
     [Fact]
     public void Estimates_ConvergeToTrueAggregates_OnEveryNode()
     {
-        using var cluster = NewCluster(64, seed: 31);
+        using SimulatedCluster cluster = NewCluster(64, seed: 31);
         double sum = 0;
         for (int i = 0; i < cluster.Nodes.Count; i++)
         {
@@ -34,7 +34,7 @@ public sealed class AggregationTests
     [Fact]
     public void Estimates_FollowChurn()
     {
-        using var cluster = NewCluster(32, seed: 5);
+        using SimulatedCluster cluster = NewCluster(32, seed: 5);
         for (int i = 0; i < cluster.Nodes.Count; i++)
         {
             cluster.Nodes[i].PublishValue(i);

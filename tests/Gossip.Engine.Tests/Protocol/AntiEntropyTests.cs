@@ -90,7 +90,7 @@ public sealed class AntiEntropyTests
         {
             Nodes = 100,
             Seed = 5,
-            Configure = o => o.Limits = Gossip.Wire.WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
+            Configure = o => o.Limits = WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
         });
         cluster.RunRounds(2);
         GossipNode joiner = cluster.AddJoiningNode(0);
@@ -118,7 +118,7 @@ public sealed class AntiEntropyTests
             Seed = 9,
             Bootstrap = ClusterBootstrap.RandomViews,
             ViewSize = 8,
-            Configure = o => o.Limits = Gossip.Wire.WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
+            Configure = o => o.Limits = WireLimits.Datagram with { MaxListCount = 16, MaxFrameBytes = 1 << 20 },
         });
 
         int rounds = cluster.RunUntil(c => c.Nodes[0].LiveMemberCount == 400, 200);

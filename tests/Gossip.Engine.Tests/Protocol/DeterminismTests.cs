@@ -1,5 +1,4 @@
 using Gossip.Engine.Simulation;
-using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Protocol;
 

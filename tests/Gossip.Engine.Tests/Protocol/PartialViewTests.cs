@@ -26,7 +26,7 @@ public sealed class PartialViewTests(ITestOutputHelper output)
         }
 
         cluster.Crash(Victim);
-        var seenDead = new bool[Nodes];
+        bool[] seenDead = new bool[Nodes];
         int first = -1;
         int last = -1;
         int rounds = cluster.RunUntil(

@@ -1,5 +1,4 @@
 using Gossip.Engine.Simulation;
-using Gossip.Wire;
 using Xunit.Abstractions;
 
 namespace Gossip.Engine.Tests.Protocol;
@@ -28,7 +27,7 @@ public sealed class RumorSpreadTests(ITestOutputHelper output)
     public void Spread_MedianRounds_WithinTwoOfIdealModel(int n, int fanout, DisseminationMode mode)
     {
         const int Seeds = 3;
-        var measured = new int[Seeds];
+        int[] measured = new int[Seeds];
         for (int s = 0; s < Seeds; s++)
         {
             measured[s] = RoundsToSpread(n, fanout, mode, (ulong)(s + 1));

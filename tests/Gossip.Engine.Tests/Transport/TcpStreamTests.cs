@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gossip.Engine.Transport.Udp;
+using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Transport;
 
@@ -26,7 +27,7 @@ public sealed class TcpStreamTests
 
         Assert.True(a.SendLarge(b.LocalAddress, frame));
         Assert.True(Eventually.True(() => rb.Frames.Count == 1));
-        Assert.True(rb.Frames.TryPeek(out var got));
+        Assert.True(rb.Frames.TryPeek(out (WireAddress Source, byte[] Frame, bool ViaStream) got));
         Assert.True(got.ViaStream);
         Assert.Equal(frame, got.Frame);
         Assert.Equal(1, a.Counters.StreamFramesSent);
@@ -48,7 +49,7 @@ public sealed class TcpStreamTests
 
         Assert.True(Eventually.True(() => rb.Frames.Count == 100));
         int expected = 0;
-        foreach (var f in rb.Frames)
+        foreach ((WireAddress Source, byte[] Frame, bool ViaStream) f in rb.Frames)
         {
             Assert.Equal(expected++, BitConverter.ToInt32(f.Frame));
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Gossip.Engine.Transport;
 using Gossip.Engine.Transport.Udp;
 using Gossip.Wire;
 
@@ -28,7 +29,7 @@ public sealed class UdpTransportTests
         Assert.True(b.Send(a.LocalAddress, [4, 5]));
         Assert.True(Eventually.True(() => ra.Frames.Count == 1 && rb.Frames.Count == 1));
 
-        Assert.True(rb.Frames.TryPeek(out var atB));
+        Assert.True(rb.Frames.TryPeek(out (WireAddress Source, byte[] Frame, bool ViaStream) atB));
         Assert.Equal([1, 2, 3], atB.Frame);
         Assert.Equal(a.LocalAddress, atB.Source);
         Assert.Equal(1, a.Counters.DatagramsSent);
@@ -65,7 +66,7 @@ public sealed class UdpTransportTests
             Assert.Equal(6, b.LocalAddress.Family);
             Assert.True(a.Send(b.LocalAddress, [9]));
             Assert.True(Eventually.True(() => rb.Frames.Count == 1));
-            Assert.True(rb.Frames.TryPeek(out var frame));
+            Assert.True(rb.Frames.TryPeek(out (WireAddress Source, byte[] Frame, bool ViaStream) frame));
             Assert.Equal(a.LocalAddress, frame.Source);
         }
     }
@@ -86,7 +87,7 @@ public sealed class UdpTransportTests
         var receiver = new RecordingReceiver();
         target.Start(receiver);
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        var to = target.BoundEndPoint;
+        IPEndPoint to = target.BoundEndPoint;
 
         var random = new Random(5);
         byte[] junk = new byte[512];
@@ -218,7 +219,7 @@ public sealed class UdpTransportTests
         Assert.Equal(0, allocated);
     }
 
-    private sealed class CountingReceiver : Gossip.Engine.Transport.IFrameReceiver
+    private sealed class CountingReceiver : IFrameReceiver
     {
         private int _count;
 
