@@ -76,29 +76,11 @@ internal sealed class EventQueue
 
         list.End(ref writer);
         _cursor = index;
-        int count = _count;
-        for (int k = 0; k < written; k++)
-        {
-            _slots[(start + k) % count].TransmitsLeft--;
-        }
-
-        int kept = 0;
-        for (int i = 0; i < count; i++)
-        {
-            if (_slots[i].TransmitsLeft > 0)
-            {
-                _slots[kept++] = _slots[i];
-            }
-            else if (i < _cursor)
-            {
-                _cursor--;
-            }
-        }
-
-        Array.Clear(_slots, kept, count - kept);
+        int kept = TransmitBudget.Spend(_slots, _count, start, written, ref _cursor);
+        Array.Clear(_slots, kept, _count - kept);
         _count = kept;
         return written;
     }
 
-    private record struct Slot(MembershipEvent Event, int TransmitsLeft);
+    private record struct Slot(MembershipEvent Event, int TransmitsLeft) : IBudgetedSlot;
 }

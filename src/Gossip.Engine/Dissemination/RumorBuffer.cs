@@ -99,31 +99,15 @@ internal sealed class RumorBuffer
 
     private void SpendTransmits(int start, int written)
     {
-        int count = _count;
-        for (int k = 0; k < written; k++)
+        // Compacted in order so the cursor keeps its meaning; retired payloads go back to the pool.
+        int kept = TransmitBudget.Spend(_slots, _count, start, written, ref _cursor);
+        for (int i = kept; i < _count; i++)
         {
-            _slots[(start + k) % count].TransmitsLeft--;
-        }
-
-        // Compact in order so the cursor keeps its meaning; retired payloads go back to the pool.
-        int kept = 0;
-        for (int i = 0; i < count; i++)
-        {
-            if (_slots[i].TransmitsLeft > 0)
-            {
-                _slots[kept++] = _slots[i];
-                continue;
-            }
-
             HotDigest ^= _slots[i].Id.Hash;
             ArrayPool<byte>.Shared.Return(_slots[i].Payload);
-            if (i < _cursor)
-            {
-                _cursor--;
-            }
         }
 
-        Array.Clear(_slots, kept, count - kept);
+        Array.Clear(_slots, kept, _count - kept);
         _count = kept;
     }
 
@@ -176,11 +160,12 @@ internal sealed class RumorBuffer
         return true;
     }
 
-    private struct Slot
+    private struct Slot : IBudgetedSlot
     {
         public RumorId Id;
         public byte[] Payload;
         public int Length;
-        public int TransmitsLeft;
+
+        public int TransmitsLeft { get; set; }
     }
 }
