@@ -1,0 +1,99 @@
+using System.Diagnostics.Metrics;
+using Gossip.Engine.Diagnostics;
+using Gossip.Engine.Runtime;
+using Gossip.Engine.Simulation;
+using Gossip.Engine.Tests.Runtime;
+using Gossip.Wire;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gossip.Engine.Tests.Diagnostics;
+
+/// <summary>Every instrument of the <c>Gossip.Engine</c> meter reports the event it names, for the node that saw it.</summary>
+public sealed class GossipMetricsTests
+{
+    [Fact]
+    public void EveryInstrument_MovesWithItsEvent()
+    {
+        var network = new SimulatedNetwork(7);
+        using var scheduler = new RoundScheduler(); // its fake clock never advances: the test drives every round
+        using GossipNode a = NewNode(network, scheduler, 1);
+        using GossipNode b = NewNode(network, scheduler, 2);
+        Assert.True(a.Introduce(b.Id, b.Generation, b.Address));
+        Assert.True(b.Introduce(a.Id, a.Generation, a.Address));
+        a.Start();
+        b.Start();
+
+        for (int round = 1; round <= 10; round++)
+        {
+            a.Tick();
+            b.Tick();
+            network.RunUntil(TimeSpan.FromMilliseconds(200 * round));
+        }
+
+        Assert.True(network.CreateTransport().Send(a.Address, new byte[40]));
+        network.RunUntil(TimeSpan.FromMilliseconds(2_100));
+        Dictionary<string, long> before = Collect(a.Id);
+        Assert.Equal(2, before["gossip.members/Alive"]);
+        Assert.Equal(0, before["gossip.rumor.queue.depth"]);
+
+        network.Disconnect(b.Address);
+        for (int round = 11; round <= 40; round++)
+        {
+            a.Tick();
+            network.RunUntil(TimeSpan.FromMilliseconds(200 * round));
+        }
+
+        // Last, because an API call runs on the thread pool: without eager push it only queues the rumor, sending nothing.
+        a.Broadcast([1]);
+        MailboxProbe.WaitUntil(() => a.Counters.RumorsOriginated == 1, "the broadcast (queued to the node's mailbox) never ran");
+        Dictionary<string, long> after = Collect(a.Id);
+        Assert.Equal(1, after["gossip.rumor.queue.depth"]);
+        Assert.Equal(40, after["gossip.rounds"]);
+        Assert.True(after["gossip.messages.sent"] > 0 && after["gossip.messages.received"] > 0);
+        Assert.True(after["gossip.bytes.sent"] > after["gossip.messages.sent"] && after["gossip.bytes.received"] > after["gossip.messages.received"]);
+        Assert.Equal(1, after["gossip.drops/BadMagic"]);
+        Assert.True(after["gossip.suspicions"] >= 1);
+        Assert.Equal(1, after["gossip.members/Alive"]);
+    }
+
+    private static GossipNode NewNode(SimulatedNetwork network, RoundScheduler scheduler, ulong seed) => new(
+        new GossipOptions { EagerPush = false },
+        network.CreateTransport(),
+        new GossipNodeServices { SingleThreaded = false, Scheduler = scheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(seed) });
+
+    /// <summary>The meter's current values for one node, keyed by instrument (and "/reason" or "/status" where tagged).</summary>
+    private static Dictionary<string, long> Collect(NodeId node)
+    {
+        var values = new Dictionary<string, long>();
+        string name = node.ToString();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GossipMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(values, name, instrument.Name, value, tags));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(values, name, instrument.Name, value, tags));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
+    }
+
+    private static void Record(Dictionary<string, long> values, string node, string instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string key = instrument;
+        bool mine = false;
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            mine |= tag.Key == "gossip.node" && (string?)tag.Value == node;
+            key += tag.Key is "reason" or "status" ? "/" + tag.Value : string.Empty;
+        }
+
+        if (mine)
+        {
+            values[key] = value;
+        }
+    }
+}
