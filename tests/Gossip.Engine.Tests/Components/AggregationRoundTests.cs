@@ -131,12 +131,12 @@ public sealed class AggregationRoundTests
     [Fact]
     public void SeqLocked_WriteThenRead_ReturnsTheValueWritten()
     {
-        var locked = new SeqLocked<Wide>();
+        var locked = new SeqLocked<AggregateEstimate>();
         Assert.Equal(default, locked.Read());
 
-        locked.Write(new Wide(1, 2, 3, 4, 5, 6, 7, 8));
+        locked.Write(new AggregateEstimate(7, 1.5, 3, 2, 1, 2));
 
-        Assert.Equal(new Wide(1, 2, 3, 4, 5, 6, 7, 8), locked.Read());
+        Assert.Equal(new AggregateEstimate(7, 1.5, 3, 2, 1, 2), locked.Read());
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class AggregationRoundTests
         {
             for (long i = 1; i <= Writes; i++)
             {
-                locked.Write(new Wide(i, i, i, i, i, i, i, i));
+                locked.Write(Wide.Of(i));
             }
         });
         Thread[] readers = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
@@ -178,7 +178,7 @@ public sealed class AggregationRoundTests
         }
 
         Assert.Equal(0, torn);
-        Assert.Equal(Writes, locked.Read().A);
+        Assert.Equal(Wide.Of(Writes), locked.Read());
     }
 
     private static uint ClockEpoch(ComponentHarness harness)
@@ -194,8 +194,39 @@ public sealed class AggregationRoundTests
         return share;
     }
 
-    private readonly record struct Wide(long A, long B, long C, long D, long E, long F, long G, long H)
+    /// <summary>A value far wider than a machine word, every field the same number: a torn read shows as unequal fields.</summary>
+    private readonly record struct Wide(Fields Fields)
     {
-        public bool AllEqual => A == B && B == C && C == D && D == E && E == F && F == G && G == H;
+        public bool AllEqual
+        {
+            get
+            {
+                Fields copy = Fields;
+                ReadOnlySpan<long> fields = copy;
+                return !fields.ContainsAnyExcept(fields[0]);
+            }
+        }
+
+        public static Wide Of(long value)
+        {
+            Fields fields = default;
+            ((Span<long>)fields).Fill(value);
+            return new Wide(fields);
+        }
+
+        public bool Equals(Wide other)
+        {
+            Fields mine = Fields;
+            Fields theirs = other.Fields;
+            return ((ReadOnlySpan<long>)mine).SequenceEqual(theirs);
+        }
+
+        public override int GetHashCode() => Fields[0].GetHashCode();
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(64)]
+    private struct Fields
+    {
+        private long _first;
     }
 }
