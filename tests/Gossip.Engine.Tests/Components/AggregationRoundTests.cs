@@ -3,7 +3,7 @@ using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Components;
 
-/// <summary>The node's part in push-sum aggregation (AggregationRound alone) and the never-torn publication it uses (SeqLocked).</summary>
+/// <summary>The node's part in push-sum aggregation, driven on AggregationRound alone.</summary>
 public sealed class AggregationRoundTests
 {
     [Fact]
@@ -128,6 +128,29 @@ public sealed class AggregationRoundTests
         Assert.Equal((epoch, 3.0, 0.5), (share.Epoch, share.ValueSum, share.ValueWeight));
     }
 
+    private static uint ClockEpoch(ComponentHarness harness)
+    {
+        long epochMilliseconds = (long)harness.Options.GossipInterval.TotalMilliseconds * harness.Options.AggregationEpochRounds;
+        return (uint)(harness.Time.GetUtcNow().ToUnixTimeMilliseconds() / epochMilliseconds) + 1;
+    }
+
+    private static AggregateShare ReadShare(ComponentHarness harness, SentFrame frame)
+    {
+        var reader = new GossipReader(harness.Section(frame, MessageType.Aggregation));
+        Assert.Equal(WireStatus.Ok, AggregateShare.TryRead(ref reader, out AggregateShare share));
+        return share;
+    }
+}
+
+/// <summary>The never-torn publication AggregationRound uses (SeqLocked).</summary>
+/// <remarks>
+/// Runs alone: its writer and readers spin on both cores, and tests that measure allocations on a socket's thread
+/// (UdpTransportTests) allocate when starved of CPU.
+/// </remarks>
+[Collection(nameof(SeqLockedTests))]
+[CollectionDefinition(nameof(SeqLockedTests), DisableParallelization = true)]
+public sealed class SeqLockedTests
+{
     [Fact]
     public void SeqLocked_WriteThenRead_ReturnsTheValueWritten()
     {
@@ -179,19 +202,6 @@ public sealed class AggregationRoundTests
 
         Assert.Equal(0, torn);
         Assert.Equal(Wide.Of(Writes), locked.Read());
-    }
-
-    private static uint ClockEpoch(ComponentHarness harness)
-    {
-        long epochMilliseconds = (long)harness.Options.GossipInterval.TotalMilliseconds * harness.Options.AggregationEpochRounds;
-        return (uint)(harness.Time.GetUtcNow().ToUnixTimeMilliseconds() / epochMilliseconds) + 1;
-    }
-
-    private static AggregateShare ReadShare(ComponentHarness harness, SentFrame frame)
-    {
-        var reader = new GossipReader(harness.Section(frame, MessageType.Aggregation));
-        Assert.Equal(WireStatus.Ok, AggregateShare.TryRead(ref reader, out AggregateShare share));
-        return share;
     }
 
     /// <summary>A value far wider than a machine word, every field the same number: a torn read shows as unequal fields.</summary>
