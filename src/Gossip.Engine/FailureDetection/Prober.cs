@@ -62,19 +62,22 @@ internal sealed class Prober
     public void SuspectLocally(Member member)
     {
         var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);
-        _node.Counters.SuspicionsValue++;
-        OnSuspect(suspect, member, fromPeer: false);
+        if (OnSuspect(suspect, member, fromPeer: false))
+        {
+            _node.Counters.SuspicionsValue++;
+        }
     }
 
     /// <summary>
     /// A suspicion of <paramref name="member"/>, ours or a peer's. The first opens a suspicion (and, now and then, a
-    /// probe of our own to confirm it independently); each new independent reporter shortens its deadline.
+    /// probe of our own to confirm it independently); each new independent reporter shortens its deadline. Returns
+    /// true when the suspicion was taken (and so spread), false when it changed nothing.
     /// </summary>
-    public void OnSuspect(in MembershipEvent e, Member? member, bool fromPeer)
+    public bool OnSuspect(in MembershipEvent e, Member? member, bool fromPeer)
     {
         if (member is null || !member.IsLive || e.Generation != member.Generation || e.Incarnation < member.Incarnation)
         {
-            return;
+            return false;
         }
 
         int n = _members.Table.LiveCount;
@@ -97,7 +100,7 @@ internal sealed class Prober
         }
         else if (member.Suspicion is null || !member.Suspicion.Confirm(e.Reporter))
         {
-            return;
+            return false;
         }
 
         GossipOptions options = _node.Options;
@@ -105,6 +108,7 @@ internal sealed class Prober
         suspicion.DeadlineRound = suspicion.StartRound + Formulas.SuspicionTimeoutRounds(
             options.SuspicionMultiplier, n, options.ProbeEveryRounds, options.ProbeTimeoutRounds, suspicion.Confirmations, options.SuspicionConfirmations);
         _spread.Spread(e);
+        return true;
     }
 
     /// <summary>A ping: note the sender's heartbeat and answer with our own and our table hash.</summary>

@@ -47,15 +47,16 @@ internal sealed class FrameIntake
             return false;
         }
 
-        _node.Counters.FramesReceivedValue++;
         _members.TryGet(header.Sender, out sender);
         if (sender is not null && sender.Generation > header.Generation)
         {
             // A frame from an older incarnation of a restarted node: its news is stale.
             _node.Counters.Drop(WireStatus.Replayed);
+            Log.Dropped(_logger, source, WireStatus.Replayed);
             return false;
         }
 
+        _node.Counters.FramesReceivedValue++;
         return true;
     }
 }

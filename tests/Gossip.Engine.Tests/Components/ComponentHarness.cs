@@ -89,6 +89,13 @@ internal sealed class ComponentHarness
         return added;
     }
 
+    /// <summary>A member this node knows (fails the test when it does not).</summary>
+    public Member Member(ulong id)
+    {
+        Assert.True(Members.TryGet(new NodeId(id), out Member member), $"member {id} is not known");
+        return member;
+    }
+
     /// <summary>Advances the round counter as the node's round would (no round work runs).</summary>
     public long NextRound() => ++Node.Round;
 

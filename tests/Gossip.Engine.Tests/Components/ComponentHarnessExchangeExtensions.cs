@@ -110,13 +110,6 @@ internal static class ComponentHarnessExchangeExtensions
     public static void SetState(this ComponentHarness harness, Member member, string key, ulong version, string? value = null) =>
         harness.Members.SetEntry(member, key, new StateEntry(Encoding.UTF8.GetBytes(value ?? $"{key}@{version}"), version, Deleted: false));
 
-    /// <summary>A member of the harness's table by id.</summary>
-    public static Member Member(this ComponentHarness harness, ulong id)
-    {
-        Assert.True(harness.Members.TryGet(new NodeId(id), out Member member), $"member {id} unknown");
-        return member;
-    }
-
     /// <summary>The ranges of a MerkleRanges section.</summary>
     public static List<MerkleRange> ReadRanges(byte[] payload, WireLimits limits)
     {

@@ -118,13 +118,6 @@ internal static class ComponentHarnessMembershipExtensions
     public static FrameHeader HeaderFrom(this ComponentHarness harness, ulong senderId, MessageType type, uint generation = 1) =>
         new(type, FrameFlags.None, harness.Options.ClusterId, new NodeId(senderId), generation);
 
-    /// <summary>The member with <paramref name="id"/> (which must be known).</summary>
-    public static Member Member(this ComponentHarness harness, ulong id)
-    {
-        Assert.True(harness.Members.TryGet(new NodeId(id), out Member member), $"member {id} is not known");
-        return member;
-    }
-
     /// <summary>Checks the table's hash and live count against a recount over its members.</summary>
     public static void AssertTableConsistent(this ComponentHarness harness)
     {

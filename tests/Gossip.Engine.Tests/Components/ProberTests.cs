@@ -221,7 +221,7 @@ public sealed class ProberTests
         Assert.Contains(harness.TakeNotifications(), n => n.Kind == GossipEventKind.MemberDead && n.Member == target.Id);
     }
 
-    [Fact(Skip = "bug: Prober.SuspectLocally (Prober.cs:65) counts a suspicion before OnSuspect decides whether one is raised; every failed probe of a member already suspected counts again (3 for one suspicion here)")]
+    [Fact]
     public void Step_FailedProbeOfAMemberWeAlreadySuspect_CountsNoNewSuspicion()
     {
         var harness = new ComponentHarness();
