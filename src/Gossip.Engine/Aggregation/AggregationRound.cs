@@ -14,6 +14,7 @@ namespace Gossip.Engine.Aggregation;
 internal sealed class AggregationRound
 {
     private readonly NodeContext _node;
+    private readonly GossipOptions _options;
     private readonly MembershipState _members;
     private readonly FrameComposer _frames;
     private readonly PushSumAggregator _aggregator = new();
@@ -22,6 +23,7 @@ internal sealed class AggregationRound
     public AggregationRound(NodeContext node, MembershipState members, FrameComposer frames)
     {
         _node = node;
+        _options = node.Options;
         _members = members;
         _frames = frames;
     }
@@ -67,7 +69,7 @@ internal sealed class AggregationRound
 
     private uint CurrentEpoch()
     {
-        long epochMilliseconds = Math.Max(1, (long)_node.Options.GossipInterval.TotalMilliseconds * _node.Options.AggregationEpochRounds);
+        long epochMilliseconds = Math.Max(1, (long)_options.GossipInterval.TotalMilliseconds * _options.AggregationEpochRounds);
         return (uint)(_node.Time.GetUtcNow().ToUnixTimeMilliseconds() / epochMilliseconds) + 1;
     }
 }

@@ -15,6 +15,10 @@ namespace Gossip.Engine.FailureDetection;
 internal sealed class Prober
 {
     private readonly NodeContext _node;
+    private readonly GossipOptions _options;
+    private readonly NodeCounters _counters;
+    private readonly Member _self;
+    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly Disseminator _spread;
     private readonly FrameComposer _frames;
@@ -30,6 +34,10 @@ internal sealed class Prober
     public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health)
     {
         _node = node;
+        _options = node.Options;
+        _counters = node.Counters;
+        _self = node.Self;
+        _id = node.Id;
         _members = members;
         _spread = spread;
         _frames = frames;
@@ -37,7 +45,7 @@ internal sealed class Prober
     }
 
     /// <summary>Draws the round of the first probe, so nodes started together do not probe in lock-step.</summary>
-    public void Start() => _nextProbeRound = 1 + _node.Random.Next(_node.Options.ProbeEveryRounds);
+    public void Start() => _nextProbeRound = 1 + _node.Random.Next(_options.ProbeEveryRounds);
 
     /// <summary>The round's failure detection: probe timeouts and verdicts, the next scheduled probe, expired suspicions.</summary>
     public void Step(long round)
@@ -61,10 +69,10 @@ internal sealed class Prober
     /// <summary>Suspects a member whose probe failed.</summary>
     public void SuspectLocally(Member member)
     {
-        var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);
+        var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _id, member.Address);
         if (OnSuspect(suspect, member, fromPeer: false))
         {
-            _node.Counters.SuspicionsValue++;
+            _counters.SuspicionsValue++;
         }
     }
 
@@ -90,10 +98,10 @@ internal sealed class Prober
                 _node.Events.Notify(GossipEventKind.MemberSuspect, member.Id);
             }
 
-            member.Suspicion = new Suspicion(_node.Round, _node.Options.SuspicionConfirmations);
+            member.Suspicion = new Suspicion(_node.Round, _options.SuspicionConfirmations);
             member.Suspicion.Confirm(e.Reporter);
             _suspects.Add(member);
-            if (fromPeer && _node.Random.NextDouble() < Formulas.ConfirmationProbeProbability(_node.Options.SuspicionConfirmations, n))
+            if (fromPeer && _node.Random.NextDouble() < Formulas.ConfirmationProbeProbability(_options.SuspicionConfirmations, n))
             {
                 StartConfirmationProbe(member);
             }
@@ -103,7 +111,7 @@ internal sealed class Prober
             return false;
         }
 
-        GossipOptions options = _node.Options;
+        GossipOptions options = _options;
         Suspicion suspicion = member.Suspicion!;
         suspicion.DeadlineRound = suspicion.StartRound + Formulas.SuspicionTimeoutRounds(
             options.SuspicionMultiplier, n, options.ProbeEveryRounds, options.ProbeTimeoutRounds, suspicion.Confirmations, options.SuspicionConfirmations);
@@ -121,7 +129,7 @@ internal sealed class Prober
 
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _node.Self.Heartbeat, (uint)_members.Table.Hash).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }
@@ -143,7 +151,7 @@ internal sealed class Prober
         }
 
         Acknowledge(ack.Sequence, subject);
-        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _node.Options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
+        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
         {
             return false;
         }
@@ -174,7 +182,7 @@ internal sealed class Prober
     /// <summary>A request to probe a member for its requester: ping it and remember whom to relay the ack to.</summary>
     public void OnPingReq(in PingReq request, WireAddress replyTo)
     {
-        if (request.Target == _node.Id || request.TargetAddress.IsNone)
+        if (request.Target == _id || request.TargetAddress.IsNone)
         {
             return;
         }
@@ -183,7 +191,7 @@ internal sealed class Prober
         _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round);
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _node.Self.Heartbeat).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }
@@ -194,7 +202,7 @@ internal sealed class Prober
     /// <summary>Timeouts of the probes in flight: ping-req through helpers after one timeout, a verdict after two.</summary>
     private void CheckProbes(long round)
     {
-        int timeout = _health.Scale(_node.Options.ProbeTimeoutRounds);
+        int timeout = _health.Scale(_options.ProbeTimeoutRounds);
         for (int i = 0; i < _probes.Length; i++)
         {
             ref PendingProbe probe = ref _probes[i];
@@ -240,7 +248,7 @@ internal sealed class Prober
             return;
         }
 
-        _nextProbeRound = round + _health.Scale(_node.Options.ProbeEveryRounds);
+        _nextProbeRound = round + _health.Scale(_options.ProbeEveryRounds);
         if (_members.ProbePeers.Next() is { } next)
         {
             _probes[0] = new PendingProbe { Target = next, Sequence = ++_sequence, SentRound = round };
@@ -271,8 +279,8 @@ internal sealed class Prober
             if (round >= member.Suspicion.DeadlineRound)
             {
                 _suspects.RemoveAt(i);
-                _node.Counters.DeathsDeclaredValue++;
-                var dead = new MembershipEvent(MembershipEventKind.Dead, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address);
+                _counters.DeathsDeclaredValue++;
+                var dead = new MembershipEvent(MembershipEventKind.Dead, member.Id, member.Generation, member.Incarnation, _id, member.Address);
                 _members.MarkDown(member, MemberStatus.Dead);
                 _spread.Spread(dead);
             }
@@ -315,9 +323,9 @@ internal sealed class Prober
     private void SendIndirectProbes(Member target, uint sequence)
     {
         int sent = 0;
-        foreach (Member helper in _members.GossipPeers.NextDistinct(_node.Options.IndirectProbes + 1))
+        foreach (Member helper in _members.GossipPeers.NextDistinct(_options.IndirectProbes + 1))
         {
-            if (helper != target && sent < _node.Options.IndirectProbes)
+            if (helper != target && sent < _options.IndirectProbes)
             {
                 SendPingReq(helper, sequence, target);
                 sent++;
@@ -329,7 +337,7 @@ internal sealed class Prober
     {
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _node.Self.Heartbeat).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }

@@ -12,14 +12,18 @@ namespace Gossip.Engine.Framing;
 /// </summary>
 internal sealed class FrameIntake
 {
-    private readonly NodeContext _node;
+    private readonly WireLimits _limits;
+    private readonly NodeCounters _counters;
+    private readonly NodeId _id;
     private readonly FrameCodec _codec;
     private readonly MembershipState _members;
     private readonly ILogger _logger;
 
     public FrameIntake(NodeContext node, FrameCodec codec, MembershipState members, ILogger logger)
     {
-        _node = node;
+        _limits = node.Limits;
+        _counters = node.Counters;
+        _id = node.Id;
         _codec = codec;
         _members = members;
         _logger = logger;
@@ -32,17 +36,17 @@ internal sealed class FrameIntake
         WireStatus status = _codec.Open(frame, out header, out body);
         if (status == WireStatus.Ok)
         {
-            status = BodyValidator.Validate(header.Type, body, _node.Limits);
+            status = BodyValidator.Validate(header.Type, body, _limits);
         }
 
-        if (status == WireStatus.Ok && header.Sender == _node.Id)
+        if (status == WireStatus.Ok && header.Sender == _id)
         {
             status = WireStatus.Malformed;
         }
 
         if (status != WireStatus.Ok)
         {
-            _node.Counters.Drop(status);
+            _counters.Drop(status);
             Log.Dropped(_logger, source, status);
             return false;
         }
@@ -51,12 +55,12 @@ internal sealed class FrameIntake
         if (sender is not null && sender.Generation > header.Generation)
         {
             // A frame from an older incarnation of a restarted node: its news is stale.
-            _node.Counters.Drop(WireStatus.Replayed);
+            _counters.Drop(WireStatus.Replayed);
             Log.Dropped(_logger, source, WireStatus.Replayed);
             return false;
         }
 
-        _node.Counters.FramesReceivedValue++;
+        _counters.FramesReceivedValue++;
         return true;
     }
 }

@@ -14,6 +14,10 @@ namespace Gossip.Engine.Membership;
 internal sealed class MembershipState
 {
     private readonly NodeContext _node;
+    private readonly GossipOptions _options;
+    private readonly NodeCounters _counters;
+    private readonly Member _self;
+    private readonly NodeId _id;
     private readonly MemberTable _table;
     private readonly List<Member> _down = [];
 
@@ -27,6 +31,10 @@ internal sealed class MembershipState
     public MembershipState(NodeContext node)
     {
         _node = node;
+        _options = node.Options;
+        _counters = node.Counters;
+        _self = node.Self;
+        _id = node.Id;
         _table = new MemberTable(node.Options.MaxMembers);
         _table.TryAdd(node.Self);
         _byId[node.Id] = node.Self;
@@ -76,7 +84,7 @@ internal sealed class MembershipState
         // Checked before the Member is made: a full table (a partial view) is offered unknown members on every sync.
         if (_table.IsFull)
         {
-            Interlocked.Increment(ref _node.Counters.LimitHitsValue);
+            Interlocked.Increment(ref _counters.LimitHitsValue);
             return null;
         }
 
@@ -157,22 +165,22 @@ internal sealed class MembershipState
     /// <summary>Sets (or, <paramref name="deleted"/>, tombstones) a key of this node's own state at the next version; false when the key limit is reached (counted). The application hears of it as a change.</summary>
     public bool SetLocal(string key, byte[] value, bool deleted)
     {
-        Member self = _node.Self;
-        if (!self.State.ContainsKey(key) && self.State.Count >= _node.Options.MaxKeysPerMember)
+        Member self = _self;
+        if (!self.State.ContainsKey(key) && self.State.Count >= _options.MaxKeysPerMember)
         {
-            Interlocked.Increment(ref _node.Counters.LimitHitsValue);
+            Interlocked.Increment(ref _counters.LimitHitsValue);
             return false;
         }
 
         SetEntry(self, key, new StateEntry(value, self.MaxVersion + 1, deleted));
-        _node.Events.Notify(GossipEventKind.StateChanged, _node.Id, key);
+        _node.Events.Notify(GossipEventKind.StateChanged, _id, key);
         return true;
     }
 
     /// <summary>Takes note of a member's heartbeat; an advancing heartbeat proves it takes part.</summary>
     public void ObserveHeartbeat(Member member, uint generation, ulong heartbeat)
     {
-        if (member != _node.Self && generation == member.Generation && heartbeat > member.Heartbeat)
+        if (member != _self && generation == member.Generation && heartbeat > member.Heartbeat)
         {
             member.Heartbeat = heartbeat;
             member.HeartbeatRound = _node.Round;
@@ -189,7 +197,7 @@ internal sealed class MembershipState
             {
                 _down.RemoveAt(i);
             }
-            else if (round - member.StatusRound >= _node.Options.ReapAfterRounds)
+            else if (round - member.StatusRound >= _options.ReapAfterRounds)
             {
                 _down.RemoveAt(i);
                 _table.Remove(member);
@@ -205,7 +213,7 @@ internal sealed class MembershipState
         {
             if (_table[i].IsLive)
             {
-                return _table[i] == _node.Self;
+                return _table[i] == _self;
             }
         }
 
