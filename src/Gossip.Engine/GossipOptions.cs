@@ -88,6 +88,14 @@ public sealed partial class GossipOptions
     public int ReapAfterRounds { get; set; } = 150;
 
     /// <summary>
+    /// Rounds a reaped member's address is remembered so that this node keeps trying, now and then, to reach it again:
+    /// the way both sides of a partition find each other once the network heals, however long they were apart (serf
+    /// and Consul keep failed members 24 to 72 hours). One anti-entropy exchange every few seconds while any are
+    /// remembered; at most 1,024 are. 0 forgets them when reaped. Default 432,000 (24 h at 200 ms).
+    /// </summary>
+    public int ReconnectForRounds { get; set; } = 432_000;
+
+    /// <summary>
     /// Fewest rounds between two anti-entropy exchanges this node starts. Exchanges start when a probe's ack shows
     /// the peer's member-table hash differs from ours, so a cluster that agrees sends no digests at all. Default 5 (1 s).
     /// </summary>
@@ -147,6 +155,7 @@ public sealed partial class GossipOptions
         Check(SuspicionConfirmations >= 1, nameof(SuspicionConfirmations));
         Check(SuspicionMultiplier >= 1, nameof(SuspicionMultiplier));
         Check(ReapAfterRounds >= 1, nameof(ReapAfterRounds));
+        Check(ReconnectForRounds >= 0, nameof(ReconnectForRounds));
         Check(SyncEveryRounds >= 1, nameof(SyncEveryRounds));
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));

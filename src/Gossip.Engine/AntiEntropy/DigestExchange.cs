@@ -127,19 +127,29 @@ internal sealed class DigestExchange
     }
 
     /// <summary>
-    /// Now and then, try an exchange with a member we hold dead. If it is alive after all (a healed partition), its
-    /// answer refutes the death and both sides merge again. Costs one datagram every few seconds while dead members
-    /// are remembered.
+    /// Now and then, try an exchange with a member we hold dead, or one we reaped within
+    /// <see cref="GossipOptions.ReconnectForRounds"/>. If it is alive after all (a healed partition), the exchange
+    /// merges the two tables (members one side reaped come back as new; one still held dead refutes the death) and the
+    /// rest of each side learns from them by anti-entropy. Costs one datagram every few seconds while any are known.
     /// </summary>
     public void Reconnect(long round)
     {
         IReadOnlyList<Member> down = _members.Down;
-        if (down.Count == 0 || round % (5L * _options.SyncEveryRounds) != 0)
+        IReadOnlyList<FormerMember> former = _members.Former;
+        int candidates = down.Count + former.Count;
+        if (candidates == 0 || round % (5L * _options.SyncEveryRounds) != 0)
         {
             return;
         }
 
-        Member candidate = down[_node.Random.Next(down.Count)];
+        int pick = _node.Random.Next(candidates);
+        if (pick >= down.Count)
+        {
+            SendSyncRequest(former[pick - down.Count].Address);
+            return;
+        }
+
+        Member candidate = down[pick];
         if (candidate.Status == MemberStatus.Dead && !candidate.Removed)
         {
             SendSyncRequest(candidate.Address);

@@ -13,6 +13,9 @@ namespace Gossip.Engine.Membership;
 /// </summary>
 internal sealed class MembershipState
 {
+    /// <summary>Most reaped members remembered for reconnection (the oldest is forgotten first).</summary>
+    public const int MaxFormerMembers = 1_024;
+
     private readonly NodeContext _node;
     private readonly GossipOptions _options;
     private readonly NodeCounters _counters;
@@ -20,6 +23,7 @@ internal sealed class MembershipState
     private readonly NodeId _id;
     private readonly MemberTable _table;
     private readonly List<Member> _down = [];
+    private readonly List<FormerMember> _former = [];
 
     // Application threads read member state through this map; the owner adds and removes members (rare events).
     private readonly ConcurrentDictionary<NodeId, Member> _byId = new();
@@ -55,6 +59,9 @@ internal sealed class MembershipState
 
     /// <summary>Members declared dead or departed and not yet reaped.</summary>
     public IReadOnlyList<Member> Down => _down;
+
+    /// <summary>Members reaped within <see cref="GossipOptions.ReconnectForRounds"/>, oldest first: where to look for the other side of a partition.</summary>
+    public IReadOnlyList<FormerMember> Former => _former;
 
     /// <summary>The member list as last published for other threads.</summary>
     public MemberSnapshot[] Published => _published;
@@ -92,6 +99,11 @@ internal sealed class MembershipState
         var member = new Member(id, generation, address) { Incarnation = incarnation, Status = MemberStatus.Alive, StatusRound = round, HeartbeatRound = round };
         _table.TryAdd(member);
         _byId[id] = member;
+        if (_former.Count > 0)
+        {
+            Forget(id);
+        }
+
         GossipPeers.Added(member);
         ProbePeers.Added(member);
         _node.Events.Notify(GossipEventKind.MemberJoined, id);
@@ -202,8 +214,17 @@ internal sealed class MembershipState
                 _down.RemoveAt(i);
                 _table.Remove(member);
                 _byId.TryRemove(member.Id, out _);
+                Remember(member, round);
             }
         }
+
+        int expired = 0;
+        while (expired < _former.Count && round - _former[expired].ReapedRound >= _options.ReconnectForRounds)
+        {
+            expired++;
+        }
+
+        _former.RemoveRange(0, expired);
     }
 
     /// <summary>The live member with the lowest id, which every node can tell from its own table; true when that is this node.</summary>
@@ -239,6 +260,33 @@ internal sealed class MembershipState
             _published = snapshot;
             _publishedLiveCount = _table.LiveCount;
             _publishedRound = _node.Round;
+        }
+    }
+
+    private void Remember(Member member, long round)
+    {
+        if (_options.ReconnectForRounds == 0)
+        {
+            return;
+        }
+
+        if (_former.Count == MaxFormerMembers)
+        {
+            _former.RemoveAt(0);
+        }
+
+        _former.Add(new FormerMember(member.Id, member.Generation, member.Address, round));
+    }
+
+    private void Forget(NodeId id)
+    {
+        for (int i = 0; i < _former.Count; i++)
+        {
+            if (_former[i].Id == id)
+            {
+                _former.RemoveAt(i);
+                return;
+            }
         }
     }
 

@@ -377,4 +377,22 @@ public sealed class DigestExchangeTests
 
     private static (List<MerkleRange> Ranges, List<DigestEntry> Digest) ReadSyn(ComponentHarness reader, SentFrame syn) =>
         (ReadRanges(reader.Section(syn, MessageType.MerkleRanges), reader.Node.Limits), ReadDigest(reader.Section(syn, MessageType.DigestSyn), reader.Node.Limits));
+
+    [Fact]
+    public void Reconnect_WithOnlyAReapedMember_SendsItASynEveryFiveSyncIntervals()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 1 });
+        Member gone = harness.AddMembers(2)[0];
+        harness.Members.MarkDown(gone, MemberStatus.Dead);
+        harness.Members.Reap(1);
+        Assert.Empty(harness.Members.Down);
+
+        harness.Exchange.Reconnect(24);
+        Assert.Empty(harness.Transport.Sent);
+        harness.Exchange.Reconnect(25);
+
+        SentFrame syn = Assert.Single(harness.Transport.Sent);
+        Assert.Equal(gone.Address, syn.Destination);
+        Assert.Contains(harness.Sections(syn), section => section.Type == MessageType.DigestSyn);
+    }
 }

@@ -144,6 +144,63 @@ public sealed class MembershipStateTests
     }
 
     [Fact]
+    public void Reap_RemembersTheReapedMemberForReconnectForRoundsThenForgetsIt()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 20, ReconnectForRounds = 100 });
+        Member member = harness.AddMembers(2)[0];
+        harness.Members.MarkDown(member, MemberStatus.Dead);
+
+        harness.Members.Reap(20);
+        FormerMember former = Assert.Single(harness.Members.Former);
+        Assert.Equal(new FormerMember(member.Id, member.Generation, member.Address, 20), former);
+
+        harness.Members.Reap(119);
+        Assert.Single(harness.Members.Former);
+        harness.Members.Reap(120);
+        Assert.Empty(harness.Members.Former);
+    }
+
+    [Fact]
+    public void Add_OfAFormerMember_ForgetsItAsFormer()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 1 });
+        Member member = harness.AddMembers(2)[0];
+        harness.Members.MarkDown(member, MemberStatus.Dead);
+        harness.Members.Reap(1);
+        Assert.Single(harness.Members.Former);
+
+        Assert.NotNull(harness.Members.Add(member.Id, member.Generation, 1, member.Address));
+
+        Assert.Empty(harness.Members.Former);
+    }
+
+    [Fact]
+    public void Reap_WithReconnectForRoundsZero_RemembersNothing()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 1, ReconnectForRounds = 0 });
+        harness.Members.MarkDown(harness.AddMembers(2)[0], MemberStatus.Dead);
+
+        harness.Members.Reap(1);
+
+        Assert.Empty(harness.Members.Former);
+    }
+
+    [Fact]
+    public void Reap_ManyMembers_RemembersAtMostMaxFormerMembersDroppingTheOldest()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 1 });
+        int count = MembershipState.MaxFormerMembers + 5;
+        for (int i = 0; i < count; i++)
+        {
+            harness.Members.MarkDown(harness.AddMembers((ulong)i + 2)[0], MemberStatus.Dead);
+            harness.Members.Reap(1 + i);
+        }
+
+        Assert.Equal(MembershipState.MaxFormerMembers, harness.Members.Former.Count);
+        Assert.Equal(new NodeId(7), harness.Members.Former[0].Id);
+    }
+
+    [Fact]
     public void Reap_MemberThatCameBackLive_IsNotReaped()
     {
         var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 20 });
