@@ -97,6 +97,17 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void KeyValueEntry_KeyNotValidUtf8_IsMalformed()
+    {
+        byte[] entry = new byte[64];
+        var writer = new GossipWriter(entry);
+        Assert.True(new KeyValueEntry([0x6B, 0xC3, 0x28], "v"u8, 1, false).TryWrite(ref writer)); // 0xC3 0x28: a broken two-byte sequence
+        var reader = new GossipReader(entry.AsSpan(0, writer.Position));
+
+        Assert.Equal(WireStatus.Malformed, KeyValueEntry.TryRead(ref reader, WireLimits.Datagram, out _));
+    }
+
+    [Fact]
     public void LimitsAreEnforced()
     {
         var codec = new FrameCodec(Cluster);

@@ -1,3 +1,4 @@
+using System.Text;
 using CsCheck;
 
 namespace Gossip.Wire.Tests;
@@ -76,8 +77,11 @@ public sealed class RoundTripPropertyTests
     public void MerkleRange_RoundTrips() => Gen.Select(Gen.ULong, Gen.ULong, Gen.Byte[0, 32], Varints32, Gen.ULong, (a, b, d, c, h) => new MerkleRange(Math.Min(a, b), Math.Max(a, b), d, c, h))
         .Sample(r => Assert.Equal(r, RoundTrip(r, m => (ref GossipWriter w) => m.TryWrite(ref w), (ref GossipReader rd, out MerkleRange v) => MerkleRange.TryRead(ref rd, WireLimits.Datagram, out v))), iter: 2_000);
 
+    // Keys are UTF-8 (the reader refuses others): any string, encoded, up to the 255-byte key limit.
+    private static readonly Gen<byte[]> Utf8Keys = Gen.String[1, 85].Select(Encoding.UTF8.GetBytes).Where(k => k.Length is > 0 and <= 255);
+
     [Fact]
-    public void KeyValueEntry_RoundTrips_UpToMaximumSizes() => Gen.Select(Gen.Byte.Array[1, 255], Gen.Byte.Array[0, 1024], Gen.ULong[1, ulong.MaxValue], (k, v, ver) => (k, v, ver))
+    public void KeyValueEntry_RoundTrips_UpToMaximumSizes() => Gen.Select(Utf8Keys, Gen.Byte.Array[0, 1024], Gen.ULong[1, ulong.MaxValue], (k, v, ver) => (k, v, ver))
         .Sample(t =>
         {
             byte[] buffer = new byte[4096];

@@ -1,3 +1,5 @@
+using System.Text.Unicode;
+
 namespace Gossip.Wire;
 
 /// <summary>
@@ -54,7 +56,9 @@ public readonly ref struct KeyValueEntry
             return status;
         }
 
-        if (flags > 1 || key.IsEmpty || version == 0 || (flags == 1 && !value.IsEmpty))
+        // Keys are UTF-8 text to the application: a key that is not would decode to replacement characters and
+        // re-encode to other bytes (even past the key limit), so it is refused here, with the whole frame.
+        if (flags > 1 || key.IsEmpty || version == 0 || (flags == 1 && !value.IsEmpty) || !Utf8.IsValid(key))
         {
             return WireStatus.Malformed;
         }
