@@ -64,8 +64,19 @@ internal sealed class AggregationRound
         _frames.Send(peer.Address, ref writer, sections.Count);
     }
 
-    /// <summary>A peer's share of its mass.</summary>
-    public void Receive(in AggregateShare share) => _aggregator.Receive(share, _members.SelfIsLowestLive());
+    /// <summary>
+    /// A peer's share of its mass. A share from beyond the next epoch of our clock is dropped: epochs only move
+    /// forward, so one forged or clock-skewed share of epoch 4,294,967,295 would otherwise freeze aggregation everywhere.
+    /// </summary>
+    public void Receive(in AggregateShare share)
+    {
+        if (share.Epoch > CurrentEpoch() + 1)
+        {
+            return;
+        }
+
+        _aggregator.Receive(share, _members.SelfIsLowestLive());
+    }
 
     private uint CurrentEpoch()
     {

@@ -91,11 +91,28 @@ public sealed class AggregationRoundTests
         harness.Aggregation.Step();
         uint epoch = ClockEpoch(harness);
 
-        harness.Aggregation.Receive(new AggregateShare(epoch + 5, 1, 1, 1, 1, 1, 1));
+        harness.Aggregation.Receive(new AggregateShare(epoch + 1, 1, 1, 1, 1, 1, 1));
         harness.Aggregation.Step();
 
-        Assert.Equal(epoch + 5, ReadShare(harness, harness.Transport.Sent[^1]).Epoch);
+        Assert.Equal(epoch + 1, ReadShare(harness, harness.Transport.Sent[^1]).Epoch);
         Assert.Equal(epoch, harness.Aggregation.Published.Epoch);
+    }
+
+    [Fact]
+    public void Receive_AnEpochBeyondTheNextOfOurClock_IsDroppedAndAggregationGoesOn()
+    {
+        var harness = new ComponentHarness();
+        harness.AddMembers(2);
+        harness.Aggregation.Publish(10);
+        harness.Aggregation.Step();
+        uint epoch = ClockEpoch(harness);
+
+        harness.Aggregation.Receive(new AggregateShare(uint.MaxValue, 1, 1, 1, 1, 1, 1));
+        harness.Aggregation.Receive(new AggregateShare(epoch + 2, 1, 1, 1, 1, 1, 1));
+        harness.Aggregation.Step();
+
+        Assert.Equal(epoch, ReadShare(harness, harness.Transport.Sent[^1]).Epoch);
+        Assert.Equal(0u, harness.Aggregation.Published.Epoch);
     }
 
     [Fact]
