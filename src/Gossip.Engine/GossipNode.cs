@@ -50,6 +50,7 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="IOException"><see cref="GossipOptions.GenerationFile"/> is set and cannot be written.</exception>
     public GossipNode(GossipOptions options, ITransport transport, GossipNodeServices? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -64,7 +65,7 @@ public sealed class GossipNode : IDisposable
         var codec = new FrameCodec(options.ClusterId, options.Keys, limits);
 
         NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
-        uint generation = options.Generation != 0 ? options.Generation : (uint)Math.Max(1, time.GetUtcNow().ToUnixTimeSeconds());
+        uint generation = GenerationStore.Choose(options, time);
         var self = new Member(id, generation, transport.LocalAddress) { Status = MemberStatus.Alive };
         Counters = new NodeCounters();
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);

@@ -27,8 +27,19 @@ public sealed partial class GossipOptions
     /// <summary>This node's id; <see cref="NodeId.None"/> (the default) draws a random one.</summary>
     public NodeId NodeId { get; set; }
 
-    /// <summary>This incarnation's generation; 0 (the default) uses the Unix time in seconds at start, so a restart supersedes the old self.</summary>
+    /// <summary>
+    /// This process's generation: a restarted node takes a higher one, which supersedes its old self everywhere. 0 (the
+    /// default) derives it at start: from <see cref="GenerationFile"/> when set, else the Unix time in seconds (so a
+    /// restart within the same second, or after the clock stepped back, would not be a new generation).
+    /// </summary>
     public uint Generation { get; set; }
+
+    /// <summary>
+    /// A small file that makes generations monotonic across restarts: at start the node takes the larger of the Unix
+    /// time in seconds and the generation stored there plus one, and stores it back (written to a temporary file, then
+    /// moved over the old one). Ignored when <see cref="Generation"/> is set. Null (default) uses the clock alone.
+    /// </summary>
+    public string? GenerationFile { get; set; }
 
     /// <summary>Time between gossip rounds. Default 200 ms.</summary>
     public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
