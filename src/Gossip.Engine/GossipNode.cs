@@ -168,11 +168,8 @@ public sealed class GossipNode : IDisposable
     /// <summary>Announces a graceful departure to a few peers, then stops taking part.</summary>
     public void Leave() => _executor.PostCommand(static node =>
     {
-        if (!node._node.Stopped)
-        {
-            node._rules.Leave();
-            node.Stop();
-        }
+        node._rules.Leave();
+        node.Stop();
     });
 
     /// <summary>Contacts the seeds to join their cluster; repeats every few rounds until another member is known.</summary>
@@ -184,17 +181,20 @@ public sealed class GossipNode : IDisposable
     }
 
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The key or value is longer than the wire limits allow.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and this node already holds <see cref="GossipOptions.MaxKeysPerMember"/> keys (removed keys count until reaped).</exception>
     public void SetLocal(string key, ReadOnlySpan<byte> value)
     {
-        MembershipState.ThrowIfInvalidLocal(_node.Limits, key, value.Length);
+        _members.ThrowIfCannotSetLocal(key, value.Length);
+
         byte[] copy = value.ToArray();
         _executor.PostCommand(node => node._members.SetLocal(key, copy, deleted: false));
     }
 
-    /// <summary>Removes a key of this node's application state (a tombstone spreads).</summary>
+    /// <summary>Removes a key of this node's application state (a tombstone spreads); throws as <see cref="SetLocal"/> does.</summary>
     public void RemoveLocal(string key)
     {
-        MembershipState.ThrowIfInvalidLocal(_node.Limits, key, 0);
+        _members.ThrowIfCannotSetLocal(key, 0);
         _executor.PostCommand(node => node._members.SetLocal(key, [], deleted: true));
     }
 

@@ -105,9 +105,14 @@ internal sealed class MembershipRules
         return alive;
     }
 
-    /// <summary>Says goodbye to a few peers and marks this node departed.</summary>
+    /// <summary>Says goodbye to a few peers and marks this node departed (nothing once the node has stopped).</summary>
     public void Leave()
     {
+        if (_node.Stopped)
+        {
+            return;
+        }
+
         Member self = _self;
         var leave = new MembershipEvent(MembershipEventKind.Leave, _id, _node.Generation, self.Incarnation, _id, _node.Address);
 

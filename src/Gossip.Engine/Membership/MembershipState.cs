@@ -164,13 +164,24 @@ internal sealed class MembershipState
         }
     }
 
-    /// <summary>Throws when a key of this node's own state or its value is over the wire limits (a programmer error: the API checks before queuing).</summary>
-    public static void ThrowIfInvalidLocal(WireLimits limits, string key, int valueLength)
+    /// <summary>
+    /// Checks a change of this node's own state before it is queued (safe from any thread): a key or value over the wire
+    /// limits throws <see cref="ArgumentOutOfRangeException"/>; a new key when the state is full throws
+    /// <see cref="InvalidOperationException"/> (counted as a limit hit) instead of being dropped later, silently.
+    /// </summary>
+    public void ThrowIfCannotSetLocal(string key, int valueLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        WireLimits limits = _node.Limits;
         if (Encoding.UTF8.GetByteCount(key) > limits.MaxKeyBytes || valueLength > limits.MaxValueBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(key), $"Keys are at most {limits.MaxKeyBytes} UTF-8 bytes and values at most {limits.MaxValueBytes} bytes.");
+        }
+
+        if (_self.StateOrNull is { } state && state.Count >= _options.MaxKeysPerMember && !state.ContainsKey(key))
+        {
+            Interlocked.Increment(ref _counters.LimitHitsValue);
+            throw new InvalidOperationException($"This node's state already holds {_options.MaxKeysPerMember} keys (GossipOptions.MaxKeysPerMember).");
         }
     }
 

@@ -130,9 +130,12 @@ public sealed class NodeCountersTests
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 2, Seed = 9, Configure = o => o.MaxKeysPerMember = 1 });
         cluster.Nodes[0].SetLocal("a", [1]);
         Assert.Equal(0, cluster.Nodes[0].Counters.LimitHits);
-        cluster.Nodes[0].SetLocal("b", [2]);
+        Assert.Throws<InvalidOperationException>(() => cluster.Nodes[0].SetLocal("b", [2]));
         Assert.Equal(1, cluster.Nodes[0].Counters.LimitHits);
         Assert.False(cluster.Nodes[0].TryGetState(cluster.Nodes[0].Id, "b", out _));
+        cluster.Nodes[0].SetLocal("a", [3]); // a known key still changes
+        Assert.True(cluster.Nodes[0].TryGetState(cluster.Nodes[0].Id, "a", out ReadOnlyMemory<byte> value));
+        Assert.Equal([3], value.ToArray());
     }
 
     [Fact]
