@@ -14,7 +14,6 @@ namespace Gossip.Engine.Aggregation;
 internal sealed class AggregationRound
 {
     private readonly NodeContext _node;
-    private readonly GossipOptions _options;
     private readonly MembershipState _members;
     private readonly FrameComposer _frames;
     private readonly PushSumAggregator _aggregator = new();
@@ -23,7 +22,6 @@ internal sealed class AggregationRound
     public AggregationRound(NodeContext node, MembershipState members, FrameComposer frames)
     {
         _node = node;
-        _options = node.Options;
         _members = members;
         _frames = frames;
     }
@@ -80,7 +78,7 @@ internal sealed class AggregationRound
 
     private uint CurrentEpoch()
     {
-        long epochMilliseconds = Math.Max(1, (long)_options.GossipInterval.TotalMilliseconds * _options.AggregationEpochRounds);
+        long epochMilliseconds = Math.Max(1, (long)_node.Options.GossipInterval.TotalMilliseconds * _node.Options.AggregationEpochRounds);
         return (uint)(_node.Time.GetUtcNow().ToUnixTimeMilliseconds() / epochMilliseconds) + 1;
     }
 }

@@ -15,18 +15,12 @@ namespace Gossip.Engine.AntiEntropy;
 internal sealed class AckBuilder
 {
     private readonly NodeContext _node;
-    private readonly WireLimits _limits;
-    private readonly Member _self;
-    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly DeltaWriter _deltas;
 
     public AckBuilder(NodeContext node, MembershipState members)
     {
         _node = node;
-        _limits = node.Limits;
-        _self = node.Self;
-        _id = node.Id;
         _members = members;
         _deltas = new DeltaWriter(node.Limits);
     }
@@ -56,7 +50,7 @@ internal sealed class AckBuilder
             return 0;
         }
 
-        ReadOnlySpan<DigestEntry> digest = DigestCursor.Decode(digestPayload, _limits);
+        ReadOnlySpan<DigestEntry> digest = DigestCursor.Decode(digestPayload, _node.Limits);
         ulong cutAt = WriteRequests(ref writer, ref requests, digest, ref complete, ref heldDead);
         requests.End(ref writer);
         if (!ListWriter.TryBegin(ref writer, out ListWriter deltas))
@@ -91,7 +85,7 @@ internal sealed class AckBuilder
             return 0;
         }
 
-        var requests = new DigestCursor(requestsPayload, _limits);
+        var requests = new DigestCursor(requestsPayload, _node.Limits);
         while (requests.MoveNext())
         {
             DigestEntry request = requests.Current;
@@ -136,7 +130,7 @@ internal sealed class AckBuilder
     /// <summary>Pass 1: what the initiator has newer than us, or that we have never heard of. Returns where the list was cut (max when whole).</summary>
     private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, ReadOnlySpan<DigestEntry> digest, ref bool complete, ref bool heldDead)
     {
-        Member self = _self;
+        Member self = _node.Self;
         foreach (DigestEntry theirs in digest)
         {
             bool known = _members.TryGet(theirs.Node, out Member? mine);
@@ -145,19 +139,19 @@ internal sealed class AckBuilder
                 _members.ObserveHeartbeat(mine!, theirs.Generation, theirs.Heartbeat);
             }
 
-            if (theirs.Node == _id && theirs.Generation == _node.Generation && !IsLiveStatus(theirs.Status) && self.IsLive)
+            if (theirs.Node == _node.Id && theirs.Generation == _node.Generation && !IsLiveStatus(theirs.Status) && self.IsLive)
             {
                 // The initiator holds us dead (a healed partition, a missed refutation): the caller refutes, to it directly.
                 heldDead = true;
             }
 
-            if (theirs.Node == _id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
+            if (theirs.Node == _node.Id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
             {
                 continue;
             }
 
             DigestEntry request = known ? mine!.ToDigest() : new DigestEntry(theirs.Node, 0, MemberStatus.Alive, 0, 0);
-            if (requests.Count >= _limits.MaxListCount || !request.TryWrite(ref writer))
+            if (requests.Count >= _node.Limits.MaxListCount || !request.TryWrite(ref writer))
             {
                 complete = false;
                 return theirs.Node.Value;

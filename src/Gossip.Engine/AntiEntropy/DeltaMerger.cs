@@ -12,22 +12,12 @@ namespace Gossip.Engine.AntiEntropy;
 internal sealed class DeltaMerger
 {
     private readonly NodeContext _node;
-    private readonly GossipOptions _options;
-    private readonly WireLimits _limits;
-    private readonly NodeCounters _counters;
-    private readonly Member _self;
-    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly MembershipRules _rules;
 
     public DeltaMerger(NodeContext node, MembershipState members, MembershipRules rules)
     {
         _node = node;
-        _options = node.Options;
-        _limits = node.Limits;
-        _counters = node.Counters;
-        _self = node.Self;
-        _id = node.Id;
         _members = members;
         _rules = rules;
     }
@@ -35,15 +25,15 @@ internal sealed class DeltaMerger
     /// <summary>Applies a deltas list (validated already).</summary>
     public void Apply(ref GossipReader reader)
     {
-        _ = reader.TryReadCount(_limits.MaxListCount, out int nodes);
+        _ = reader.TryReadCount(_node.Limits.MaxListCount, out int nodes);
         for (int i = 0; i < nodes; i++)
         {
             _ = NodeStateHeader.TryRead(ref reader, out NodeStateHeader header);
-            _ = reader.TryReadCount(_limits.MaxListCount, out int entries);
+            _ = reader.TryReadCount(_node.Limits.MaxListCount, out int entries);
             Member? member = MergeHeader(header);
             for (int j = 0; j < entries; j++)
             {
-                _ = KeyValueEntry.TryRead(ref reader, _limits, out KeyValueEntry entry);
+                _ = KeyValueEntry.TryRead(ref reader, _node.Limits, out KeyValueEntry entry);
                 if (member is not null)
                 {
                     MergeEntry(member, entry);
@@ -55,11 +45,11 @@ internal sealed class DeltaMerger
     /// <summary>Merges a delta's header; returns the member whose entries should be merged, or null to skip them.</summary>
     private Member? MergeHeader(in NodeStateHeader header)
     {
-        if (header.Node == _id)
+        if (header.Node == _node.Id)
         {
-            if (header.Generation == _node.Generation && header.Status is MemberStatus.Dead or MemberStatus.Left && _self.IsLive)
+            if (header.Generation == _node.Generation && header.Status is MemberStatus.Dead or MemberStatus.Left && _node.Self.IsLive)
             {
-                _rules.Refute(_self.Incarnation);
+                _rules.Refute(_node.Self.Incarnation);
             }
 
             return null;
@@ -99,9 +89,9 @@ internal sealed class DeltaMerger
             return;
         }
 
-        if (existing is null && member.State.Count >= _options.MaxKeysPerMember)
+        if (existing is null && member.State.Count >= _node.Options.MaxKeysPerMember)
         {
-            Interlocked.Increment(ref _counters.LimitHitsValue);
+            Interlocked.Increment(ref _node.Counters.LimitHitsValue);
             return;
         }
 

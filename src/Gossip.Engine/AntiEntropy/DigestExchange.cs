@@ -23,10 +23,6 @@ internal sealed class DigestExchange
     private const int RangeSectionReserve = 3 + 2 + (2 * RangeBytes);
 
     private readonly NodeContext _node;
-    private readonly GossipOptions _options;
-    private readonly WireLimits _limits;
-    private readonly NodeCounters _counters;
-    private readonly Member _self;
     private readonly MembershipState _members;
     private readonly FrameComposer _frames;
     private readonly Disseminator _spread;
@@ -39,10 +35,6 @@ internal sealed class DigestExchange
     public DigestExchange(NodeContext node, MembershipState members, MembershipRules rules, Disseminator spread, FrameComposer frames)
     {
         _node = node;
-        _options = node.Options;
-        _limits = node.Limits;
-        _counters = node.Counters;
-        _self = node.Self;
         _members = members;
         _frames = frames;
         _spread = spread;
@@ -54,7 +46,7 @@ internal sealed class DigestExchange
     /// <summary>Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range.</summary>
     public void SendSyncRequest(WireAddress destination, ulong? fromId = null)
     {
-        _counters.SyncsValue++;
+        _node.Counters.SyncsValue++;
         _lastSyncRound = _node.Round;
         MemberTable table = _members.Table;
         int budget = _frames.DatagramBodyBytes - RangeSectionReserve - 3 - 2 - 64;
@@ -68,7 +60,7 @@ internal sealed class DigestExchange
         }
 
         int end = start;
-        for (int used = 0; end < n && end - start < _limits.MaxListCount; end++)
+        for (int used = 0; end < n && end - start < _node.Limits.MaxListCount; end++)
         {
             int size = DigestEntrySize(table[end]);
             if (used + size > budget)
@@ -120,7 +112,7 @@ internal sealed class DigestExchange
     /// <summary>A probe's ack carried the peer's table hash: a different one means we disagree on something, so reconcile (at most every few rounds).</summary>
     public void OnPeerTableHash(uint tableHash, WireAddress peer)
     {
-        if (tableHash != (uint)_members.Table.Hash && _node.Round - _lastSyncRound >= _options.SyncEveryRounds)
+        if (tableHash != (uint)_members.Table.Hash && _node.Round - _lastSyncRound >= _node.Options.SyncEveryRounds)
         {
             SendSyncRequest(peer);
         }
@@ -137,7 +129,7 @@ internal sealed class DigestExchange
         IReadOnlyList<Member> down = _members.Down;
         IReadOnlyList<FormerMember> former = _members.Former;
         int candidates = down.Count + former.Count;
-        if (candidates == 0 || round % (5L * _options.SyncEveryRounds) != 0)
+        if (candidates == 0 || round % (5L * _node.Options.SyncEveryRounds) != 0)
         {
             return;
         }
@@ -177,9 +169,9 @@ internal sealed class DigestExchange
             answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out heldDead));
         }
 
-        if (heldDead && _self.IsLive)
+        if (heldDead && _node.Self.IsLive)
         {
-            _frames.SendEvent(replyTo, _rules.Refute(_self.Incarnation));
+            _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
         }
     }
 
@@ -187,7 +179,7 @@ internal sealed class DigestExchange
     public void OnAck(WireAddress replyTo, NodeId responder, in MerkleRange continuation, ReadOnlySpan<byte> payload)
     {
         var reader = new GossipReader(payload);
-        _ = BodyValidator.SkipDigest(ref reader, _limits);
+        _ = BodyValidator.SkipDigest(ref reader, _node.Limits);
         int requestsLength = reader.Position;
         _merger.Apply(ref reader);
         if (replyTo.IsNone && _members.TryGet(responder, out Member? known))
@@ -238,7 +230,7 @@ internal sealed class DigestExchange
     /// <summary>A SYN whose range agrees with ours still carries fresh heartbeats.</summary>
     private void ObserveDigestHeartbeats(ReadOnlySpan<byte> digestPayload)
     {
-        var digest = new DigestCursor(digestPayload, _limits);
+        var digest = new DigestCursor(digestPayload, _node.Limits);
         while (digest.MoveNext())
         {
             DigestEntry entry = digest.Current;

@@ -14,11 +14,6 @@ namespace Gossip.Engine.Membership;
 internal sealed class MembershipRules
 {
     private readonly NodeContext _node;
-    private readonly GossipOptions _options;
-    private readonly WireLimits _limits;
-    private readonly NodeCounters _counters;
-    private readonly Member _self;
-    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly Disseminator _spread;
     private readonly Prober _prober;
@@ -29,11 +24,6 @@ internal sealed class MembershipRules
     public MembershipRules(NodeContext node, MembershipState members, Disseminator spread, Prober prober, FrameComposer frames, LocalHealth health)
     {
         _node = node;
-        _options = node.Options;
-        _limits = node.Limits;
-        _counters = node.Counters;
-        _self = node.Self;
-        _id = node.Id;
         _members = members;
         _spread = spread;
         _prober = prober;
@@ -44,7 +34,7 @@ internal sealed class MembershipRules
     /// <summary>Takes the events of a Membership section.</summary>
     public void OnMembership(ref GossipReader reader, WireAddress replyTo)
     {
-        _ = reader.TryReadCount(_limits.MaxListCount, out int count);
+        _ = reader.TryReadCount(_node.Limits.MaxListCount, out int count);
         for (int i = 0; i < count; i++)
         {
             _ = MembershipEvent.TryRead(ref reader, out MembershipEvent membershipEvent);
@@ -55,7 +45,7 @@ internal sealed class MembershipRules
     /// <summary>Applies one event a peer sent.</summary>
     public void Apply(in MembershipEvent e, WireAddress replyTo)
     {
-        if (e.Subject == _id)
+        if (e.Subject == _node.Id)
         {
             ApplyAboutSelf(e);
             return;
@@ -66,7 +56,7 @@ internal sealed class MembershipRules
             && e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead)
         {
             // The sender missed a refutation we saw: tell it directly, or it may declare a live member dead.
-            _frames.SendEvent(replyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _id, member.Address));
+            _frames.SendEvent(replyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address));
             return;
         }
 
@@ -92,15 +82,15 @@ internal sealed class MembershipRules
     /// </summary>
     public MembershipEvent Refute(uint noticedIncarnation)
     {
-        Member self = _self;
+        Member self = _node.Self;
         if (noticedIncarnation >= self.Incarnation)
         {
             self.Incarnation = noticedIncarnation + 1;
-            _counters.RefutationsValue++;
+            _node.Counters.RefutationsValue++;
             _health.Refuted();
         }
 
-        var alive = new MembershipEvent(MembershipEventKind.Alive, _id, _node.Generation, self.Incarnation, _id, _node.Address);
+        var alive = new MembershipEvent(MembershipEventKind.Alive, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address);
         _spread.Spread(alive);
         return alive;
     }
@@ -113,11 +103,11 @@ internal sealed class MembershipRules
             return;
         }
 
-        Member self = _self;
-        var leave = new MembershipEvent(MembershipEventKind.Leave, _id, _node.Generation, self.Incarnation, _id, _node.Address);
+        Member self = _node.Self;
+        var leave = new MembershipEvent(MembershipEventKind.Leave, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address);
 
         // Pick the peers while this node still counts itself live (the picker sizes its choice by the live count).
-        ReadOnlySpan<Member> peers = _members.GossipPeers.NextDistinct(2 * _options.Fanout);
+        ReadOnlySpan<Member> peers = _members.GossipPeers.NextDistinct(2 * _node.Options.Fanout);
         _members.SetStatus(self, MemberStatus.Left);
         foreach (Member peer in peers)
         {
@@ -171,19 +161,19 @@ internal sealed class MembershipRules
         else if (member is null && _members.Table.IsFull && _forwardedNotices.TryAdd(e))
         {
             // A partial view: the nodes that know the subject may hear of its end only through nodes like us.
-            _counters.NoticesForwardedValue++;
+            _node.Counters.NoticesForwardedValue++;
             _spread.Spread(e);
         }
     }
 
     private void ApplyAboutSelf(in MembershipEvent e)
     {
-        if (e.Generation != _node.Generation || !_self.IsLive)
+        if (e.Generation != _node.Generation || !_node.Self.IsLive)
         {
             return;
         }
 
-        if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead || (e.Kind == MembershipEventKind.Leave && e.Reporter != _id))
+        if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead || (e.Kind == MembershipEventKind.Leave && e.Reporter != _node.Id))
         {
             Refute(e.Incarnation);
         }

@@ -12,9 +12,6 @@ namespace Gossip.Engine.Membership;
 internal sealed class SeedJoiner
 {
     private readonly NodeContext _node;
-    private readonly GossipOptions _options;
-    private readonly Member _self;
-    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly Disseminator _spread;
     private readonly DigestExchange _exchange;
@@ -23,9 +20,6 @@ internal sealed class SeedJoiner
     public SeedJoiner(NodeContext node, MembershipState members, Disseminator spread, DigestExchange exchange)
     {
         _node = node;
-        _options = node.Options;
-        _self = node.Self;
-        _id = node.Id;
         _members = members;
         _spread = spread;
         _exchange = exchange;
@@ -42,7 +36,7 @@ internal sealed class SeedJoiner
     /// <summary>Contacts the seeds again when this node is still alone.</summary>
     public void Step(long round)
     {
-        if (_seeds.Count > 0 && _members.Table.LiveCount <= 1 && round % _options.ProbeEveryRounds == 0)
+        if (_seeds.Count > 0 && _members.Table.LiveCount <= 1 && round % _node.Options.ProbeEveryRounds == 0)
         {
             SendJoin();
         }
@@ -50,8 +44,8 @@ internal sealed class SeedJoiner
 
     private void SendJoin()
     {
-        Member self = _self;
-        _spread.Spread(new MembershipEvent(MembershipEventKind.Join, _id, _node.Generation, self.Incarnation, _id, _node.Address), urgent: false);
+        Member self = _node.Self;
+        _spread.Spread(new MembershipEvent(MembershipEventKind.Join, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address), urgent: false);
         foreach (WireAddress seed in _seeds)
         {
             if (seed != _node.Address)
