@@ -173,7 +173,9 @@ internal sealed class MembershipRules
             return;
         }
 
-        if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead || (e.Kind == MembershipEventKind.Leave && e.Reporter != _node.Id))
+        // A live node has not left, whoever the notice names as reporter: one naming this node is forged or replayed
+        // (after a real departure this node is no longer live and never gets here).
+        if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead or MembershipEventKind.Leave)
         {
             Refute(e.Incarnation);
         }

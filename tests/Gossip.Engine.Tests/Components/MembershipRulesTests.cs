@@ -252,14 +252,30 @@ public sealed class MembershipRulesTests
     }
 
     [Fact]
-    public void Apply_LeaveAboutThisNodeThatItSentItself_IsNotRefuted()
+    public void Apply_LeaveNamingThisNodeAsReporterWhileItIsLive_IsRefuted()
     {
         var harness = new ComponentHarness();
 
+        // A forged or replayed goodbye: this node has not left.
         harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), ComponentHarness.AddressOf(7));
 
-        Assert.Equal(0U, harness.Self.Incarnation);
+        Assert.Equal(1U, harness.Self.Incarnation);
+        Assert.Equal(1, harness.Counters.Refutations);
+        Assert.Equal(MemberStatus.Alive, harness.Self.Status);
+    }
+
+    [Fact]
+    public void Apply_LeaveAboutThisNodeAfterItLeft_IsNotRefuted()
+    {
+        var harness = new ComponentHarness();
+        harness.AddMembers(2);
+        harness.Rules.Leave();
+        _ = harness.TakeQueuedEvents();
+
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), ComponentHarness.AddressOf(7));
+
         Assert.Equal(0, harness.Counters.Refutations);
+        Assert.Equal(MemberStatus.Left, harness.Self.Status);
         Assert.Empty(harness.TakeQueuedEvents());
     }
 
