@@ -163,11 +163,8 @@ internal sealed class DigestExchange
             }
         }
 
-        bool heldDead;
-        using (AnswerFrame answer = _frames.BeginAnswer())
-        {
-            answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out heldDead));
-        }
+        AnswerFrame answer = _frames.BeginAnswer();
+        answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out bool heldDead));
 
         if (heldDead && _node.Self.IsLive)
         {
@@ -188,10 +185,8 @@ internal sealed class DigestExchange
             replyTo = known.Address;
         }
 
-        using (AnswerFrame answer = _frames.BeginAnswer())
-        {
-            answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength]));
-        }
+        AnswerFrame answer = _frames.BeginAnswer();
+        answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength]));
 
         // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
         if (continuation.End == ulong.MaxValue && !replyTo.IsNone)

@@ -1,38 +1,28 @@
-using System.Buffers;
 using Gossip.Wire;
 
 namespace Gossip.Engine.Framing;
 
 /// <summary>
 /// One anti-entropy answer being built (see <see cref="FrameComposer.BeginAnswer"/>): write its Compound body into
-/// <see cref="Body"/>, then <see cref="Send"/> it; disposing returns the pooled buffer.
+/// <see cref="Body"/>, then <see cref="Send"/> it.
 /// </summary>
-internal ref struct AnswerFrame
+internal readonly ref struct AnswerFrame
 {
     private readonly FrameComposer _composer;
     private readonly int _frameBytes;
-    private byte[]? _rented;
+    private readonly byte[]? _large;
 
-    public AnswerFrame(FrameComposer composer, byte[]? rented, int frameBytes)
+    public AnswerFrame(FrameComposer composer, byte[]? large, int frameBytes)
     {
         _composer = composer;
-        _rented = rented;
+        _large = large;
         _frameBytes = frameBytes;
-        Body = composer.BodyOf(rented, frameBytes);
+        Body = composer.BodyOf(large, frameBytes);
     }
 
     /// <summary>Where the body goes.</summary>
     public Span<byte> Body { get; }
 
     /// <summary>Sends the body written so far (nothing when <paramref name="bodyLength"/> is 0).</summary>
-    public readonly void Send(WireAddress destination, int bodyLength) => _composer.SendAnswer(_rented, _frameBytes, destination, bodyLength);
-
-    public void Dispose()
-    {
-        if (_rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_rented);
-            _rented = null;
-        }
-    }
+    public void Send(WireAddress destination, int bodyLength) => _composer.SendAnswer(_large, _frameBytes, destination, bodyLength);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Gossip.Engine.Transport;
 using Gossip.Wire;
 
@@ -7,7 +6,7 @@ namespace Gossip.Engine.Framing;
 /// <summary>
 /// Writes and sends every frame a node sends. A frame is a Compound of sections (a primary message plus piggyback)
 /// written straight into the node's one datagram buffer, or, for an anti-entropy answer that may outgrow a datagram,
-/// into a pooled stream-sized buffer (<see cref="BeginAnswer"/>). A frame with one section travels as a plain frame of
+/// into a per-thread stream-sized buffer (<see cref="BeginAnswer"/>). A frame with one section travels as a plain frame of
 /// that section's type.
 /// </summary>
 internal sealed class FrameComposer
@@ -19,6 +18,9 @@ internal sealed class FrameComposer
     private readonly uint _generation;
     private readonly byte[] _datagram;
     private readonly int _largeBytes;
+
+    [ThreadStatic]
+    private static byte[]? _answerScratch;
 
     public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, NodeId id, uint generation)
     {
@@ -43,8 +45,8 @@ internal sealed class FrameComposer
     /// <summary>A writer over the body of the datagram buffer.</summary>
     public GossipWriter Begin() => new(_codec.BodySpan(_datagram));
 
-    /// <summary>The body area of an answer's buffer: the rented one, or the datagram buffer.</summary>
-    internal Span<byte> BodyOf(byte[]? rented, int frameBytes) => _codec.BodySpan(rented is null ? _datagram : rented.AsSpan(0, frameBytes));
+    /// <summary>The body area of an answer's buffer: the stream-sized one, or the datagram buffer.</summary>
+    internal Span<byte> BodyOf(byte[]? large, int frameBytes) => _codec.BodySpan(large is null ? _datagram : large.AsSpan(0, frameBytes));
 
     /// <summary>Seals the datagram buffer's body and sends it; a lone section goes as a plain frame (3 bytes less on every quiet-cluster probe and ack).</summary>
     public void Send(WireAddress destination, ref GossipWriter writer, int sectionCount)
@@ -67,32 +69,46 @@ internal sealed class FrameComposer
     }
 
     /// <summary>
-    /// A frame for an anti-entropy answer, whose size is known only once it is built: in a pooled stream-sized buffer
-    /// when the transport has a stream channel (so it is built once, whatever its size), else in the datagram buffer.
+    /// A frame for an anti-entropy answer, whose size is known only once it is built: in a stream-sized buffer when the
+    /// transport has a stream channel (so it is built once, whatever its size), else in the datagram buffer.
     /// </summary>
+    /// <remarks>
+    /// The stream-sized buffer is one per thread, not per node (a node's handlers run on one thread at a time and an
+    /// answer is sent before the handler returns), so 10,000 nodes do not hold 10,000 of them; and it is not rented from
+    /// the shared pool, which may trim it and make a steady-state round allocate a fresh one.
+    /// </remarks>
     public AnswerFrame BeginAnswer() => HasLargeChannel
-        ? new AnswerFrame(this, ArrayPool<byte>.Shared.Rent(_largeBytes), _largeBytes)
+        ? new AnswerFrame(this, LargeScratch(_largeBytes), _largeBytes)
         : new AnswerFrame(this, null, _datagram.Length);
 
+    private static byte[] LargeScratch(int bytes)
+    {
+        byte[]? scratch = _answerScratch;
+        if (scratch is null || scratch.Length < bytes)
+        {
+            _answerScratch = scratch = new byte[bytes];
+        }
+
+        return scratch;
+    }
+
     /// <summary>Seals and sends an answer's Compound body: as a datagram when it fits one, else over the stream channel.</summary>
-    internal void SendAnswer(byte[]? rented, int frameBytes, WireAddress destination, int bodyLength)
+    internal void SendAnswer(byte[]? large, int frameBytes, WireAddress destination, int bodyLength)
     {
         if (bodyLength == 0 || destination.IsNone)
         {
             return;
         }
 
-        byte[] frame = rented ?? _datagram;
-        bool large = rented is not null && bodyLength > DatagramBodyBytes;
-        if (rented is not null && !large)
+        bool overDatagram = large is not null && bodyLength > DatagramBodyBytes;
+        if (large is not null && !overDatagram)
         {
-            _codec.BodySpan(rented.AsSpan(0, frameBytes))[..bodyLength].CopyTo(_codec.BodySpan(_datagram));
-            frame = _datagram;
+            _codec.BodySpan(large.AsSpan(0, frameBytes))[..bodyLength].CopyTo(_codec.BodySpan(_datagram));
         }
 
-        Span<byte> span = large ? frame.AsSpan(0, frameBytes) : _datagram;
-        int length = _codec.Seal(span, MessageType.Compound, FrameFlags.None, _id, _generation, bodyLength);
-        bool sent = length > 0 && (large ? _transport.SendLarge(destination, span[..length]) : _transport.Send(destination, span[..length]));
+        Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
+        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _id, _generation, bodyLength);
+        bool sent = length > 0 && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
         if (sent)
         {
             _counters.FramesSentValue++;

@@ -21,16 +21,14 @@ public sealed class FrameComposerTests
     public void Answer_ThatFitsADatagram_GoesAsADatagramEvenWithAStreamChannel()
     {
         var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
-        using (Framing.AnswerFrame answer = harness.Frames.BeginAnswer())
-        {
-            var writer = new GossipWriter(answer.Body);
-            var sections = new SectionWriter();
-            Assert.True(sections.TryBegin(ref writer, MessageType.DigestAck2));
-            Assert.True(ListWriter.TryBegin(ref writer, out ListWriter list));
-            list.End(ref writer);
-            sections.End(ref writer);
-            answer.Send(ComponentHarness.AddressOf(2), writer.Position);
-        }
+        Framing.AnswerFrame answer = harness.Frames.BeginAnswer();
+        var writer = new GossipWriter(answer.Body);
+        var sections = new SectionWriter();
+        Assert.True(sections.TryBegin(ref writer, MessageType.DigestAck2));
+        Assert.True(ListWriter.TryBegin(ref writer, out ListWriter list));
+        list.End(ref writer);
+        sections.End(ref writer);
+        answer.Send(ComponentHarness.AddressOf(2), writer.Position);
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
         Assert.False(sent.Large);
@@ -41,10 +39,7 @@ public sealed class FrameComposerTests
     public void Answer_LargerThanADatagram_GoesOverTheStreamChannel()
     {
         var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
-        using (Framing.AnswerFrame answer = harness.Frames.BeginAnswer())
-        {
-            answer.Send(ComponentHarness.AddressOf(2), harness.Frames.DatagramBodyBytes + 1);
-        }
+        harness.Frames.BeginAnswer().Send(ComponentHarness.AddressOf(2), harness.Frames.DatagramBodyBytes + 1);
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
         Assert.True(sent.Large);
