@@ -129,10 +129,12 @@ internal sealed class MembershipRules
         {
             _members.Restart(member, e.Generation, e.Incarnation, e.Address.IsNone ? member.Address : e.Address);
         }
-        else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation && member.Status != MemberStatus.Left)
+        else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation
+            && (member.Status != MemberStatus.Left || e.Reporter == e.Subject))
         {
             // A higher incarnation proves the member outlived the suspicion, and also the death that a node which
-            // missed the refutation declared from it.
+            // missed the refutation declared from it. A departure is overruled only by the member itself: it refutes a
+            // goodbye it never said, while a member that really left never speaks again.
             bool wasDown = member.Status != MemberStatus.Alive;
             urgent = wasDown;
             member.Incarnation = e.Incarnation;

@@ -122,17 +122,31 @@ public sealed class MembershipRulesTests
     }
 
     [Fact]
-    public void Apply_AliveAtAnyIncarnation_NeverRevivesALeftMember()
+    public void Apply_AliveFromAnotherReporterAtAnyIncarnation_NeverRevivesALeftMember()
     {
         var harness = new ComponentHarness();
         Member member = harness.AddMembers(2)[0];
         harness.Members.MarkDown(member, MemberStatus.Left);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 9, member.Id, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 9, Peer, member.Address), ComponentHarness.AddressOf(7));
 
         Assert.Equal(MemberStatus.Left, member.Status);
         Assert.Equal(0U, member.Incarnation);
         Assert.Empty(harness.TakeQueuedEvents());
+    }
+
+    [Fact]
+    public void Apply_AliveFromTheMemberItselfAtAHigherIncarnation_RevivesALeftMember()
+    {
+        // The member refutes a departure it never announced (a forged or replayed Leave).
+        var harness = new ComponentHarness();
+        Member member = harness.AddMembers(2)[0];
+        harness.Members.MarkDown(member, MemberStatus.Left);
+
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 1, member.Id, member.Address), ComponentHarness.AddressOf(7));
+
+        Assert.Equal(MemberStatus.Alive, member.Status);
+        Assert.Equal(1U, member.Incarnation);
     }
 
     [Theory]
