@@ -137,13 +137,7 @@ public sealed class DigestExchangeTests
     [Fact]
     public void OnSyn_TablesDiffer_AcksWithRequestsForWhatItHasNewerOrWeLackAndDeltasForWhatItLacks()
     {
-        (ComponentHarness initiator, ComponentHarness responder) = Pair();
-        Member[] mine = initiator.AddMembers(3, 4);
-        initiator.SetState(mine[0], "k", 2);
-        responder.AddMembers(1, 3, 5);
-
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
-        initiator.DeliverAll(responder);
+        (ComponentHarness initiator, ComponentHarness responder) = SynBetweenDifferentTables();
 
         SentFrame ack = Assert.Single(responder.Transport.Sent);
         Assert.Equal(initiator.Transport.LocalAddress, ack.Destination);
@@ -241,12 +235,7 @@ public sealed class DigestExchangeTests
     [Fact]
     public void OnAck_AppliesTheDeltasAndAnswersTheRequestsWithAnAck2AndStops()
     {
-        (ComponentHarness initiator, ComponentHarness responder) = Pair();
-        Member[] mine = initiator.AddMembers(3, 4);
-        initiator.SetState(mine[0], "k", 2);
-        responder.AddMembers(1, 3, 5);
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
-        initiator.DeliverAll(responder);
+        (ComponentHarness initiator, ComponentHarness responder) = SynBetweenDifferentTables();
 
         responder.DeliverAll(initiator);
 
@@ -326,6 +315,18 @@ public sealed class DigestExchangeTests
         initiator.Reconcile(responder);
 
         AssertConverged(initiator, responder);
+    }
+
+    /// <summary>Member 3 (with state) and 4 at the initiator, 1, 3 and 5 at the responder; the initiator's SYN delivered.</summary>
+    private static (ComponentHarness Initiator, ComponentHarness Responder) SynBetweenDifferentTables()
+    {
+        (ComponentHarness initiator, ComponentHarness responder) = Pair();
+        Member[] mine = initiator.AddMembers(3, 4);
+        initiator.SetState(mine[0], "k", 2);
+        responder.AddMembers(1, 3, 5);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.DeliverAll(responder);
+        return (initiator, responder);
     }
 
     private static (ComponentHarness Initiator, ComponentHarness Responder) Pair(int maxLargeFrameBytes = 0) =>
