@@ -135,6 +135,23 @@ public sealed class MembershipRulesTests
         Assert.Empty(harness.TakeQueuedEvents());
     }
 
+    [Theory]
+    [InlineData(2U)]
+    [InlineData(1U)]
+    public void Apply_ReplayedAliveOfTheMemberItselfNotAboveItsLeaveIncarnation_DoesNotReviveIt(uint incarnation)
+    {
+        // A member that really left announced its goodbye at its last incarnation; any Alive it ever sent is at or below.
+        var harness = new ComponentHarness();
+        Member member = harness.AddMembers(2)[0];
+        member.Incarnation = 2;
+        harness.Members.MarkDown(member, MemberStatus.Left);
+
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, incarnation, member.Id, member.Address), ComponentHarness.AddressOf(7));
+
+        Assert.Equal(MemberStatus.Left, member.Status);
+        Assert.Equal(2U, member.Incarnation);
+    }
+
     [Fact]
     public void Apply_AliveFromTheMemberItselfAtAHigherIncarnation_RevivesALeftMember()
     {
