@@ -13,6 +13,7 @@ public sealed class SimulatedCluster : IDisposable
     private readonly SeededRandom _random;
     private readonly List<GossipNode> _nodes = [];
     private readonly List<bool> _live = [];
+    private readonly List<bool> _paused = [];
 
     /// <summary>Builds the cluster; members know each other according to <see cref="SimulatedClusterOptions.Bootstrap"/>.</summary>
     public SimulatedCluster(SimulatedClusterOptions options)
@@ -49,6 +50,9 @@ public sealed class SimulatedCluster : IDisposable
     /// <summary>True when node <paramref name="index"/> is running.</summary>
     public bool IsLive(int index) => _live[index];
 
+    /// <summary>True when node <paramref name="index"/> is paused (see <see cref="Pause"/>).</summary>
+    public bool IsPaused(int index) => _paused[index];
+
     /// <summary>Live nodes.</summary>
     public int LiveCount
     {
@@ -69,7 +73,7 @@ public sealed class SimulatedCluster : IDisposable
     {
         for (int i = 0; i < _nodes.Count; i++)
         {
-            if (_live[i])
+            if (_live[i] && !_paused[i])
             {
                 _nodes[i].Tick();
             }
@@ -134,9 +138,27 @@ public sealed class SimulatedCluster : IDisposable
         return count;
     }
 
+    /// <summary>
+    /// Freezes node <paramref name="index"/> as a stop-the-world pause would (a long GC, a suspended VM): it stops
+    /// ticking and frames for it wait in its receive buffer until <see cref="Resume"/>. Its peers see silence.
+    /// </summary>
+    public void Pause(int index)
+    {
+        _paused[index] = true;
+        Network.Pause(_nodes[index].Address);
+    }
+
+    /// <summary>Ends a pause: the node handles what its receive buffer held, then ticks again from the next round.</summary>
+    public void Resume(int index)
+    {
+        _paused[index] = false;
+        Network.Resume(_nodes[index].Address);
+    }
+
     /// <summary>Crashes node <paramref name="index"/>: no goodbye, its address goes silent.</summary>
     public void Crash(int index)
     {
+        _paused[index] = false;
         _live[index] = false;
         _nodes[index].Stop();
         Network.Disconnect(_nodes[index].Address);
@@ -189,6 +211,7 @@ public sealed class SimulatedCluster : IDisposable
         node.Start();
         _nodes.Add(node);
         _live.Add(true);
+        _paused.Add(false);
         return node;
     }
 

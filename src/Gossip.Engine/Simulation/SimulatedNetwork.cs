@@ -62,6 +62,9 @@ public sealed class SimulatedNetwork
     /// <summary>A hash over every send decision and delivery (time, ends, length, bytes, outcome).</summary>
     public ulong TraceHash => _trace;
 
+    /// <summary>Datagrams dropped because a paused host's receive buffer was full.</summary>
+    public long DatagramsDroppedWhilePaused { get; private set; }
+
     /// <summary>Frames in flight (pooled buffers not yet returned).</summary>
     internal int InFlight { get; private set; }
 
@@ -93,6 +96,7 @@ public sealed class SimulatedNetwork
         if (_transports.TryGetValue(address, out SimulatedTransport? transport))
         {
             transport.Connected = false;
+            Resume(address); // a crash while paused drops what the host held
         }
     }
 
@@ -126,6 +130,35 @@ public sealed class SimulatedNetwork
 
     /// <summary>Restores every link cut by <see cref="CutLink"/>.</summary>
     public void RestoreLinks() => _cutLinks.Clear();
+
+    /// <summary>
+    /// Freezes an address's host the way a stop-the-world pause does: frames that reach it are held, as a socket's
+    /// receive buffer holds them, up to <see cref="SimulatedNetworkOptions.PausedBufferFrames"/> datagrams (beyond
+    /// that they are dropped, as the kernel drops them; stream frames are always held), and delivered in arrival
+    /// order by <see cref="Resume"/>. The caller stops ticking the paused node.
+    /// </summary>
+    public void Pause(WireAddress address)
+    {
+        if (_transports.TryGetValue(address, out SimulatedTransport? transport))
+        {
+            transport.Paused = true;
+        }
+    }
+
+    /// <summary>Ends a pause: every frame held for the address is delivered now, in arrival order.</summary>
+    public void Resume(WireAddress address)
+    {
+        if (!_transports.TryGetValue(address, out SimulatedTransport? transport) || !transport.Paused)
+        {
+            return;
+        }
+
+        transport.Paused = false;
+        while (transport.Held.TryDequeue(out Event held))
+        {
+            Run(held);
+        }
+    }
 
     /// <summary>Puts every address back in group 0.</summary>
     public void HealPartitions()
@@ -228,18 +261,23 @@ public sealed class SimulatedNetwork
     private void Run(in Event e)
     {
         byte[] buffer = e.Buffer!;
+        bool held = false;
         try
         {
-            Deliver(e, buffer);
+            held = Deliver(e, buffer);
         }
         finally
         {
-            InFlight--;
-            _buffers.Return(buffer);
+            if (!held)
+            {
+                InFlight--;
+                _buffers.Return(buffer);
+            }
         }
     }
 
-    private void Deliver(in Event e, byte[] buffer)
+    /// <summary>Delivers, drops or (for a paused host) holds a frame; true when held, so its buffer stays in flight.</summary>
+    private bool Deliver(in Event e, byte[] buffer)
     {
         Span<byte> frame = buffer.AsSpan(0, e.Length);
         ulong bytesHash = XxHash3.HashToUInt64(frame);
@@ -248,21 +286,35 @@ public sealed class SimulatedNetwork
         {
             DatagramsDroppedDisconnected++;
             Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.DestinationDown);
-            return;
+            return false;
         }
 
         if (source.Group != target.Group)
         {
             DatagramsDroppedByPartition++;
             Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Partitioned);
-            return;
+            return false;
         }
 
         if (_cutLinks.Count > 0 && _cutLinks.Contains((e.Source, e.Destination)))
         {
             DatagramsDroppedByCutLink++;
             Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.LinkCut);
-            return;
+            return false;
+        }
+
+        if (target.Paused)
+        {
+            if (!e.Large && target.Held.Count >= Options.PausedBufferFrames)
+            {
+                DatagramsDroppedWhilePaused++;
+                Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.DroppedWhilePaused);
+                return false;
+            }
+
+            target.Held.Enqueue(e);
+            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Held);
+            return true;
         }
 
         Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Delivered);
@@ -278,6 +330,7 @@ public sealed class SimulatedNetwork
         }
 
         target.Receiver?.OnFrame(e.Source, frame, e.Large);
+        return false;
     }
 
     private void Trace(WireAddress source, WireAddress destination, int length, ulong bytesHash, Outcome outcome)
@@ -313,9 +366,11 @@ public sealed class SimulatedNetwork
         DestinationDown,
         SourceDown,
         LinkCut,
+        Held,
+        DroppedWhilePaused,
     }
 
-    private struct Event
+    internal struct Event
     {
         public WireAddress Source;
         public WireAddress Destination;

@@ -24,6 +24,9 @@ public sealed class SimulatedNetworkOptions
     /// <summary>Most frames in flight; beyond it sends are dropped and counted. Default 4,000,000.</summary>
     public int MaxInFlight { get; set; } = 4_000_000;
 
+    /// <summary>Datagrams a paused host's receive buffer holds (see <see cref="SimulatedNetwork.Pause"/>); later ones are dropped. Default 512, about a default Linux UDP receive buffer of small datagrams.</summary>
+    public int PausedBufferFrames { get; set; } = 512;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
     public void Validate()
     {
@@ -40,6 +43,11 @@ public sealed class SimulatedNetworkOptions
         if (MinDelay < TimeSpan.Zero || MaxDelay < MinDelay)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxDelay));
+        }
+
+        if (PausedBufferFrames < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PausedBufferFrames));
         }
 
         if (MaxDatagramBytes < 64 || MaxLargeFrameBytes < 0 || MaxInFlight < 1)

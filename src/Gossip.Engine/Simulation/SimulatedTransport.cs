@@ -36,6 +36,11 @@ public sealed class SimulatedTransport : ITransport
 
     internal int Group { get; set; }
 
+    internal bool Paused { get; set; }
+
+    /// <summary>Frames that arrived while paused, in arrival order (their buffers stay in the network's pool count).</summary>
+    internal Queue<SimulatedNetwork.Event> Held { get; } = new();
+
     /// <inheritdoc />
     public void Start(IFrameReceiver receiver) => Receiver = receiver;
 
