@@ -69,7 +69,7 @@ public sealed class GossipNode : IDisposable
         var self = new Member(id, generation, transport.LocalAddress) { Status = MemberStatus.Alive };
         Counters = new NodeCounters();
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
-        _node = new NodeContext(options, limits, self, random, time, Counters, _events);
+        _node = new NodeContext(options, limits, self, random, time, Counters, _events) { Mutations = services.Mutations };
 
         var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
         _health = new LocalHealth(options.MaxLocalHealthScore);

@@ -24,4 +24,7 @@ public sealed class GossipNodeServices
 
     /// <summary>Scheduler that ticks the node's rounds after <see cref="GossipNode.Start"/>; null uses <see cref="RoundScheduler.Shared"/>. Ignored when <see cref="SingleThreaded"/>.</summary>
     internal RoundScheduler? Scheduler { get; init; }
+
+    /// <summary>Safety rules switched off on purpose (mutation tests of the chaos runner only).</summary>
+    internal ProtocolMutation Mutations { get; init; }
 }

@@ -43,6 +43,8 @@ internal static class LoadGenApp
                 return ConvergeScenario.Run(parsed, progress, output);
             case "faults":
                 return FaultsScenario.Run(parsed, progress, output);
+            case "chaos":
+                return ChaosScenario.Run(parsed, progress, output);
             case "node":
                 return NodeCommand.Run(parsed, output);
             case "version":

@@ -25,10 +25,16 @@ public sealed class KeyRing : IDisposable
     /// <param name="primaryKeyId">A byte naming the key on the wire; choose a new one on every rotation.</param>
     /// <param name="primaryKey">16, 24 or 32 bytes.</param>
     public KeyRing(byte primaryKeyId, ReadOnlySpan<byte> primaryKey)
+        : this(primaryKeyId, primaryKey, (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue))
+    {
+    }
+
+    /// <summary>A ring with a chosen nonce salt: simulations need the same ciphertext on every run to pin a trace.</summary>
+    internal KeyRing(byte primaryKeyId, ReadOnlySpan<byte> primaryKey, uint salt)
     {
         Add(primaryKeyId, primaryKey);
         PrimaryKeyId = primaryKeyId;
-        _salt = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        _salt = salt;
     }
 
     /// <summary>The id of the key that seals outgoing frames.</summary>

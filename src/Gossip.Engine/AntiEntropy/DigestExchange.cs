@@ -129,7 +129,7 @@ internal sealed class DigestExchange
         IReadOnlyList<Member> down = _members.Down;
         IReadOnlyList<FormerMember> former = _members.Former;
         int candidates = down.Count + former.Count;
-        if (candidates == 0 || round % (5L * _node.Options.SyncEveryRounds) != 0)
+        if (candidates == 0 || round % (5L * _node.Options.SyncEveryRounds) != 0 || (_node.Mutations & ProtocolMutation.NoReconnection) != 0)
         {
             return;
         }
@@ -166,7 +166,7 @@ internal sealed class DigestExchange
         AnswerFrame answer = _frames.BeginAnswer();
         answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out bool heldDead));
 
-        if (heldDead && _node.Self.IsLive)
+        if (heldDead && _node.Self.IsLive && (_node.Mutations & ProtocolMutation.NoRefutation) == 0)
         {
             _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
         }

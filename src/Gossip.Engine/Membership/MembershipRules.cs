@@ -170,7 +170,7 @@ internal sealed class MembershipRules
 
     private void ApplyAboutSelf(in MembershipEvent e)
     {
-        if (e.Generation != _node.Generation || !_node.Self.IsLive)
+        if (e.Generation != _node.Generation || !_node.Self.IsLive || (_node.Mutations & ProtocolMutation.NoRefutation) != 0)
         {
             return;
         }

@@ -23,6 +23,9 @@ internal sealed class NodeContext
 
     public GossipOptions Options { get; }
 
+    /// <summary>Safety rules switched off by a mutation test; <see cref="ProtocolMutation.None"/> otherwise.</summary>
+    public ProtocolMutation Mutations { get; init; }
+
     public WireLimits Limits { get; }
 
     /// <summary>This node's own entry in its member table.</summary>

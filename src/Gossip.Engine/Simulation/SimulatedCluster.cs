@@ -14,6 +14,7 @@ public sealed class SimulatedCluster : IDisposable
     private readonly List<GossipNode> _nodes = [];
     private readonly List<bool> _live = [];
     private readonly List<bool> _paused = [];
+    private readonly List<HostClock> _clocks = [];
 
     /// <summary>Builds the cluster; members know each other according to <see cref="SimulatedClusterOptions.Bootstrap"/>.</summary>
     public SimulatedCluster(SimulatedClusterOptions options)
@@ -155,6 +156,12 @@ public sealed class SimulatedCluster : IDisposable
         Network.Resume(_nodes[index].Address);
     }
 
+    /// <summary>
+    /// Steps the wall clock of node <paramref name="index"/>'s host by <paramref name="step"/> (either way), as NTP or
+    /// an operator does; monotonic time is unaffected. The step outlives restarts of the node (it is the host's clock).
+    /// </summary>
+    public void StepClock(int index, TimeSpan step) => _clocks[index].Offset += step;
+
     /// <summary>Crashes node <paramref name="index"/>: no goodbye, its address goes silent.</summary>
     public void Crash(int index)
     {
@@ -170,7 +177,7 @@ public sealed class SimulatedCluster : IDisposable
         GossipNode old = _nodes[index];
         Network.Reconnect(old.Address);
         SimulatedTransport transport = Network.CreateTransport(old.Address);
-        var node = new GossipNode(NewOptions(old.Id, old.Generation + 1), transport, Services());
+        var node = new GossipNode(NewOptions(old.Id, old.Generation + 1), transport, Services(_clocks[index]));
         node.Start();
         _nodes[index] = node;
         _live[index] = true;
@@ -207,19 +214,22 @@ public sealed class SimulatedCluster : IDisposable
     {
         SimulatedTransport transport = Network.CreateTransport();
         var id = new NodeId(_random.NextUInt64() | 1);
-        var node = new GossipNode(NewOptions(id, 1), transport, Services());
+        var clock = new HostClock(Network.Clock);
+        var node = new GossipNode(NewOptions(id, 1), transport, Services(clock));
         node.Start();
+        _clocks.Add(clock);
         _nodes.Add(node);
         _live.Add(true);
         _paused.Add(false);
         return node;
     }
 
-    private GossipNodeServices Services() => new()
+    private GossipNodeServices Services(HostClock clock) => new()
     {
         SingleThreaded = true,
-        Time = Network.Clock,
+        Time = clock,
         Random = new SeededRandom(_random.NextSeed()),
+        Mutations = _options.Mutations,
     };
 
     private GossipOptions NewOptions(NodeId id, uint generation)

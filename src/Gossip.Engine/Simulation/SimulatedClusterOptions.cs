@@ -1,3 +1,5 @@
+using Gossip.Engine.Runtime;
+
 namespace Gossip.Engine.Simulation;
 
 /// <summary>How the nodes of a <see cref="SimulatedCluster"/> first learn of each other.</summary>
@@ -28,6 +30,9 @@ public sealed class SimulatedClusterOptions
 
     /// <summary>Adjusts every node's options (id and generation are set by the cluster).</summary>
     public Action<GossipOptions>? Configure { get; init; }
+
+    /// <summary>Safety rules switched off in every node (mutation tests of the chaos runner only).</summary>
+    internal ProtocolMutation Mutations { get; init; }
 
     /// <summary>Network faults and delays; null uses the defaults (no loss, 1-5 ms delay).</summary>
     public SimulatedNetworkOptions? Network { get; init; }

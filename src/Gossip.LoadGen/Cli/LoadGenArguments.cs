@@ -45,6 +45,24 @@ internal sealed class LoadGenArguments
     /// <summary>The <c>node</c> command's fixed id (hex), so a restarted process supersedes its old self.</summary>
     public ulong? NodeId { get; private init; }
 
+    /// <summary>The <c>chaos</c> command's number of seeds to run (from <see cref="Seed"/> on).</summary>
+    public int ChaosSeeds { get; private init; } = 200;
+
+    /// <summary>The <c>chaos</c> command's single seed to replay with a readable event log.</summary>
+    public ulong? Replay { get; private init; }
+
+    /// <summary>The <c>chaos</c> command's schedule file (JSON, as written by a shrink) to replay.</summary>
+    public string? ScheduleFile { get; private init; }
+
+    /// <summary>The <c>chaos</c> command shrinks the first failing schedule.</summary>
+    public bool Shrink { get; private init; }
+
+    /// <summary>Where the <c>chaos</c> replay writes its event log; null writes it to the output.</summary>
+    public string? LogPath { get; private init; }
+
+    /// <summary>The <c>chaos</c> command's safety rule to switch off (proof that the runner can fail).</summary>
+    public string? Mutation { get; private init; }
+
     /// <summary>A copy with another node count and interval (the scale scenario's sizes).</summary>
     public LoadGenArguments With(int nodes, TimeSpan interval) => new()
     {
@@ -53,7 +71,7 @@ internal sealed class LoadGenArguments
         CommandLine = CommandLine,
     };
 
-    public static readonly string[] Commands = ["targets", "scale", "converge", "faults", "node", "version", "help"];
+    public static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "version", "help"];
 
     /// <summary>Parses <paramref name="args"/>; on failure returns null and sets <paramref name="error"/>.</summary>
     public static LoadGenArguments? Parse(IReadOnlyList<string> args, out string? error)
@@ -86,14 +104,18 @@ internal sealed class LoadGenArguments
         ulong seed = 1;
         var seeds = new List<IPEndPoint>();
         string? json = null, charts = null, bind = null, advertise = null, keyFile = null;
-        bool quiet = false;
+        bool quiet = false, shrink = false;
         ulong? nodeId = null;
+        int? chaosSeeds = null;
+        ulong? replay = null;
+        string? scheduleFile = null, logPath = null, mutation = null;
         for (int i = 1; i < args.Count; i++)
         {
             string name = args[i];
-            if (name is "--quiet")
+            if (name is "--quiet" or "--shrink")
             {
-                quiet = true;
+                quiet |= name == "--quiet";
+                shrink |= name == "--shrink";
                 continue;
             }
 
@@ -119,7 +141,11 @@ internal sealed class LoadGenArguments
                 "--duration" => TrySeconds(value, out duration),
                 "--loss" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && loss is >= 0 and <= 1,
                 "--seed" => ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seed),
-                "--seeds" => TrySeeds(value, seeds),
+                "--seeds" => command == "chaos" ? TryPositive(value, out chaosSeeds) : TrySeeds(value, seeds),
+                "--replay" => TryUInt64(value, out replay),
+                "--schedule" => (scheduleFile = value).Length > 0,
+                "--log" => (logPath = value).Length > 0,
+                "--mutation" => (mutation = value) is "no-refutation" or "no-reconnection",
                 "--json" => (json = value).Length > 0,
                 "--charts" => (charts = value).Length > 0,
                 "--bind" => IPEndPoint.TryParse(value, out _) && (bind = value).Length > 0,
@@ -154,6 +180,12 @@ internal sealed class LoadGenArguments
             KeyFile = keyFile,
             Quiet = quiet,
             NodeId = nodeId,
+            ChaosSeeds = chaosSeeds ?? 200,
+            Replay = replay,
+            ScheduleFile = scheduleFile,
+            Shrink = shrink,
+            LogPath = logPath,
+            Mutation = mutation,
             CommandLine = "dotnet run -c Release --project src/Gossip.LoadGen -- " + string.Join(' ', args),
         };
     }
@@ -169,6 +201,9 @@ internal sealed class LoadGenArguments
           scale      the same figures as n grows (UDP, and in memory with --transport memory)
           converge   rounds to spread a rumor vs the ideal synchronous model (in memory)
           faults     loss, partition and churn: detection, false positives, re-convergence, no state lost (in memory)
+          chaos      random fault schedules on the deterministic simulation, invariants checked (exit 1 on a violation):
+                     --seeds N (default 200) from --seed S; --replay S [--log PATH] replays one seed with its event log;
+                     --schedule FILE replays a saved (shrunk) schedule; --shrink shrinks the first failure
           node       run one real node: --bind, --advertise, --seeds, --key-file, --node-id HEX;
                      stdin: set KEY VALUE | get NODEID KEY | members | leave | quit
           version    print the version and run the codec self-check
@@ -186,6 +221,12 @@ internal sealed class LoadGenArguments
             value = v;
         }
 
+        return value is not null;
+    }
+
+    private static bool TryUInt64(string text, out ulong? value)
+    {
+        value = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : null;
         return value is not null;
     }
 

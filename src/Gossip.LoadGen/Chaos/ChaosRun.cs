@@ -1,0 +1,586 @@
+using Gossip.Engine;
+using Gossip.Engine.Runtime;
+using Gossip.Engine.Simulation;
+using Gossip.Wire;
+
+namespace Gossip.LoadGen.Chaos;
+
+/// <summary>
+/// Runs one <see cref="ChaosSchedule"/> on the deterministic simulation and checks the invariants: during the fault
+/// phase (no exception escapes, tables hold only real nodes, no false death once the network has been healthy for
+/// <see cref="SettleRounds"/>), then a quiet period in which the cluster must converge within
+/// <see cref="QuietBoundRounds"/> and stay converged for <see cref="StableRounds"/>.
+/// </summary>
+internal sealed class ChaosRun
+{
+    /// <summary>
+    /// Rounds of a healthy network the cluster gets to converge once the faults stop. Healing the longest partition
+    /// needs a reconnect attempt to reach the other side (one every 25 rounds, to a random former member) and then
+    /// anti-entropy; suspicions started before the heal must run out and be refuted.
+    /// </summary>
+    public const int QuietBoundRounds = 400;
+
+    /// <summary>Rounds the views and state must keep agreeing to count as converged.</summary>
+    public const int StableRounds = 25;
+
+    /// <summary>
+    /// Rounds after the last fault (loss, jitter, partition, cut link, pause, key rotation, crash or start of the
+    /// subject) before a death declaration of a live node counts as a violation rather than a casualty of the fault:
+    /// a suspicion started under the fault may still run out (LAN: 4 * log10(n) probe intervals of 5 rounds).
+    /// </summary>
+    public const int SettleRounds = 100;
+
+    private const int BoundsEvery = 10;
+    private const int LeaveExitRounds = 3;
+
+    private readonly ChaosSchedule _schedule;
+    private readonly ProtocolMutation _mutation;
+    private readonly TextWriter? _log;
+    private readonly StateModel _model = new();
+    private readonly List<Violation> _violations = [];
+    private readonly Dictionary<NodeId, int> _indexById = [];
+    private readonly List<int> _startedRound = [];
+    private readonly List<bool> _departed = [];
+    private readonly ChaosKeys _keys;
+    private SimulatedCluster _cluster = null!;
+    private int _round;
+    private int _rotationStart = -1;
+    private int _rotationEnd = -1;
+    private int _lastDisturbed;
+    private long _nodeRounds;
+    private long _checks;
+    private long _falseDeaths;
+
+    public ChaosRun(ChaosSchedule schedule, ProtocolMutation mutation = ProtocolMutation.None, TextWriter? log = null)
+    {
+        _schedule = schedule;
+        _mutation = mutation;
+        _log = log;
+        _keys = new ChaosKeys(schedule.Seed);
+    }
+
+    public ChaosOutcome Run()
+    {
+        var network = new SimulatedNetworkOptions
+        {
+            LossRate = _schedule.BaseLoss,
+            DuplicateRate = _schedule.BaseDuplication,
+            MaxDelay = TimeSpan.FromMilliseconds(_schedule.MaxDelayMs),
+        };
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions
+        {
+            Nodes = _schedule.Nodes,
+            Seed = _schedule.Seed,
+            Network = network,
+            Mutations = _mutation,
+            Configure = Configure,
+        });
+        _cluster = cluster;
+        for (int i = 0; i < cluster.Nodes.Count; i++)
+        {
+            Track(i);
+        }
+
+        Log($"{_schedule.Describe()}");
+        int convergedAfter = -1;
+        if (RunFaultPhase())
+        {
+            convergedAfter = RunQuietPhase();
+        }
+
+        long suspicions = 0;
+        foreach (GossipNode node in cluster.Nodes)
+        {
+            suspicions += node.Counters.Suspicions;
+        }
+
+        Log($"end: trace {cluster.Network.TraceHash:x16}, {_violations.Count} violations");
+        return new ChaosOutcome
+        {
+            Seed = _schedule.Seed,
+            TraceHash = cluster.Network.TraceHash,
+            Rounds = _round,
+            NodeRounds = _nodeRounds,
+            Checks = _checks,
+            ConvergedAfterRounds = convergedAfter,
+            FalseDeathsUnderFaults = _falseDeaths,
+            Suspicions = suspicions,
+            Violations = _violations,
+        };
+    }
+
+    private void Configure(GossipOptions options)
+    {
+        ChaosPresets.Apply(_schedule.Preset, options);
+        options.EventCapacity = 4_096;
+        if (_schedule.Encrypted)
+        {
+            options.Keys = _keys.NewRing();
+        }
+    }
+
+    private bool RunFaultPhase()
+    {
+        int end = _schedule.FaultRounds;
+        for (int r = 0; r < end; r++)
+        {
+            foreach (ChaosFault fault in _schedule.Faults)
+            {
+                Apply(fault, r);
+            }
+
+            ShapeNetwork(r);
+            if (!Step())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private int RunQuietPhase()
+    {
+        SimulatedNetworkOptions network = _cluster.Network.Options;
+        network.LossRate = 0;
+        network.DuplicateRate = 0;
+        network.MaxDelay = TimeSpan.FromMilliseconds(_schedule.MaxDelayMs);
+        _cluster.Network.HealPartitions();
+        _cluster.Network.RestoreLinks();
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
+        {
+            if (_cluster.IsPaused(i))
+            {
+                _cluster.Resume(i);
+            }
+
+            if (_departed[i] && _cluster.IsLive(i))
+            {
+                _cluster.Crash(i); // a leaver whose process had not exited yet
+            }
+        }
+
+        _keys.End();
+        _lastDisturbed = _round;
+        Log("quiet: faults stop, network healthy");
+        // Converged means the views and state agree in every one of StableRounds consecutive rounds (a suspicion
+        // started under the last fault may still surface and be refuted early in the quiet period), and that stretch
+        // must begin within the bound.
+        int since = -1;
+        for (int q = 0; q <= QuietBoundRounds + StableRounds; q++)
+        {
+            string? problem = Discrepancy(out string invariant);
+            if (problem is not null)
+            {
+                if (since >= 0)
+                {
+                    Log($"not converged any more: {problem}");
+                }
+
+                since = -1;
+                if (q >= QuietBoundRounds)
+                {
+                    return Fail(invariant, problem);
+                }
+            }
+            else if (since < 0)
+            {
+                since = q;
+                Log($"views and state agree after {q} quiet rounds");
+            }
+
+            if (since >= 0 && q - since >= StableRounds)
+            {
+                return since;
+            }
+
+            if (!Step())
+            {
+                return -1;
+            }
+        }
+
+        return since;
+    }
+
+    private int Fail(string invariant, string detail)
+    {
+        _violations.Add(new Violation(invariant, _round, detail));
+        Log($"VIOLATION {invariant}: {detail}");
+        return -1;
+    }
+
+    /// <summary>One round: tick, deliver, then watch events and bounds. False when an exception escaped.</summary>
+    private bool Step()
+    {
+        try
+        {
+            _cluster.RunRound();
+        }
+        catch (Exception e)
+        {
+            _violations.Add(new Violation(Violation.Exception, _round, e.GetType().Name + ": " + e.Message));
+            Log($"VIOLATION exception: {e}");
+            return false;
+        }
+
+        _round++;
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
+        {
+            _nodeRounds += _cluster.IsLive(i) && !_cluster.IsPaused(i) ? 1 : 0;
+            DrainEvents(i);
+        }
+
+        if (_round % BoundsEvery == 0)
+        {
+            CheckBounds();
+        }
+
+        return _violations.Count == 0;
+    }
+
+    private void Apply(in ChaosFault fault, int r)
+    {
+        int n = _cluster.Nodes.Count;
+        int node = n == 0 ? 0 : fault.Node % n;
+        if (fault.Round == r)
+        {
+            Start(fault, node);
+        }
+
+        if (fault.Rounds > 0 && fault.Round + fault.Rounds == r)
+        {
+            Finish(fault, node);
+        }
+
+        if (fault.Kind == FaultKind.KeyRotation && fault.Round == _rotationStart && r <= _rotationEnd)
+        {
+            RotateKeys(fault, r);
+        }
+
+        if (fault.Kind == FaultKind.Leave && fault.Round + LeaveExitRounds == r && _departed[node] && _cluster.IsLive(node))
+        {
+            _cluster.Crash(node);
+            Log($"n{node} exits after leaving");
+        }
+    }
+
+    private void Start(in ChaosFault fault, int node)
+    {
+        bool usable = _cluster.IsLive(node) && !_cluster.IsPaused(node) && !_departed[node];
+        switch (fault.Kind)
+        {
+            case FaultKind.Crash when usable && _cluster.LiveCount > 2:
+                Log(fault.Describe(_schedule.Interval));
+                _cluster.Crash(node);
+                _model.Restarted(_cluster.Nodes[node].Id);
+                _departed[node] = fault.Rounds < 0;
+                if (fault.Rounds == 0)
+                {
+                    Restart(node);
+                }
+
+                _lastDisturbed = _round;
+                break;
+            case FaultKind.Pause when usable && _cluster.LiveCount > 2:
+                Log(fault.Describe(_schedule.Interval));
+                _cluster.Pause(node);
+                break;
+            case FaultKind.ClockStep when usable:
+                Log(fault.Describe(_schedule.Interval));
+                _cluster.StepClock(node, TimeSpan.FromSeconds(fault.Value));
+                break;
+            case FaultKind.Join when usable && _cluster.Nodes.Count < ScheduleDrawer.MaxNodes + 8:
+                GossipNode joined = _cluster.AddJoiningNode(node);
+                Track(_cluster.Nodes.Count - 1);
+                Log($"round {fault.Round}: n{_cluster.Nodes.Count - 1} ({joined.Id}) joins through n{node}");
+                break;
+            case FaultKind.Leave when usable && _cluster.LiveCount > 2:
+                Log(fault.Describe(_schedule.Interval));
+                _cluster.Nodes[node].Leave();
+                _departed[node] = true;
+                break;
+            case FaultKind.Write when usable:
+                string key = StateModel.Key(fault.Value);
+                byte[] value = StateModel.Value(_round, node);
+                _cluster.Nodes[node].SetLocal(key, value);
+                _model.Write(_cluster.Nodes[node].Id, key, value);
+                break;
+            case FaultKind.Remove when usable:
+                _cluster.Nodes[node].RemoveLocal(StateModel.Key(fault.Value));
+                _model.Remove(_cluster.Nodes[node].Id, StateModel.Key(fault.Value));
+                break;
+            case FaultKind.KeyRotation when _schedule.Encrypted && _round > _rotationEnd:
+                Log(fault.Describe(_schedule.Interval));
+                _keys.Begin();
+                _rotationStart = fault.Round;
+                _rotationEnd = fault.Round + fault.Rounds;
+                break;
+            case FaultKind.LossBurst or FaultKind.Jitter or FaultKind.Partition or FaultKind.LinkCut:
+                Log(fault.Describe(_schedule.Interval));
+                break;
+            default:
+                if (fault.Kind is not (FaultKind.Write or FaultKind.Remove))
+                {
+                    Log($"skipped (not applicable now): {fault.Describe(_schedule.Interval)}");
+                }
+
+                break;
+        }
+    }
+
+    private void Finish(in ChaosFault fault, int node)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.Pause when _cluster.IsPaused(node):
+                _cluster.Resume(node);
+                Log($"n{node} resumes");
+                break;
+            case FaultKind.Crash when !_cluster.IsLive(node) && !_departed[node]:
+                Restart(node);
+                break;
+            case FaultKind.KeyRotation when fault.Round == _rotationStart:
+                _keys.End();
+                Log("key rotation done");
+                break;
+        }
+    }
+
+    private void Restart(int node)
+    {
+        GossipNode restarted = _cluster.Restart(node);
+        _startedRound[node] = _round;
+        _model.Restarted(restarted.Id);
+        Log($"n{node} restarts with generation {restarted.Generation}");
+    }
+
+    /// <summary>Node i does step k (add, switch, remove) at the start of the k-th third of the rotation plus its own offset.</summary>
+    private void RotateKeys(in ChaosFault fault, int r)
+    {
+        int third = Math.Max(1, fault.Rounds / 3);
+        int n = _cluster.Nodes.Count;
+        for (int i = 0; i < n; i++)
+        {
+            int offset = i * third / n;
+            for (int step = 0; step < 3; step++)
+            {
+                if (r == fault.Round + (step * third) + offset && _cluster.Nodes[i].Options.Keys is { } ring)
+                {
+                    _keys.Apply(ring, step);
+                }
+            }
+        }
+
+        if (r == fault.Round + third)
+        {
+            _keys.Switched();
+        }
+    }
+
+    /// <summary>Sets loss, jitter, partition groups and cut links to what the faults active in round <paramref name="r"/> ask for.</summary>
+    private void ShapeNetwork(int r)
+    {
+        SimulatedNetworkOptions network = _cluster.Network.Options;
+        double loss = _schedule.BaseLoss, duplication = _schedule.BaseDuplication;
+        int delay = _schedule.MaxDelayMs;
+        ChaosFault? partition = null;
+        bool disturbed = false;
+        _cluster.Network.RestoreLinks();
+        foreach (ChaosFault fault in _schedule.Faults)
+        {
+            bool active = r >= fault.Round && r < fault.Round + fault.Rounds;
+            if (!active)
+            {
+                continue;
+            }
+
+            switch (fault.Kind)
+            {
+                case FaultKind.LossBurst:
+                    loss = Math.Max(loss, fault.Rate);
+                    disturbed = true;
+                    break;
+                case FaultKind.Jitter:
+                    duplication = Math.Max(duplication, fault.Rate);
+                    delay = Math.Max(delay, fault.Value);
+                    disturbed = true;
+                    break;
+                case FaultKind.Partition:
+                    partition = fault;
+                    disturbed = true;
+                    break;
+                case FaultKind.LinkCut:
+                    int n = _cluster.Nodes.Count;
+                    _cluster.Network.CutLink(_cluster.Nodes[fault.Node % n].Address, _cluster.Nodes[fault.Value % n].Address);
+                    disturbed = true;
+                    break;
+                case FaultKind.Pause or FaultKind.KeyRotation:
+                    disturbed = true;
+                    break;
+            }
+        }
+
+        network.LossRate = loss;
+        network.DuplicateRate = duplication;
+        network.MaxDelay = TimeSpan.FromMilliseconds(delay);
+        if (partition is { } split)
+        {
+            var groups = new SeededRandom((ulong)split.Node);
+            for (int i = 0; i < _cluster.Nodes.Count; i++)
+            {
+                _cluster.Network.SetPartition(_cluster.Nodes[i].Address, groups.Next(split.Value));
+            }
+        }
+        else
+        {
+            _cluster.Network.HealPartitions();
+        }
+
+        if (disturbed || loss > 0 || duplication > 0)
+        {
+            _lastDisturbed = _round;
+        }
+    }
+
+    private void DrainEvents(int observer)
+    {
+        GossipNode node = _cluster.Nodes[observer];
+        while (node.Events.TryRead(out GossipEvent e))
+        {
+            if (e.Kind is GossipEventKind.StateChanged or GossipEventKind.RumorReceived)
+            {
+                continue;
+            }
+
+            int subject = _indexById.TryGetValue(e.Member, out int s) ? s : -1;
+            Log($"n{observer} {Verb(e.Kind)} n{subject}");
+            if (e.Kind == GossipEventKind.MemberDead && subject >= 0 && IsFalseDeath(subject))
+            {
+                _falseDeaths++;
+                if (_round - _lastDisturbed > SettleRounds && _round - _startedRound[subject] > SettleRounds)
+                {
+                    _violations.Add(new Violation(
+                        Violation.NoFalseDeathWhenHealthy,
+                        _round,
+                        $"n{observer} declared live n{subject} dead {_round - _lastDisturbed} rounds after the last fault"));
+                    Log($"VIOLATION false death: n{observer} declared n{subject} dead");
+                }
+            }
+        }
+    }
+
+    private bool IsFalseDeath(int subject) => _cluster.IsLive(subject) && !_cluster.IsPaused(subject) && !_departed[subject];
+
+    private static string Verb(GossipEventKind kind) => kind switch
+    {
+        GossipEventKind.MemberJoined => "sees join of",
+        GossipEventKind.MemberSuspect => "suspects",
+        GossipEventKind.MemberAlive => "sees alive",
+        GossipEventKind.MemberDead => "declares dead",
+        GossipEventKind.MemberLeft => "sees leave of",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>Every live node's table holds only nodes this run created, and no more than ever existed.</summary>
+    private void CheckBounds()
+    {
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
+        {
+            if (!_cluster.IsLive(i))
+            {
+                continue;
+            }
+
+            _checks++;
+            IReadOnlyList<MemberSnapshot> members = _cluster.Nodes[i].Members;
+            if (members.Count > _indexById.Count)
+            {
+                _violations.Add(new Violation(Violation.Bounded, _round, $"n{i} holds {members.Count} members; only {_indexById.Count} ever existed"));
+                return;
+            }
+
+            foreach (MemberSnapshot member in members)
+            {
+                if (!_indexById.ContainsKey(member.Id))
+                {
+                    _violations.Add(new Violation(Violation.Bounded, _round, $"n{i} holds member {member.Id}, which no node ever was"));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>The first way the cluster is not converged, or null; <paramref name="invariant"/> names the rule it breaks.</summary>
+    private string? Discrepancy(out string invariant)
+    {
+        invariant = Violation.Converged;
+        IReadOnlyList<GossipNode> nodes = _cluster.Nodes;
+        for (int o = 0; o < nodes.Count; o++)
+        {
+            if (!_cluster.IsLive(o))
+            {
+                continue;
+            }
+
+            _checks++;
+            IReadOnlyList<MemberSnapshot> view = nodes[o].Members;
+            for (int m = 0; m < nodes.Count; m++)
+            {
+                MemberSnapshot? seen = Find(view, nodes[m].Id);
+                bool live = _cluster.IsLive(m);
+                if (live && (seen is not { Status: MemberStatus.Alive } s || s.Generation != nodes[m].Generation))
+                {
+                    return $"n{o} sees live n{m} (generation {nodes[m].Generation}) as {Describe(seen)}";
+                }
+
+                if (!live && seen is { Status: MemberStatus.Alive } ghost && ghost.Generation == nodes[m].Generation)
+                {
+                    return $"n{o} sees n{m}, down for good, as alive";
+                }
+            }
+        }
+
+        invariant = Violation.StateAgrees;
+        for (int o = 0; o < nodes.Count; o++)
+        {
+            for (int m = 0; m < nodes.Count && _cluster.IsLive(o); m++)
+            {
+                if (_cluster.IsLive(m) && _model.Disagreement(nodes[o], nodes[m].Id) is { } disagreement)
+                {
+                    return disagreement;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static MemberSnapshot? Find(IReadOnlyList<MemberSnapshot> view, NodeId id)
+    {
+        foreach (MemberSnapshot member in view)
+        {
+            if (member.Id == id)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(MemberSnapshot? seen) =>
+        seen is { } s ? $"{s.Status} (generation {s.Generation}, incarnation {s.Incarnation})" : "unknown";
+
+    private void Track(int index)
+    {
+        _indexById[_cluster.Nodes[index].Id] = index;
+        while (_startedRound.Count <= index)
+        {
+            _startedRound.Add(_round);
+            _departed.Add(false);
+        }
+    }
+
+    private void Log(string text) => _log?.WriteLine($"r{_round,6} {text}");
+}
