@@ -166,7 +166,7 @@ internal sealed class DigestExchange
         AnswerFrame answer = _frames.BeginAnswer();
         answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out bool heldDead));
 
-        if (heldDead && _node.Self.IsLive && (_node.Mutations & ProtocolMutation.NoRefutation) == 0)
+        if (heldDead && _node.Self.IsLive)
         {
             _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
         }

@@ -47,7 +47,7 @@ internal sealed class MembershipRules
     {
         if (e.Subject == _node.Id)
         {
-            ApplyAboutSelf(e);
+            ApplyAboutSelf(e, replyTo);
             return;
         }
 
@@ -83,6 +83,11 @@ internal sealed class MembershipRules
     public MembershipEvent Refute(uint noticedIncarnation)
     {
         Member self = _node.Self;
+        if ((_node.Mutations & ProtocolMutation.NoRefutation) != 0)
+        {
+            return new MembershipEvent(MembershipEventKind.Alive, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address);
+        }
+
         if (noticedIncarnation >= self.Incarnation)
         {
             self.Incarnation = noticedIncarnation + 1;
@@ -168,9 +173,9 @@ internal sealed class MembershipRules
         }
     }
 
-    private void ApplyAboutSelf(in MembershipEvent e)
+    private void ApplyAboutSelf(in MembershipEvent e, WireAddress replyTo)
     {
-        if (e.Generation != _node.Generation || !_node.Self.IsLive || (_node.Mutations & ProtocolMutation.NoRefutation) != 0)
+        if (e.Generation != _node.Generation || !_node.Self.IsLive)
         {
             return;
         }
@@ -179,7 +184,13 @@ internal sealed class MembershipRules
         // (after a real departure this node is no longer live and never gets here).
         if (e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead or MembershipEventKind.Leave)
         {
-            Refute(e.Incarnation);
+            // The refutation spreads as a rumor, and goes straight back to whoever told us: it is the node most
+            // likely to hold the doubt, and a rumor's few transmissions can all miss it on a lossy network.
+            MembershipEvent alive = Refute(e.Incarnation);
+            if (!replyTo.IsNone)
+            {
+                _frames.SendEvent(replyTo, alive);
+            }
         }
     }
 }

@@ -194,10 +194,20 @@ public sealed class SimulatedCluster : IDisposable
     }
 
     /// <summary>Adds a node that joins through <paramref name="seed"/> (an existing node's index).</summary>
-    public GossipNode AddJoiningNode(int seed)
+    public GossipNode AddJoiningNode(int seed) => AddJoiningNode([seed]);
+
+    /// <summary>Adds a node whose seed list is the nodes at <paramref name="seeds"/> (existing nodes' indexes), as a deployment lists several.</summary>
+    public GossipNode AddJoiningNode(IReadOnlyList<int> seeds)
     {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var addresses = new List<WireAddress>(seeds.Count);
+        foreach (int seed in seeds)
+        {
+            addresses.Add(_nodes[seed].Address);
+        }
+
         GossipNode node = AddNode();
-        node.Join([_nodes[seed].Address]);
+        node.Join(addresses);
         return node;
     }
 

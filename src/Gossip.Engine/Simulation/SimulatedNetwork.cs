@@ -65,6 +65,9 @@ public sealed class SimulatedNetwork
     /// <summary>Datagrams dropped because a paused host's receive buffer was full.</summary>
     public long DatagramsDroppedWhilePaused { get; private set; }
 
+    /// <summary>Sees every send decision and delivery as it is traced (readable replay logs); null in normal runs.</summary>
+    internal FrameObserver? Observer { get; set; }
+
     /// <summary>Frames in flight (pooled buffers not yet returned).</summary>
     internal int InFlight { get; private set; }
 
@@ -202,7 +205,7 @@ public sealed class SimulatedNetwork
         if (!source.Connected)
         {
             DatagramsDroppedDisconnected++;
-            Trace(source.LocalAddress, destination, frame.Length, bytesHash, Outcome.SourceDown);
+            Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.SourceDown);
             return true; // a crashed host's sends vanish silently, like a real one's
         }
 
@@ -210,7 +213,7 @@ public sealed class SimulatedNetwork
         {
             source.Counters.OnStreamFrameSent(frame.Length);
             Enqueue(source.LocalAddress, destination, frame, large: true, Options.MaxDelay);
-            Trace(source.LocalAddress, destination, frame.Length, bytesHash, Outcome.Queued);
+            Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.Queued);
             return true;
         }
 
@@ -219,17 +222,17 @@ public sealed class SimulatedNetwork
         if (Options.LossRate > 0 && _random.NextDouble() < Options.LossRate)
         {
             DatagramsLost++;
-            Trace(source.LocalAddress, destination, frame.Length, bytesHash, Outcome.Lost);
+            Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.Lost);
             return true;
         }
 
         Enqueue(source.LocalAddress, destination, frame, large: false, Delay());
-        Trace(source.LocalAddress, destination, frame.Length, bytesHash, Outcome.Queued);
+        Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.Queued);
         if (Options.DuplicateRate > 0 && _random.NextDouble() < Options.DuplicateRate)
         {
             DatagramsDuplicated++;
             Enqueue(source.LocalAddress, destination, frame, large: false, Delay());
-            Trace(source.LocalAddress, destination, frame.Length, bytesHash, Outcome.Duplicated);
+            Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.Duplicated);
         }
 
         return true;
@@ -285,21 +288,21 @@ public sealed class SimulatedNetwork
             || !_transports.TryGetValue(e.Source, out SimulatedTransport? source))
         {
             DatagramsDroppedDisconnected++;
-            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.DestinationDown);
+            Trace(e.Source, e.Destination, frame, bytesHash, Outcome.DestinationDown);
             return false;
         }
 
         if (source.Group != target.Group)
         {
             DatagramsDroppedByPartition++;
-            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Partitioned);
+            Trace(e.Source, e.Destination, frame, bytesHash, Outcome.Partitioned);
             return false;
         }
 
         if (_cutLinks.Count > 0 && _cutLinks.Contains((e.Source, e.Destination)))
         {
             DatagramsDroppedByCutLink++;
-            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.LinkCut);
+            Trace(e.Source, e.Destination, frame, bytesHash, Outcome.LinkCut);
             return false;
         }
 
@@ -308,16 +311,16 @@ public sealed class SimulatedNetwork
             if (!e.Large && target.Held.Count >= Options.PausedBufferFrames)
             {
                 DatagramsDroppedWhilePaused++;
-                Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.DroppedWhilePaused);
+                Trace(e.Source, e.Destination, frame, bytesHash, Outcome.DroppedWhilePaused);
                 return false;
             }
 
             target.Held.Enqueue(e);
-            Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Held);
+            Trace(e.Source, e.Destination, frame, bytesHash, Outcome.Held);
             return true;
         }
 
-        Trace(e.Source, e.Destination, e.Length, bytesHash, Outcome.Delivered);
+        Trace(e.Source, e.Destination, frame, bytesHash, Outcome.Delivered);
         if (e.Large)
         {
             LargeFramesDelivered++;
@@ -333,13 +336,14 @@ public sealed class SimulatedNetwork
         return false;
     }
 
-    private void Trace(WireAddress source, WireAddress destination, int length, ulong bytesHash, Outcome outcome)
+    private void Trace(WireAddress source, WireAddress destination, ReadOnlySpan<byte> frame, ulong bytesHash, Outcome outcome)
     {
         Mix((ulong)Clock.Now.Ticks);
         Mix(StableHash(source));
         Mix(StableHash(destination));
-        Mix((ulong)length << 8 | (byte)outcome);
+        Mix((ulong)frame.Length << 8 | (byte)outcome);
         Mix(bytesHash);
+        Observer?.Invoke(source, destination, frame, outcome);
     }
 
     /// <summary>The address's bytes and port (its <see cref="WireAddress.GetHashCode"/> is seeded per process, so a trace mixing it could not be pinned).</summary>
@@ -356,7 +360,8 @@ public sealed class SimulatedNetwork
         _trace ^= _trace >> 29;
     }
 
-    private enum Outcome : byte
+    /// <summary>What became of a frame at one step of its way (the trace mixes it in).</summary>
+    internal enum Outcome : byte
     {
         Queued = 1,
         Lost,
@@ -378,6 +383,9 @@ public sealed class SimulatedNetwork
         public int Length;
         public bool Large;
     }
+
+    /// <summary>A frame at one step of its way, with what became of it there.</summary>
+    internal delegate void FrameObserver(WireAddress source, WireAddress destination, ReadOnlySpan<byte> frame, Outcome outcome);
 
     private readonly record struct EventKey(long Time, long Sequence);
 

@@ -30,6 +30,18 @@ internal sealed class ChaosKeys(ulong seed)
         return ring;
     }
 
+    /// <summary>A ring holding every key used so far (the replay log opens frames with it).</summary>
+    public KeyRing AllKeys()
+    {
+        var ring = new KeyRing(1, Key(1), 0);
+        for (int id = 2; id <= Math.Max(_current, _next); id++)
+        {
+            ring.Add((byte)id, Key((byte)id));
+        }
+
+        return ring;
+    }
+
     public void Begin() => _next = (byte)((_current % 250) + 1);
 
     public static void Add(KeyRing ring, byte keyId, ReadOnlySpan<byte> key)

@@ -24,11 +24,17 @@ internal sealed class ChaosRun
     public const int StableRounds = 25;
 
     /// <summary>
-    /// Rounds after the last fault (loss, jitter, partition, cut link, pause, key rotation, crash or start of the
-    /// subject) before a death declaration of a live node counts as a violation rather than a casualty of the fault:
-    /// a suspicion started under the fault may still run out (LAN: 4 * log10(n) probe intervals of 5 rounds).
+    /// Rounds after the last severe fault (see <see cref="IsSevere"/>) or the subject's own start before a death
+    /// declaration of a live node counts as a violation rather than a casualty of the fault: a suspicion started
+    /// under the fault may still run out (LAN: 4 * log10(n) probe intervals of 5 rounds, plus confirmations).
     /// </summary>
     public const int SettleRounds = 100;
+
+    /// <summary>Loss up to this rate is mild: suspicions must be refuted, never turn into deaths.</summary>
+    public const double MildLoss = 0.30;
+
+    /// <summary>A pause up to this long is mild (a long GC): it must cause no death declaration.</summary>
+    public static readonly TimeSpan MildPause = TimeSpan.FromSeconds(1);
 
     private const int BoundsEvery = 10;
     private const int LeaveExitRounds = 3;
@@ -39,6 +45,8 @@ internal sealed class ChaosRun
     private readonly StateModel _model = new();
     private readonly List<Violation> _violations = [];
     private readonly Dictionary<NodeId, int> _indexById = [];
+    private readonly Dictionary<WireAddress, int> _indexByAddress = [];
+    private readonly FrameDescriber? _frames;
     private readonly List<int> _startedRound = [];
     private readonly List<bool> _departed = [];
     private readonly ChaosKeys _keys;
@@ -46,7 +54,7 @@ internal sealed class ChaosRun
     private int _round;
     private int _rotationStart = -1;
     private int _rotationEnd = -1;
-    private int _lastDisturbed;
+    private int _lastSevere;
     private long _nodeRounds;
     private long _checks;
     private long _falseDeaths;
@@ -57,6 +65,7 @@ internal sealed class ChaosRun
         _mutation = mutation;
         _log = log;
         _keys = new ChaosKeys(schedule.Seed);
+        _frames = log is null ? null : new FrameDescriber(id => _indexById.TryGetValue(id, out int i) ? $"n{i}" : id.ToString());
     }
 
     public ChaosOutcome Run()
@@ -82,6 +91,12 @@ internal sealed class ChaosRun
         }
 
         Log($"{_schedule.Describe()}");
+        if (_frames is not null)
+        {
+            _frames.Keys = _schedule.Encrypted ? _keys.AllKeys() : null;
+            cluster.Network.Observer = ObserveFrame;
+        }
+
         int convergedAfter = -1;
         if (RunFaultPhase())
         {
@@ -161,8 +176,9 @@ internal sealed class ChaosRun
         }
 
         _keys.End();
-        _lastDisturbed = _round;
+        _lastSevere = _round;
         Log("quiet: faults stop, network healthy");
+        LogKeys();
         // Converged means the views and state agree in every one of StableRounds consecutive rounds (a suspicion
         // started under the last fault may still surface and be refuted early in the quiet period), and that stretch
         // must begin within the bound.
@@ -280,7 +296,7 @@ internal sealed class ChaosRun
                     Restart(node);
                 }
 
-                _lastDisturbed = _round;
+                _lastSevere = _round;
                 break;
             case FaultKind.Pause when usable && _cluster.LiveCount > 2:
                 Log(fault.Describe(_schedule.Interval));
@@ -291,9 +307,10 @@ internal sealed class ChaosRun
                 _cluster.StepClock(node, TimeSpan.FromSeconds(fault.Value));
                 break;
             case FaultKind.Join when usable && _cluster.Nodes.Count < ScheduleDrawer.MaxNodes + 8:
-                GossipNode joined = _cluster.AddJoiningNode(node);
+                List<int> seeds = Seeds(node);
+                GossipNode joined = _cluster.AddJoiningNode(seeds);
                 Track(_cluster.Nodes.Count - 1);
-                Log($"round {fault.Round}: n{_cluster.Nodes.Count - 1} ({joined.Id}) joins through n{node}");
+                Log($"round {fault.Round}: n{_cluster.Nodes.Count - 1} ({joined.Id}) joins with seeds n{string.Join(", n", seeds)}");
                 break;
             case FaultKind.Leave when usable && _cluster.LiveCount > 2:
                 Log(fault.Describe(_schedule.Interval));
@@ -313,6 +330,11 @@ internal sealed class ChaosRun
             case FaultKind.KeyRotation when _schedule.Encrypted && _round > _rotationEnd:
                 Log(fault.Describe(_schedule.Interval));
                 _keys.Begin();
+                if (_frames is not null)
+                {
+                    _frames.Keys = _keys.AllKeys();
+                }
+
                 _rotationStart = fault.Round;
                 _rotationEnd = fault.Round + fault.Rounds;
                 break;
@@ -347,6 +369,23 @@ internal sealed class ChaosRun
         }
     }
 
+    /// <summary>The node and the next two live ones by index: a deployment lists several seeds, so one crash cannot strand a joiner.</summary>
+    private List<int> Seeds(int first)
+    {
+        var seeds = new List<int> { first };
+        int n = _cluster.Nodes.Count;
+        for (int k = 1; k < n && seeds.Count < 3; k++)
+        {
+            int candidate = (first + k) % n;
+            if (_cluster.IsLive(candidate) && !_departed[candidate])
+            {
+                seeds.Add(candidate);
+            }
+        }
+
+        return seeds;
+    }
+
     private void Restart(int node)
     {
         GossipNode restarted = _cluster.Restart(node);
@@ -355,14 +394,13 @@ internal sealed class ChaosRun
         Log($"n{node} restarts with generation {restarted.Generation}");
     }
 
-    /// <summary>Node i does step k (add, switch, remove) at the start of the k-th third of the rotation plus its own offset.</summary>
+    /// <summary>Node i does step k (add, switch, remove) in the k-th third of the rotation, at its own offset into it.</summary>
     private void RotateKeys(in ChaosFault fault, int r)
     {
         int third = Math.Max(1, fault.Rounds / 3);
-        int n = _cluster.Nodes.Count;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
         {
-            int offset = i * third / n;
+            int offset = i * 5 % third; // fixed per node: nodes join during a rotation, and none may miss its step
             for (int step = 0; step < 3; step++)
             {
                 if (r == fault.Round + (step * third) + offset && _cluster.Nodes[i].Options.Keys is { } ring)
@@ -385,7 +423,7 @@ internal sealed class ChaosRun
         double loss = _schedule.BaseLoss, duplication = _schedule.BaseDuplication;
         int delay = _schedule.MaxDelayMs;
         ChaosFault? partition = null;
-        bool disturbed = false;
+        bool severe = false;
         _cluster.Network.RestoreLinks();
         foreach (ChaosFault fault in _schedule.Faults)
         {
@@ -399,24 +437,24 @@ internal sealed class ChaosRun
             {
                 case FaultKind.LossBurst:
                     loss = Math.Max(loss, fault.Rate);
-                    disturbed = true;
+                    severe |= IsSevere(fault);
                     break;
                 case FaultKind.Jitter:
                     duplication = Math.Max(duplication, fault.Rate);
                     delay = Math.Max(delay, fault.Value);
-                    disturbed = true;
+                    severe |= IsSevere(fault);
                     break;
                 case FaultKind.Partition:
                     partition = fault;
-                    disturbed = true;
+                    severe |= IsSevere(fault);
                     break;
                 case FaultKind.LinkCut:
                     int n = _cluster.Nodes.Count;
                     _cluster.Network.CutLink(_cluster.Nodes[fault.Node % n].Address, _cluster.Nodes[fault.Value % n].Address);
-                    disturbed = true;
+                    severe |= IsSevere(fault);
                     break;
                 case FaultKind.Pause or FaultKind.KeyRotation:
-                    disturbed = true;
+                    severe |= IsSevere(fault);
                     break;
             }
         }
@@ -437,11 +475,25 @@ internal sealed class ChaosRun
             _cluster.Network.HealPartitions();
         }
 
-        if (disturbed || loss > 0 || duplication > 0)
+        if (severe)
         {
-            _lastDisturbed = _round;
+            _lastSevere = _round;
         }
     }
+
+    /// <summary>
+    /// Faults under which a live node may be declared dead: partitions, cut links, jitter (delays beyond a probe
+    /// timeout), loss above <see cref="MildLoss"/>, pauses longer than <see cref="MildPause"/>. Under the rest (mild
+    /// loss, short pauses, key rotations, clock steps, joins, leaves, crashes of others) a death of a live node is a
+    /// violation: Lifeguard's refutation and local health exist for exactly these.
+    /// </summary>
+    private bool IsSevere(in ChaosFault fault) => fault.Kind switch
+    {
+        FaultKind.LossBurst => fault.Rate > MildLoss,
+        FaultKind.Pause => fault.Rounds * _schedule.Interval > MildPause,
+        FaultKind.KeyRotation => false,
+        _ => true,
+    };
 
     private void DrainEvents(int observer)
     {
@@ -458,13 +510,14 @@ internal sealed class ChaosRun
             if (e.Kind == GossipEventKind.MemberDead && subject >= 0 && IsFalseDeath(subject))
             {
                 _falseDeaths++;
-                if (_round - _lastDisturbed > SettleRounds && _round - _startedRound[subject] > SettleRounds)
+                if (_round - _lastSevere > SettleRounds && _round - _startedRound[subject] > SettleRounds)
                 {
                     _violations.Add(new Violation(
                         Violation.NoFalseDeathWhenHealthy,
                         _round,
-                        $"n{observer} declared live n{subject} dead {_round - _lastDisturbed} rounds after the last fault"));
-                    Log($"VIOLATION false death: n{observer} declared n{subject} dead");
+                        $"n{observer} declared live n{subject} dead {_round - _lastSevere} rounds after the last severe fault"));
+                    NodeCounters c = _cluster.Nodes[subject].Counters;
+                    Log($"VIOLATION false death: n{observer} declared n{subject} dead (n{subject}: {c.Rounds} rounds, {c.FramesReceived} frames in, {c.FramesSent} out, {c.Refutations} refutations, local health {_cluster.Nodes[subject].LocalHealthScore})");
                 }
             }
         }
@@ -572,13 +625,44 @@ internal sealed class ChaosRun
     private static string Describe(MemberSnapshot? seen) =>
         seen is { } s ? $"{s.Status} (generation {s.Generation}, incarnation {s.Incarnation})" : "unknown";
 
+    private void ObserveFrame(WireAddress source, WireAddress destination, ReadOnlySpan<byte> frame, SimulatedNetwork.Outcome outcome)
+    {
+        if (outcome is SimulatedNetwork.Outcome.Queued or SimulatedNetwork.Outcome.Held)
+        {
+            return; // logged when it is delivered, lost or dropped
+        }
+
+        Log($"  n{_indexByAddress.GetValueOrDefault(source, -1)} -> n{_indexByAddress.GetValueOrDefault(destination, -1)} {outcome} {frame.Length} B: {_frames!.Describe(frame)}");
+    }
+
     private void Track(int index)
     {
         _indexById[_cluster.Nodes[index].Id] = index;
+        _indexByAddress[_cluster.Nodes[index].Address] = index;
         while (_startedRound.Count <= index)
         {
             _startedRound.Add(_round);
             _departed.Add(false);
+        }
+    }
+
+    private void LogKeys()
+    {
+        for (int i = 0; i < _cluster.Nodes.Count && _log is not null; i++)
+        {
+            if (_cluster.Nodes[i].Options.Keys is { } ring)
+            {
+                var held = new List<int>();
+                for (int id = 1; id < 256; id++)
+                {
+                    if (ring.Contains((byte)id))
+                    {
+                        held.Add(id);
+                    }
+                }
+
+                Log($"n{i} keys [{string.Join(',', held)}], primary {ring.PrimaryKeyId}");
+            }
         }
     }
 

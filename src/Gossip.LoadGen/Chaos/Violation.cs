@@ -6,7 +6,7 @@ internal readonly record struct Violation(string Invariant, int Round, string De
     public const string Exception = "no exception escapes a node";
     public const string Converged = "after the quiet bound every live node sees every live node alive and the rest not alive";
     public const string StateAgrees = "after the quiet bound all application state agrees with the sequential model";
-    public const string NoFalseDeathWhenHealthy = "no live, unpaused node is declared dead on a network healthy for the settle window";
+    public const string NoFalseDeathWhenHealthy = "no live, unpaused node is declared dead unless a severe fault happened within the settle window";
     public const string Bounded = "member tables hold only real nodes and stay within their limits";
 
     public override string ToString() => $"round {Round}: {Invariant}: {Detail}";

@@ -9,25 +9,29 @@ namespace Gossip.Engine.Tests.Protocol;
 /// </summary>
 public sealed class GoldenTraceTests
 {
+    // All six moved on purpose (old values in each line's comment): a node that suspects a member tells it at once,
+    // a ping to a suspect carries the suspicion (Lifeguard's buddy system), and a refutation also goes straight back to
+    // whoever sent the notice. The chaos runner found live nodes declared dead on 4 % and 25 % loss because every copy
+    // of the suspicion, or of the refutation, missed the one node that needed it.
     [Fact]
-    public void FullViews_RumorStateAndCrash() => Assert.Equal(11497235111237443053UL, FullViews());
+    public void FullViews_RumorStateAndCrash() => Assert.Equal(2685535081927150792UL, FullViews()); // was 11497235111237443053UL
 
     [Fact]
-    public void PartialViews_RumorAndCrash() => Assert.Equal(5658143077993614227UL, PartialViews());
+    public void PartialViews_RumorAndCrash() => Assert.Equal(7191044053776142027UL, PartialViews()); // was 5658143077993614227UL
 
     [Fact]
-    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(846268988309296808UL, HeavyLoss());
+    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(2741782367478375742UL, HeavyLoss()); // was 846268988309296808UL
 
     // Moved on purpose from 9696836356941462926: a node answering a SYN that held it dead wrote its refutation into the
     // buffer its ACK was being built in, and sent a corrupt ACK (25 dropped as malformed in this run, 0 now).
     [Fact]
-    public void Partition_SplitThenHealed() => Assert.Equal(9867166390578739716UL, Partition());
+    public void Partition_SplitThenHealed() => Assert.Equal(3980574047127237411UL, Partition()); // was 9867166390578739716UL
 
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(12897151064412075992UL, Churn());
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(16199234331785753086UL, Churn()); // was 12897151064412075992UL
 
     [Fact]
-    public void PushAndPullModes_Aggregation() => Assert.Equal(14665324565556855044UL, ModesAndAggregation());
+    public void PushAndPullModes_Aggregation() => Assert.Equal(5695400409776819982UL, ModesAndAggregation()); // was 14665324565556855044UL
 
     internal static ulong FullViews()
     {

@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Text;
+using Gossip.Wire;
+
+namespace Gossip.LoadGen.Chaos;
+
+/// <summary>
+/// Turns a frame on the simulated wire into words for the replay log: its sections, with membership notices spelled
+/// out (<c>Ping, Membership[Suspect n4 inc 0 by n1]</c>). Decodes a copy, so the frame in flight is untouched; an
+/// encrypted frame is opened with every key the run has used.
+/// </summary>
+internal sealed class FrameDescriber(Func<NodeId, string> name)
+{
+    private FrameCodec _codec = new(1, null, WireLimits.Stream);
+
+    /// <summary>Every key the run has used (encrypted runs); frames are opened with it.</summary>
+    public KeyRing? Keys
+    {
+        set => _codec = new FrameCodec(1, value, WireLimits.Stream);
+    }
+
+    public string Describe(ReadOnlySpan<byte> frame)
+    {
+        byte[] copy = ArrayPool<byte>.Shared.Rent(frame.Length);
+        try
+        {
+            frame.CopyTo(copy);
+            WireStatus status = _codec.Open(copy.AsSpan(0, frame.Length), out FrameHeader header, out ReadOnlySpan<byte> body);
+            if (status != WireStatus.Ok)
+            {
+                return $"undecodable ({status})";
+            }
+
+            var text = new StringBuilder();
+            var sections = new SectionReader(header.Type, body, WireLimits.Stream);
+            while (sections.TryReadNext(out MessageType type, out ReadOnlySpan<byte> payload, out bool done) == WireStatus.Ok && !done)
+            {
+                if (text.Length > 0)
+                {
+                    text.Append(", ");
+                }
+
+                text.Append(type);
+                if (type == MessageType.Membership)
+                {
+                    AppendNotices(text, payload);
+                }
+            }
+
+            return text.ToString();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private void AppendNotices(StringBuilder text, ReadOnlySpan<byte> payload)
+    {
+        var reader = new GossipReader(payload);
+        if (reader.TryReadCount(WireLimits.Stream.MaxListCount, out int count) != WireStatus.Ok)
+        {
+            return;
+        }
+
+        text.Append('[');
+        for (int i = 0; i < count && MembershipEvent.TryRead(ref reader, out MembershipEvent e) == WireStatus.Ok; i++)
+        {
+            text.Append(i > 0 ? "; " : "").Append(e.Kind).Append(' ').Append(name(e.Subject))
+                .Append(" gen ").Append(e.Generation).Append(" inc ").Append(e.Incarnation).Append(" by ").Append(name(e.Reporter));
+        }
+
+        text.Append(']');
+    }
+}
