@@ -30,7 +30,11 @@ public sealed class ScenarioJsonTests
             Loss = 0.1, Detection = DetectionDistribution.Of([crash]), FalsePositives = 0, FalseDeathDeclarations = 0, FalsePositiveWindowRounds = 2_300,
             Suspicions = 381,
         };
-        var heal = new PartitionHealRow { Nodes = 32, PartitionRounds = 18_000, PartitionSeconds = 3_600, SidesSplit = true, HealRounds = -1, HealSeconds = double.PositiveInfinity, LimitRounds = 1_000, WallSeconds = 0.4 };
+        var heal = new PartitionHealRow
+        {
+            Nodes = 32, PartitionRounds = 18_000, PartitionSeconds = 3_600, SidesSplit = true, HealRounds = [5, double.PositiveInfinity], HealP50Rounds = 5,
+            HealMaxRounds = double.PositiveInfinity, HealMaxSeconds = double.PositiveInfinity, LimitRounds = 1_000, WallSeconds = 0.4,
+        };
         var report = new FaultsReport
         {
             CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHeals = [heal], ChurnRestarts = 10,
@@ -46,9 +50,10 @@ public sealed class ScenarioJsonTests
         Assert.Equal(ReportingTests.CrashFields, row.GetProperty("Detection").GetProperty("PerCrash")[0].EnumerateObject().Select(p => p.Name));
         JsonElement healed = json.RootElement.GetProperty("PartitionHeals")[0];
         Assert.Equal(
-            ["Nodes", "PartitionRounds", "PartitionSeconds", "SidesSplit", "HealRounds", "HealSeconds", "LimitRounds", "WallSeconds"],
+            ["Nodes", "PartitionRounds", "PartitionSeconds", "SidesSplit", "HealRounds", "HealP50Rounds", "HealMaxRounds", "HealMaxSeconds", "LimitRounds", "WallSeconds"],
             healed.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("Infinity", healed.GetProperty("HealSeconds").GetString());
+        Assert.Equal("Infinity", healed.GetProperty("HealMaxSeconds").GetString());
+        Assert.Equal("Infinity", healed.GetProperty("HealRounds")[1].GetString());
         Assert.Equal(3, json.RootElement.GetProperty("Verdicts").GetArrayLength());
     }
 }
