@@ -31,6 +31,7 @@ public sealed class ArgumentsTests
     [InlineData("explode")]
     [InlineData("targets", "--nodes", "0")]
     [InlineData("targets", "--nodes", "-3")]
+    [InlineData("targets", "--crashes", "0")]
     [InlineData("targets", "--fanout", "99")]
     [InlineData("targets", "--mode", "shout")]
     [InlineData("targets", "--transport", "carrier-pigeon")]
@@ -49,6 +50,14 @@ public sealed class ArgumentsTests
     {
         Assert.Null(LoadGenArguments.Parse(args, out string? error));
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void Parse_Crashes_NullUnlessGiven_SoEachCommandKeepsItsDefault()
+    {
+        Assert.Equal(25, LoadGenArguments.Parse(["faults", "--crashes", "25"], out _)!.Crashes);
+        Assert.Null(LoadGenArguments.Parse(["targets"], out _)!.Crashes);
+        Assert.Equal(25, LoadGenArguments.Parse(["scale", "--crashes", "25"], out _)!.With(512, TimeSpan.FromMilliseconds(500)).Crashes);
     }
 
     [Fact]

@@ -45,8 +45,19 @@ public sealed class EventLogTests
         log.Record(B, Dead(D, 30));
         log.Record(C, Dead(B, 5));  // before the window
 
-        Assert.Equal((1, 2), log.FalsePositives(new HashSet<NodeId> { C }, since: 10));
-        Assert.Equal((2, 3), log.FalsePositives(new HashSet<NodeId> { C }, since: 0));
+        Assert.Equal((1, 2), log.FalsePositives(new Dictionary<NodeId, long> { [C] = 10 }, since: 10));
+        Assert.Equal((2, 3), log.FalsePositives(new Dictionary<NodeId, long> { [C] = 10 }, since: 0));
+    }
+
+    [Fact]
+    public void FalsePositives_ANodeDeclaredDeadBeforeItCrashed_WasLiveThen()
+    {
+        var log = new EventLog();
+        log.Record(A, Dead(C, 400));   // C crashes at 1,000: this one was false
+        log.Record(B, Dead(C, 1_200)); // a true detection
+
+        Assert.Equal((1, 1), log.FalsePositives(new Dictionary<NodeId, long> { [C] = 1_000 }, since: 0));
+        Assert.Equal((0, 0), log.FalsePositives(new Dictionary<NodeId, long> { [C] = 300 }, since: 0));
     }
 
     [Fact]
@@ -55,7 +66,7 @@ public sealed class EventLogTests
         var log = new EventLog();
         log.Record(A, new GossipEvent(GossipEventKind.MemberSuspect, B, 10));
         log.Record(A, new GossipEvent(GossipEventKind.MemberJoined, B, 10));
-        Assert.Equal((0, 0), log.FalsePositives(new HashSet<NodeId>(), since: 0));
+        Assert.Equal((0, 0), log.FalsePositives(new Dictionary<NodeId, long>(), since: 0));
     }
 
     private static GossipEvent Received(long timestamp) => new(GossipEventKind.RumorReceived, A, timestamp, Rumor: Rumor);

@@ -18,10 +18,20 @@ public sealed class ReportingTests
         "CpuPercentPerNode", "CpuPercentProcess", "BandwidthKBpsPerNode", "BandwidthKBpsBusiestNode", "DatagramsPerNodePerSecond",
         "AllocatedBytesPerNodeRound", "NodeRounds", "Gen0Collections", "Gen1Collections", "Gen2Collections",
         "Rumors", "RumorsComplete", "RumorP50Ms", "RumorP90Ms", "RumorP100Ms", "RumorP50Rounds", "RumorP90Rounds", "RumorP100Rounds",
-        "DetectionFirstMs", "DetectionLastMs", "DetectionLastRounds", "DetectedBy", "DetectionExpected",
+        "Detection",
         "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowSeconds",
         "Verdicts", "SeedTargetsMet", "Phases", "FirstRumorSpread",
     ];
+
+    /// <summary>The detection distribution of issue 10 (item 3), by its JSON name.</summary>
+    internal static readonly string[] DetectionFields =
+    [
+        "Crashes", "DetectedByAll", "FirstP50Ms", "FirstP90Ms", "FirstMaxMs", "LastP50Ms", "LastP90Ms", "LastMaxMs",
+        "LastP50Rounds", "LastP90Rounds", "LastMaxRounds", "PerCrash",
+    ];
+
+    /// <summary>One crash of the distribution, by its JSON name.</summary>
+    internal static readonly string[] CrashFields = ["Victim", "FirstMs", "LastMs", "LastRounds", "DetectedBy", "Expected"];
 
     [Fact]
     public void SvgChart_IsWellFormedXml_WithOnePolylinePerSeries()
@@ -70,11 +80,21 @@ public sealed class ReportingTests
     }
 
     [Fact]
+    public void TargetsJson_CarriesTheDetectionDistribution_AndEveryCrash()
+    {
+        using JsonDocument json = JsonDocument.Parse(TargetsPrinter.ToJson(FakeReport()));
+        JsonElement detection = json.RootElement.GetProperty("Detection");
+        Assert.Equal(DetectionFields, detection.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(CrashFields, detection.GetProperty("PerCrash")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(detection.GetProperty("Crashes").GetInt32(), detection.GetProperty("PerCrash").GetArrayLength());
+    }
+
+    [Fact]
     public void TargetsJson_WritesFiguresNeverReached_AsInfinity()
     {
-        TargetsReport report = FakeReport() with { DetectionLastMs = double.PositiveInfinity, RumorP50Ms = double.NaN };
+        TargetsReport report = FakeReport() with { RumorP100Ms = double.PositiveInfinity, RumorP50Ms = double.NaN };
         using JsonDocument json = JsonDocument.Parse(TargetsPrinter.ToJson(report));
-        Assert.Equal("Infinity", json.RootElement.GetProperty("DetectionLastMs").GetString());
+        Assert.Equal("Infinity", json.RootElement.GetProperty("RumorP100Ms").GetString());
         Assert.Equal("NaN", json.RootElement.GetProperty("RumorP50Ms").GetString());
     }
 
@@ -95,7 +115,7 @@ public sealed class ReportingTests
         TargetsPrinter.Print(FakeReport(), text);
         string output = text.ToString();
         Assert.StartsWith("command: targets (fake)", output, StringComparison.Ordinal);
-        foreach (string row in new[] { "CPU per node", "bandwidth per node", "busiest node", "datagrams per node per second", "allocated per round per node", "GCs gen0/1/2", "p50/p90/p100", "crash detected first / last", "false positives", "SEED TARGETS MET" })
+        foreach (string row in new[] { "CPU per node", "bandwidth per node", "busiest node", "datagrams per node per second", "allocated per round per node", "GCs gen0/1/2", "p50/p90/p100", "crash detected first, p50/p90/max", "crash detected by all, p50/p90/max", "each crash, by all (ms)", "false positives", "SEED TARGETS MET" })
         {
             Assert.Contains(row, output, StringComparison.Ordinal);
         }

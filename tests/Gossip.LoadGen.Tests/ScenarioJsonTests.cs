@@ -22,24 +22,38 @@ public sealed class ScenarioJsonTests
     }
 
     [Fact]
-    public void FaultsJson_HasEveryField()
+    public void FaultsJson_HasEveryField_TheDetectionDistributionAndTheHealRows()
     {
+        var crash = new CrashDetection { Victim = 5, FirstMs = 1_400, LastMs = 1_600, LastRounds = 8, DetectedBy = 127, Expected = 127 };
         var loss = new LossRow
         {
-            Loss = 0.1, DetectFirstSeconds = 1.4, DetectLastSeconds = 1.6, DetectLastRounds = 8, DetectedBy = 127, DetectionExpected = 127,
-            FalsePositives = 0, FalseDeathDeclarations = 0, FalsePositiveWindowRounds = 2_000, Suspicions = 381,
+            Loss = 0.1, Detection = DetectionDistribution.Of([crash]), FalsePositives = 0, FalseDeathDeclarations = 0, FalsePositiveWindowRounds = 2_300,
+            Suspicions = 381,
+        };
+        var heal = new PartitionHealRow
+        {
+            Nodes = 32, PartitionRounds = 18_000, PartitionSeconds = 3_600, SidesSplit = true, HealRounds = [5, double.PositiveInfinity], HealP50Rounds = 5,
+            HealMaxRounds = double.PositiveInfinity, HealMaxSeconds = double.PositiveInfinity, LimitRounds = 1_000, WallSeconds = 0.4,
         };
         var report = new FaultsReport
         {
-            CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHealRounds = 111, ChurnRestarts = 10,
-            ChurnReconvergeRounds = 32, StateEntriesLost = 0,
+            CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHeals = [heal], ChurnRestarts = 10,
+            ChurnReconvergeRounds = 32, StateEntriesLost = 0, Verdicts = Verdicts.JudgeDetection(loss.Detection, 0, " at 10 % loss"),
         };
         using JsonDocument json = JsonDocument.Parse(TargetsPrinter.ToJson(report));
         Assert.Equal(
-            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHealRounds", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost"],
+            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHeals", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost", "Verdicts"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
+        JsonElement row = json.RootElement.GetProperty("Loss")[0];
+        Assert.Equal(["Loss", "Detection", "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowRounds", "Suspicions"], row.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(ReportingTests.DetectionFields, row.GetProperty("Detection").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(ReportingTests.CrashFields, row.GetProperty("Detection").GetProperty("PerCrash")[0].EnumerateObject().Select(p => p.Name));
+        JsonElement healed = json.RootElement.GetProperty("PartitionHeals")[0];
         Assert.Equal(
-            ["Loss", "DetectFirstSeconds", "DetectLastSeconds", "DetectLastRounds", "DetectedBy", "DetectionExpected", "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowRounds", "Suspicions"],
-            json.RootElement.GetProperty("Loss")[0].EnumerateObject().Select(p => p.Name));
+            ["Nodes", "PartitionRounds", "PartitionSeconds", "SidesSplit", "HealRounds", "HealP50Rounds", "HealMaxRounds", "HealMaxSeconds", "LimitRounds", "WallSeconds"],
+            healed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Infinity", healed.GetProperty("HealMaxSeconds").GetString());
+        Assert.Equal("Infinity", healed.GetProperty("HealRounds")[1].GetString());
+        Assert.Equal(3, json.RootElement.GetProperty("Verdicts").GetArrayLength());
     }
 }

@@ -49,9 +49,11 @@ public sealed class TargetsRunTests
         Assert.Equal([0.0, 0.25], r.FirstRumorSpread[0]);
         Assert.Equal([30.0, 1.0], r.FirstRumorSpread[^1]);
 
-        // Crash of node 2: nodes 0, 1, 3 declare it dead 1,000 / 1,200 / 1,400 ms later.
-        Assert.Equal((3, 3), (r.DetectedBy, r.DetectionExpected));
-        Assert.Equal((1_000.0, 1_400.0, 7.0), (r.DetectionFirstMs, r.DetectionLastMs, r.DetectionLastRounds));
+        // Four nodes take one crash (fewer than half): the other three declare it dead 1,000 / 1,200 / 1,400 ms later.
+        CrashDetection crash = Assert.Single(r.Detection.PerCrash);
+        Assert.Equal((3, 3), (crash.DetectedBy, crash.Expected));
+        Assert.Equal((1_000.0, 1_400.0, 7.0), (r.Detection.FirstMaxMs, r.Detection.LastMaxMs, r.Detection.LastMaxRounds));
+        Assert.Equal((1_400.0, 1_400.0), (r.Detection.LastP50Ms, r.Detection.LastP90Ms));
 
         // Node 3 was declared dead at 0.5 s by two nodes although it never crashed.
         Assert.Equal((1, 2), (r.FalsePositives, r.FalseDeathDeclarations));
@@ -70,7 +72,8 @@ public sealed class TargetsRunTests
         Assert.Equal(new PhaseRecord("settle (join traffic dies down)", 1.0, 6.0, true), r.Phases[1]);
         Assert.Equal(new PhaseRecord("steady window", 7.0, 10.0, true), r.Phases[2]);
         Assert.Equal("rumor 1/10: originate", r.Phases[3].Name);
-        Assert.Equal(new PhaseRecord("failure detection", 29.8, 1.4, true), r.Phases[^1]);
+        Assert.StartsWith("crash 1/1: crash node ", r.Phases[^2].Name, StringComparison.Ordinal);
+        Assert.Equal(new PhaseRecord("crash 1/1: failure detection", 29.8, 1.4, true), r.Phases[^1]);
         Assert.Equal(3 + (10 * 3) + 2, r.Phases.Count);
     }
 
@@ -81,18 +84,36 @@ public sealed class TargetsRunTests
         TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
 
         Assert.True(r.SeedTargetsMet);
-        Assert.Equal([true, true, false, false, true, true, false], r.Verdicts.Select(v => v.Met));
-        Assert.Equal([true, true, false, false, false, false, false], r.Verdicts.Select(v => v.Fatal));
+        Assert.Equal([true, true, false, false, true, true, true, false], r.Verdicts.Select(v => v.Met));
+        Assert.Equal([true, true, false, false, false, false, false, false], r.Verdicts.Select(v => v.Fatal));
     }
 
     [Fact]
     public void Verdict_CpuOverTheSeedTarget_FailsTheRun()
     {
-        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 2.0, kbpsPerNode: 0.2, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
-        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 0.01, kbpsPerNode: 60, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
-        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: double.NaN, kbpsPerNode: 0.2, rumorP100Ms: 100, detectionLastMs: 1_000, falsePositives: 0)));
-        Assert.True(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 1.99, kbpsPerNode: 59.9, rumorP100Ms: double.PositiveInfinity, detectionLastMs: double.PositiveInfinity, falsePositives: 5)));
+        DetectionDistribution fast = Detections(1_000);
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 2.0, kbpsPerNode: 0.2, rumorP100Ms: 100, fast, falsePositives: 0)));
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 0.01, kbpsPerNode: 60, rumorP100Ms: 100, fast, falsePositives: 0)));
+        Assert.False(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: double.NaN, kbpsPerNode: 0.2, rumorP100Ms: 100, fast, falsePositives: 0)));
+        Assert.True(Verdicts.SeedTargetsMet(Verdicts.Judge(cpuPercentPerNode: 1.99, kbpsPerNode: 59.9, rumorP100Ms: double.PositiveInfinity, Detections(double.PositiveInfinity), falsePositives: 5)));
     }
+
+    [Fact]
+    public void DetectionGoal_IsTheLastDetectorsP50AndP90_AndNoFalsePositives()
+    {
+        // Ten crashes detected by all in 2.5 s, one in 3.5 s, nine in 4.5 s: p50 2.5 s (met), p90 4.5 s (missed).
+        double[] last = [.. Enumerable.Repeat(2_500.0, 10), 3_500, .. Enumerable.Repeat(4_500.0, 9)];
+        IReadOnlyList<GoalVerdict> v = Verdicts.JudgeDetection(Detections(last), falsePositives: 0, " at 10 % loss");
+
+        Assert.Equal(["crash detected by every live node, p50 (ms) at 10 % loss", "crash detected by every live node, p90 (ms) at 10 % loss", "false positives (live nodes declared dead) at 10 % loss"], v.Select(x => x.Figure));
+        Assert.Equal([2_500.0, 4_500.0, 0.0], v.Select(x => x.Measured));
+        Assert.Equal([true, false, true], v.Select(x => x.Met));
+        Assert.False(Verdicts.JudgeDetection(Detections(1_000), falsePositives: 1, "")[2].Met);
+        Assert.All(v, x => Assert.False(x.Fatal));
+    }
+
+    private static DetectionDistribution Detections(params double[] lastMs) =>
+        DetectionDistribution.Of([.. lastMs.Select((ms, i) => new CrashDetection { Victim = i + 1, FirstMs = ms, LastMs = ms, LastRounds = Math.Ceiling(ms / 200), DetectedBy = 9, Expected = 9 })]);
 
     [Fact]
     public void Warmup_ThatNeverConverges_IsReportedAsSuch()

@@ -25,6 +25,9 @@ internal sealed class LoadGenArguments
 
     public ulong Seed { get; private init; } = 1;
 
+    /// <summary>Nodes crashed one after another by <c>targets</c>, <c>scale</c> and <c>faults</c> (null: the command's default).</summary>
+    public int? Crashes { get; private init; }
+
     public IReadOnlyList<IPEndPoint> Seeds { get; private init; } = [];
 
     public string? JsonPath { get; private init; }
@@ -67,7 +70,7 @@ internal sealed class LoadGenArguments
     public LoadGenArguments With(int nodes, TimeSpan interval) => new()
     {
         Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
-        Loss = Loss, Seed = Seed, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
+        Loss = Loss, Seed = Seed, Crashes = Crashes, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
         CommandLine = CommandLine,
     };
 
@@ -95,6 +98,7 @@ internal sealed class LoadGenArguments
         }
 
         int? nodes = null;
+        int? crashes = null;
         TimeSpan? interval = null;
         TimeSpan? duration = null;
         int fanout = 3;
@@ -140,6 +144,7 @@ internal sealed class LoadGenArguments
                 "--transport" => (transport = value.ToLowerInvariant()) is "udp" or "memory",
                 "--duration" => TrySeconds(value, out duration),
                 "--loss" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out loss) && loss is >= 0 and <= 1,
+                "--crashes" => TryPositive(value, out crashes),
                 "--seed" => ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seed),
                 "--seeds" => command == "chaos" ? TryPositive(value, out chaosSeeds) : TrySeeds(value, seeds),
                 "--replay" => TryUInt64(value, out replay),
@@ -172,6 +177,7 @@ internal sealed class LoadGenArguments
             Duration = duration,
             Loss = loss,
             Seed = seed,
+            Crashes = crashes,
             Seeds = seeds,
             JsonPath = json,
             ChartsDirectory = charts,
@@ -211,6 +217,7 @@ internal sealed class LoadGenArguments
         options:
           --nodes N  --interval MS  --fanout N  --mode push|pull|pushpull  --transport udp|memory
           --duration S  --loss 0..1  --seed N  --seeds host:port,...  --json PATH  --charts DIR  --quiet
+          --crashes N  nodes crashed one at a time for detection p50/p90 (targets, faults: 20; scale: 1)
         """;
 
     private static bool TryPositive(string text, out int? value)

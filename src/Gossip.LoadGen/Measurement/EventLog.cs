@@ -109,17 +109,20 @@ internal sealed class EventLog
 
     /// <summary>
     /// False positives as docs/measurement.md defines them: distinct nodes declared dead at or after <paramref name="since"/>
-    /// although they were not crashed (<paramref name="crashed"/>); and the number of such declarations.
+    /// while they were live, that is never crashed or declared before their crash (<paramref name="crashedAt"/>, the
+    /// crash timestamps); and the number of such declarations.
     /// </summary>
-    public (int LiveNodesDeclaredDead, int Declarations) FalsePositives(IReadOnlySet<NodeId> crashed, long since)
+    public (int LiveNodesDeclaredDead, int Declarations) FalsePositives(IReadOnlyDictionary<NodeId, long> crashedAt, long since)
     {
+        ArgumentNullException.ThrowIfNull(crashedAt);
         lock (_gate)
         {
             var subjects = new HashSet<NodeId>();
             int declarations = 0;
             foreach (DeathDeclaration d in _deaths)
             {
-                if (d.Timestamp >= since && !crashed.Contains(d.Subject))
+                bool wasLive = !crashedAt.TryGetValue(d.Subject, out long crashed) || d.Timestamp < crashed;
+                if (d.Timestamp >= since && wasLive)
                 {
                     subjects.Add(d.Subject);
                     declarations++;

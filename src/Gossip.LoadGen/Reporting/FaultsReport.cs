@@ -9,7 +9,7 @@ internal sealed record FaultsReport
     /// <summary>UTC date of the run (yyyy-MM-dd).</summary>
     public required string Date { get; init; }
 
-    /// <summary>Nodes.</summary>
+    /// <summary>Nodes of the loss and churn phases.</summary>
     public required int Nodes { get; init; }
 
     /// <summary>Gossip interval, ms (virtual).</summary>
@@ -18,8 +18,8 @@ internal sealed record FaultsReport
     /// <summary>Detection and false positives per loss rate.</summary>
     public required IReadOnlyList<LossRow> Loss { get; init; }
 
-    /// <summary>Rounds after a half/half partition of 60 rounds heals until every view and every state agree again (-1: never within the limit).</summary>
-    public required int PartitionHealRounds { get; init; }
+    /// <summary>Half/half partitions of several lengths and cluster sizes, and how long each took to heal.</summary>
+    public required IReadOnlyList<PartitionHealRow> PartitionHeals { get; init; }
 
     /// <summary>Crash/restart cycles of the churn phase.</summary>
     public required int ChurnRestarts { get; init; }
@@ -29,4 +29,7 @@ internal sealed record FaultsReport
 
     /// <summary>Application state entries (node x owner key) missing or wrong anywhere after the churn: the proof nothing was lost is 0.</summary>
     public required int StateEntriesLost { get; init; }
+
+    /// <summary>The detection goal judged at every loss rate (reported, not fatal).</summary>
+    public required IReadOnlyList<GoalVerdict> Verdicts { get; init; }
 }

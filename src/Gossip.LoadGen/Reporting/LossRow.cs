@@ -1,33 +1,21 @@
 namespace Gossip.LoadGen.Reporting;
 
-/// <summary>One loss rate of <c>faults</c>: false positives over a quiet stretch, then one crash and its detection.</summary>
+/// <summary>One loss rate of <c>faults</c>: false positives over a quiet stretch, then crashes one after another and their detection.</summary>
 internal sealed record LossRow
 {
     /// <summary>Simulated loss rate (0..1).</summary>
     public required double Loss { get; init; }
 
-    /// <summary>Crash until the first live node declared it dead, seconds (Infinity: never).</summary>
-    public required double DetectFirstSeconds { get; init; }
+    /// <summary>Detection over the crashes at this loss rate: p50 / p90 / max for the first and the last detector, and every crash.</summary>
+    public required DetectionDistribution Detection { get; init; }
 
-    /// <summary>Crash until the last live node declared it dead, seconds (Infinity: not all did within the limit).</summary>
-    public required double DetectLastSeconds { get; init; }
-
-    /// <summary><see cref="DetectLastSeconds"/> in rounds.</summary>
-    public required double DetectLastRounds { get; init; }
-
-    /// <summary>Live nodes that declared the crashed node dead, of <see cref="DetectionExpected"/>.</summary>
-    public required int DetectedBy { get; init; }
-
-    /// <summary>Live nodes expected to declare it dead.</summary>
-    public required int DetectionExpected { get; init; }
-
-    /// <summary>Distinct live nodes declared dead during the whole run (false positives).</summary>
+    /// <summary>Distinct live nodes (not crashed, or not yet) declared dead during the whole run: quiet stretch and crashes (false positives).</summary>
     public required int FalsePositives { get; init; }
 
     /// <summary>Death declarations of live nodes.</summary>
     public required int FalseDeathDeclarations { get; init; }
 
-    /// <summary>The window false positives were counted over, in rounds.</summary>
+    /// <summary>The window false positives were counted over, in rounds: the quiet stretch plus the whole crash phase.</summary>
     public required int FalsePositiveWindowRounds { get; init; }
 
     /// <summary>Suspicions raised during the quiet stretch (all of them refuted unless counted above).</summary>

@@ -110,22 +110,10 @@ internal sealed record TargetsReport
     /// <summary>Same in rounds, p100.</summary>
     public required double RumorP100Rounds { get; init; }
 
-    /// <summary>Crash until the first live node declared the crashed node dead, ms.</summary>
-    public required double DetectionFirstMs { get; init; }
+    /// <summary>Detection over the crashes of the run, one at a time: p50 / p90 / max for the first and the last detector, and every crash.</summary>
+    public required DetectionDistribution Detection { get; init; }
 
-    /// <summary>Crash until the last live node (of those that knew it) declared it dead, ms.</summary>
-    public required double DetectionLastMs { get; init; }
-
-    /// <summary><see cref="DetectionLastMs"/> in rounds.</summary>
-    public required double DetectionLastRounds { get; init; }
-
-    /// <summary>Live nodes that declared the crashed node dead.</summary>
-    public required int DetectedBy { get; init; }
-
-    /// <summary>Live nodes that knew the crashed node when it crashed (the ones expected to declare it dead).</summary>
-    public required int DetectionExpected { get; init; }
-
-    /// <summary>False positives: distinct live (never crashed) nodes declared dead by anyone during the whole run.</summary>
+    /// <summary>False positives: distinct live nodes (not crashed, or not yet) declared dead by anyone during the whole run, crashes included.</summary>
     public required int FalsePositives { get; init; }
 
     /// <summary>Death declarations of live nodes (one live node declared dead by 3 observers counts 3).</summary>

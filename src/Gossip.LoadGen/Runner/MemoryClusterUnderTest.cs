@@ -22,8 +22,11 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
     private readonly SimulatedCluster _cluster;
     private readonly int _viewLimit;
 
-    /// <summary>Builds the cluster; <paramref name="configure"/> sets the node options (interval, fanout, mode).</summary>
-    public MemoryClusterUnderTest(int count, ulong seed, double loss, Action<GossipOptions> configure)
+    /// <summary>
+    /// Builds the cluster; <paramref name="configure"/> sets the node options (interval, fanout, mode). With
+    /// <paramref name="fullMembership"/> every node starts knowing every other (no join phase), as <c>faults</c> wants.
+    /// </summary>
+    public MemoryClusterUnderTest(int count, ulong seed, double loss, Action<GossipOptions> configure, bool fullMembership = false)
     {
         ArgumentNullException.ThrowIfNull(configure);
         bool partial = count > FullViewLimit;
@@ -32,7 +35,7 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
         {
             Nodes = count,
             Seed = seed,
-            Bootstrap = partial ? ClusterBootstrap.RandomViews : ClusterBootstrap.JoinThroughFirst,
+            Bootstrap = partial ? ClusterBootstrap.RandomViews : fullMembership ? ClusterBootstrap.FullMembership : ClusterBootstrap.JoinThroughFirst,
             ViewSize = PartialViewSize,
             Configure = o =>
             {
@@ -127,6 +130,18 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
 
     /// <inheritdoc />
     public void Crash(int index) => _cluster.Crash(index);
+
+    /// <summary>Suspicions raised by all nodes so far (live or crashed).</summary>
+    public long Suspicions()
+    {
+        long total = 0;
+        foreach (GossipNode node in _cluster.Nodes)
+        {
+            total += node.Counters.Suspicions;
+        }
+
+        return total;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _cluster.Dispose();

@@ -9,7 +9,7 @@ namespace Gossip.LoadGen.Runner;
 /// <summary>
 /// The phases of the <c>targets</c> run on any <see cref="IClusterUnderTest"/>: warm-up until converged (or timeout),
 /// settle, steady window (CPU, bandwidth, datagrams, allocations, GCs), rumor injection (dissemination p50/p90/p100),
-/// fault injection (one crash: detection first/last), measurement (false positives over the whole run, verdicts).
+/// fault injection (crashes one after another: detection p50/p90/max for the first and the last detector, <see cref="CrashSeries"/>), measurement (false positives over the whole run, verdicts).
 /// </summary>
 internal static class TargetsRun
 {
@@ -75,25 +75,13 @@ internal static class TargetsRun
             runner.RunFor($"rumor {r + 1}/{settings.Rumors}: retire", cluster.Interval * settings.RoundsBetweenRumors);
         }
 
-        // Crash a node that is neither node 0 (the usual seed) nor, in small clusters, an early rumor origin on purpose: the middle one.
-        int victim = n / 2;
-        NodeId victimId = cluster.IdOf(victim);
-        HashSet<NodeId> observers = KnowersOf(cluster, victim, victimId);
-        long crashedAt = time.GetTimestamp();
-        runner.Run("crash one node", () =>
-        {
-            cluster.Crash(victim);
-            return victim;
-        });
-        runner.RunUntil("failure detection", () => cluster.Log.DeathsOf(victimId, observers, crashedAt).Count >= observers.Count, settings.DetectionTimeout);
-        (int detectedBy, long first, long last) = cluster.Log.DeathsOf(victimId, observers, crashedAt);
-        double firstMs = detectedBy > 0 ? Timestamps.Between(crashedAt, first, frequency).TotalMilliseconds : double.PositiveInfinity;
-        TimeSpan lastElapsed = detectedBy >= observers.Count && detectedBy > 0 ? Timestamps.Between(crashedAt, last, frequency) : TimeSpan.MaxValue;
-        double lastMs = lastElapsed == TimeSpan.MaxValue ? double.PositiveInfinity : lastElapsed.TotalMilliseconds;
+        var crashes = new CrashSeries(cluster, runner);
+        crashes.Run(settings.Crashes, random, settings.DetectionTimeout, settings.RoundsBetweenCrashes);
+        DetectionDistribution detection = DetectionDistribution.Of(crashes.Detections);
 
-        (int falsePositives, int falseDeclarations) = cluster.Log.FalsePositives(new HashSet<NodeId> { victimId }, runStart);
+        (int falsePositives, int falseDeclarations) = cluster.Log.FalsePositives(crashes.CrashedAt, runStart);
         double p100 = Percentiles.Of(rumorTimes, 100);
-        IReadOnlyList<GoalVerdict> verdicts = Verdicts.Judge(steady.CpuPercentPerNode, steady.KBpsPerNode, p100, lastMs, falsePositives);
+        IReadOnlyList<GoalVerdict> verdicts = Verdicts.Judge(steady.CpuPercentPerNode, steady.KBpsPerNode, p100, detection, falsePositives);
         return new TargetsReport
         {
             Command = settings.Command,
@@ -130,11 +118,7 @@ internal static class TargetsRun
             RumorP50Rounds = Percentiles.Of(rumorRounds, 50),
             RumorP90Rounds = Percentiles.Of(rumorRounds, 90),
             RumorP100Rounds = Percentiles.Of(rumorRounds, 100),
-            DetectionFirstMs = firstMs,
-            DetectionLastMs = lastMs,
-            DetectionLastRounds = lastElapsed == TimeSpan.MaxValue ? double.PositiveInfinity : Timestamps.Rounds(lastElapsed, cluster.Interval),
-            DetectedBy = detectedBy,
-            DetectionExpected = observers.Count,
+            Detection = detection,
             FalsePositives = falsePositives,
             FalseDeathDeclarations = falseDeclarations,
             FalsePositiveWindowSeconds = time.GetElapsedTime(runStart).TotalSeconds,
@@ -174,20 +158,6 @@ internal static class TargetsRun
         for (int i = 0; i < cluster.Count; i++)
         {
             if (i != except && cluster.IsLive(i))
-            {
-                ids.Add(cluster.IdOf(i));
-            }
-        }
-
-        return ids;
-    }
-
-    private static HashSet<NodeId> KnowersOf(IClusterUnderTest cluster, int victim, NodeId victimId)
-    {
-        var ids = new HashSet<NodeId>();
-        for (int i = 0; i < cluster.Count; i++)
-        {
-            if (i != victim && cluster.IsLive(i) && cluster.Knows(i, victimId))
             {
                 ids.Add(cluster.IdOf(i));
             }

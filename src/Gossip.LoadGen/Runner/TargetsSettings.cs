@@ -39,7 +39,13 @@ internal sealed record TargetsSettings
     /// <summary>Rounds between rumors, so each is retired before the next (they are measured one at a time). Default 5.</summary>
     public int RoundsBetweenRumors { get; init; } = 5;
 
-    /// <summary>Longest wait for every live node to declare the crashed node dead. Default 60 s.</summary>
+    /// <summary>Nodes crashed one after another to measure detection as a distribution (at most <see cref="CrashSeries.MaxCrashes"/>). Default 20.</summary>
+    public int Crashes { get; init; } = CrashSeries.DefaultCrashes;
+
+    /// <summary>Rounds between one crash's detection and the next crash. Default 5.</summary>
+    public int RoundsBetweenCrashes { get; init; } = 5;
+
+    /// <summary>Longest wait for every live node to declare one crashed node dead. Default 60 s.</summary>
     public TimeSpan DetectionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often conditions are checked. Default 250 ms.</summary>

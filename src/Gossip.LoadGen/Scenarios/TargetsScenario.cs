@@ -7,12 +7,13 @@ namespace Gossip.LoadGen.Scenarios;
 
 /// <summary>
 /// <c>targets</c>: 128 nodes in this process on UDP loopback (or in memory with <c>--transport memory</c>), 200 ms, fanout 3,
-/// failure detection on; the phases of <see cref="TargetsRun"/>; a verdict against the seed targets and our goals.
+/// failure detection on; the phases of <see cref="TargetsRun"/> (20 crashes one after another unless <c>--crashes</c>);
+/// a verdict against the seed targets and our goals.
 /// </summary>
 internal static class TargetsScenario
 {
     /// <summary>Builds the cluster the arguments ask for and runs every phase on it.</summary>
-    public static TargetsReport Run(LoadGenArguments args, Progress progress, int defaultNodes, TimeSpan defaultInterval, TimeSpan defaultWindow, string command)
+    public static TargetsReport Run(LoadGenArguments args, Progress progress, int defaultNodes, TimeSpan defaultInterval, TimeSpan defaultWindow, string command, int defaultCrashes = CrashSeries.DefaultCrashes)
     {
         int n = args.Nodes ?? defaultNodes;
         TimeSpan interval = args.Interval ?? defaultInterval;
@@ -31,6 +32,7 @@ internal static class TargetsScenario
             Loss = args.Transport == "memory" ? args.Loss : 0,
             Seed = args.Seed,
             Window = args.Duration ?? defaultWindow,
+            Crashes = args.Crashes ?? defaultCrashes,
 
             // Joining is one exchange per node through one seed: allow more time as the cluster grows, but not forever.
             WarmupTimeout = TimeSpan.FromSeconds(Math.Clamp(n / 16.0, 60, 180)),
