@@ -24,12 +24,16 @@ internal static class Formulas
     /// <summary>
     /// Lifeguard-style suspicion timeout in rounds. With no confirmations it is the maximum,
     /// <c>multiplier * ceil(log10(n+1)) * probeRounds</c>; each independent confirmation shrinks it
-    /// logarithmically towards the minimum (one probe timeout), reached at <paramref name="wantedConfirmations"/>.
+    /// logarithmically towards the minimum, one probe interval, reached at <paramref name="wantedConfirmations"/>.
+    /// The minimum was one probe timeout until the chaos runner showed it too short: in a small cluster every peer
+    /// confirms a suspicion within a round or two, so a node paused for 0.9 s (a long GC) was declared dead 0.4 s
+    /// after the first suspicion, before it could resume and refute. A pause shorter than a probe interval now
+    /// always ends before the verdict.
     /// </summary>
     public static int SuspicionTimeoutRounds(int multiplier, int n, int probeRounds, int probeTimeoutRounds, int confirmations, int wantedConfirmations)
     {
-        int max = Math.Max(multiplier * Log10Ceiling(n) * probeRounds, probeTimeoutRounds);
-        int min = probeTimeoutRounds;
+        int min = Math.Max(probeRounds, probeTimeoutRounds);
+        int max = Math.Max(multiplier * Log10Ceiling(n) * probeRounds, min);
         if (wantedConfirmations <= 1 || confirmations >= wantedConfirmations)
         {
             return confirmations >= wantedConfirmations ? min : max;

@@ -107,6 +107,13 @@ public sealed partial class GossipOptions
     public int ReconnectForRounds { get; set; } = 432_000;
 
     /// <summary>
+    /// Rounds between two attempts to reach a configured seed (see <see cref="GossipNode.Join"/>) that is not a live
+    /// member, one seed per attempt, once this node is no longer alone. Heals the split that remains when nodes joined
+    /// during a partition and each side only ever reached its own seeds. 0 turns it off. Default 150 (30 s).
+    /// </summary>
+    public int RetrySeedsEveryRounds { get; set; } = 150;
+
+    /// <summary>
     /// Fewest rounds between two anti-entropy exchanges this node starts. Exchanges start when a probe's ack shows
     /// the peer's member-table hash differs from ours, so a cluster that agrees sends no digests at all. Default 5 (1 s).
     /// </summary>
@@ -167,6 +174,7 @@ public sealed partial class GossipOptions
         Check(SuspicionMultiplier >= 1, nameof(SuspicionMultiplier));
         Check(ReapAfterRounds >= 1, nameof(ReapAfterRounds));
         Check(ReconnectForRounds >= 0, nameof(ReconnectForRounds));
+        Check(RetrySeedsEveryRounds >= 0, nameof(RetrySeedsEveryRounds));
         Check(SyncEveryRounds >= 1, nameof(SyncEveryRounds));
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));

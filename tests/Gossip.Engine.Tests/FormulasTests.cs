@@ -20,9 +20,9 @@ public sealed class FormulasTests
 
     [Theory]
     [InlineData(1, 15)] // unconfirmed: 1 * 3 * 5 = 15 rounds at n = 128
-    [InlineData(2, 6)]
-    [InlineData(3, 2)] // fully confirmed: the minimum, one probe timeout
-    [InlineData(9, 2)]
+    [InlineData(2, 8)]
+    [InlineData(3, 5)] // fully confirmed: the minimum, one probe interval (a shorter pause always ends before the verdict)
+    [InlineData(9, 5)]
     public void SuspicionTimeout_ShrinksWithConfirmations(int confirmations, int expected) =>
         Assert.Equal(expected, Formulas.SuspicionTimeoutRounds(multiplier: 1, n: 128, probeRounds: 5, probeTimeoutRounds: 2, confirmations, wantedConfirmations: 3));
 

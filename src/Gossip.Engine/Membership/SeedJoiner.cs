@@ -7,7 +7,11 @@ namespace Gossip.Engine.Membership;
 
 /// <summary>
 /// Joining through seeds: a join notice queued for piggybacking and an anti-entropy exchange with each seed, repeated
-/// every probe interval while this node knows no other live member.
+/// every probe interval while this node knows no other live member, and afterwards, one seed at a time every
+/// <see cref="GossipOptions.RetrySeedsEveryRounds"/>, for seeds that are not live members. The second part merges
+/// two clusters that formed apart: nodes that joined during a partition, each reaching only the seeds on its own
+/// side, never learn of the other side's members, so reconnection (which only tries members once known) cannot
+/// find them.
 /// </summary>
 internal sealed class SeedJoiner
 {
@@ -16,6 +20,7 @@ internal sealed class SeedJoiner
     private readonly Disseminator _spread;
     private readonly DigestExchange _exchange;
     private readonly List<WireAddress> _seeds = [];
+    private int _nextRetry;
 
     public SeedJoiner(NodeContext node, MembershipState members, Disseminator spread, DigestExchange exchange)
     {
@@ -33,13 +38,60 @@ internal sealed class SeedJoiner
         SendJoin();
     }
 
-    /// <summary>Contacts the seeds again when this node is still alone.</summary>
+    /// <summary>Contacts the seeds again when this node is still alone, or now and then one that is not a live member.</summary>
     public void Step(long round)
     {
-        if (_seeds.Count > 0 && _members.Table.LiveCount <= 1 && round % _node.Options.ProbeEveryRounds == 0)
+        if (_seeds.Count == 0)
         {
-            SendJoin();
+            return;
         }
+
+        if (_members.Table.LiveCount <= 1)
+        {
+            if (round % _node.Options.ProbeEveryRounds == 0)
+            {
+                SendJoin();
+            }
+
+            return;
+        }
+
+        int every = _node.Options.RetrySeedsEveryRounds;
+        if (every > 0 && round % every == 0)
+        {
+            RetryOneSeed();
+        }
+    }
+
+    /// <summary>Syncs with the next seed (round-robin) that no live member answers for; nothing when all do.</summary>
+    private void RetryOneSeed()
+    {
+        for (int tried = 0; tried < _seeds.Count; tried++)
+        {
+            WireAddress seed = _seeds[_nextRetry];
+            _nextRetry = (_nextRetry + 1) % _seeds.Count;
+            if (seed != _node.Address && !IsLiveMemberAt(seed))
+            {
+                _exchange.SendSyncRequest(seed);
+                return;
+            }
+        }
+    }
+
+    // A scan of the table: it runs once per retry interval (30 s by default), never on the hot path.
+    private bool IsLiveMemberAt(WireAddress address)
+    {
+        MemberTable table = _members.Table;
+        for (int i = 0; i < table.Count; i++)
+        {
+            Member member = table[i];
+            if (member.IsLive && !member.Removed && member.Address == address)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void SendJoin()

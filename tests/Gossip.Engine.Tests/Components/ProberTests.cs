@@ -295,7 +295,7 @@ public sealed class ProberTests
         Assert.Equal(two, repeated);
         Assert.Empty(respread);
         Assert.True(three < two, $"third reporter: {three} should be before {two}");
-        Assert.Equal(1 + harness.Options.ProbeTimeoutRounds, three);
+        Assert.Equal(1 + harness.Options.ProbeEveryRounds, three); // the minimum: one probe interval
     }
 
     [Fact]
