@@ -34,6 +34,13 @@ public sealed class FaultsScenarioTests
                 [60, 300, 3_000, 18_000],
                 report.RootElement.GetProperty("PartitionHeals").EnumerateArray().Select(r => r.GetProperty("PartitionRounds").GetInt32()));
             Assert.All(report.RootElement.GetProperty("PartitionHeals").EnumerateArray(), r => Assert.Equal(12, r.GetProperty("Nodes").GetInt32()));
+
+            // The pause case: 20 one-second pauses cause no death verdict, and a crash afterwards is still detected.
+            Assert.Contains("false deaths over 20 pauses of 1 s", text, StringComparison.Ordinal);
+            JsonElement pause = report.RootElement.GetProperty("Pauses")[0];
+            Assert.Equal(1.0, pause.GetProperty("PauseSeconds").GetDouble());
+            Assert.Equal(0, pause.GetProperty("DeathDeclarations").GetInt64());
+            Assert.InRange(pause.GetProperty("CrashDetectedRounds").GetInt32(), 1, 50);
         }
         finally
         {

@@ -37,12 +37,13 @@ public sealed class ScenarioJsonTests
         };
         var report = new FaultsReport
         {
-            CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHeals = [heal], ChurnRestarts = 10,
+            CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHeals = [heal],
+            Pauses = [new PauseRow { Nodes = 128, PauseSeconds = 1, Pauses = 20, DeathDeclarations = 0, Suspicions = 3, CrashDetectedRounds = 12 }], ChurnRestarts = 10,
             ChurnReconvergeRounds = 32, StateEntriesLost = 0, Verdicts = Verdicts.JudgeDetection(loss.Detection, 0, " at 10 % loss"),
         };
         using JsonDocument json = JsonDocument.Parse(TargetsPrinter.ToJson(report));
         Assert.Equal(
-            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHeals", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost", "Verdicts"],
+            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHeals", "Pauses", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost", "Verdicts"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
         JsonElement row = json.RootElement.GetProperty("Loss")[0];
         Assert.Equal(["Loss", "Detection", "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowRounds", "Suspicions"], row.EnumerateObject().Select(p => p.Name));
@@ -55,5 +56,8 @@ public sealed class ScenarioJsonTests
         Assert.Equal("Infinity", healed.GetProperty("HealMaxSeconds").GetString());
         Assert.Equal("Infinity", healed.GetProperty("HealRounds")[1].GetString());
         Assert.Equal(3, json.RootElement.GetProperty("Verdicts").GetArrayLength());
+        Assert.Equal(
+            ["Nodes", "PauseSeconds", "Pauses", "DeathDeclarations", "Suspicions", "CrashDetectedRounds"],
+            json.RootElement.GetProperty("Pauses")[0].EnumerateObject().Select(p => p.Name));
     }
 }

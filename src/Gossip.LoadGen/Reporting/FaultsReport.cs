@@ -21,6 +21,9 @@ internal sealed record FaultsReport
     /// <summary>Half/half partitions of several lengths and cluster sizes, and how long each took to heal.</summary>
     public required IReadOnlyList<PartitionHealRow> PartitionHeals { get; init; }
 
+    /// <summary>Stop-the-world pauses and the crash detected after them.</summary>
+    public required IReadOnlyList<PauseRow> Pauses { get; init; }
+
     /// <summary>Crash/restart cycles of the churn phase.</summary>
     public required int ChurnRestarts { get; init; }
 

@@ -29,6 +29,9 @@ internal static class FaultsScenario
     /// <summary>Heal sizes when <c>--nodes</c> is not given. 128 nodes partitioned for an hour is 2.3 million node-rounds, about 2 s a trial here.</summary>
     private static readonly int[] HealSizes = [32, 128];
 
+    /// <summary>Pause lengths: 1 s is the goal (no false death); 2 s shows where tolerance ends.</summary>
+    private static readonly double[] PauseSeconds = [1, 2];
+
     public static int Run(LoadGenArguments args, Progress progress, TextWriter output)
     {
         int n = args.Nodes ?? 128;
@@ -72,6 +75,23 @@ internal static class FaultsScenario
             }
         }
 
+        output.WriteLine();
+        output.WriteLine($"pauses (stop-the-world, frames held in the receive buffer): {PauseCase.Pauses} nodes paused one after another, then one real crash (simulation)");
+        output.WriteLine($"{"nodes",6} {"pause s",8} {"false deaths",13} {"suspicions",11} {"crash after, detected by all in",32}");
+        var pauses = new List<PauseRow>();
+        foreach (double seconds in PauseSeconds)
+        {
+            progress.Phase($"pauses of {seconds} s");
+            int pauseRounds = Math.Max(1, (int)Math.Round(seconds / interval.TotalSeconds));
+            PauseRow pause = PauseCase.Run(n, pauseRounds, args.Seed, o => Configure(o, interval, args));
+            pauses.Add(pause);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pause.Nodes,6} {pause.PauseSeconds,8:F1} {pause.DeathDeclarations,13} {pause.Suspicions,11} {$"{pause.CrashDetectedRounds} rounds ({pause.CrashDetectedRounds * interval.TotalSeconds:F1} s)",32}"));
+            if (seconds <= 1)
+            {
+                verdicts.Add(new GoalVerdict($"false deaths over {PauseCase.Pauses} pauses of {seconds:0.#} s", "0 (goal)", pause.DeathDeclarations, pause.DeathDeclarations == 0, Fatal: false));
+            }
+        }
+
         progress.Phase("churn");
         (int restarts, int missing, int reconvergeRounds) = RunChurn(n, interval, args);
         output.WriteLine();
@@ -105,6 +125,7 @@ internal static class FaultsScenario
                     IntervalMs = interval.TotalMilliseconds,
                     Loss = lossRows,
                     PartitionHeals = heals,
+                    Pauses = pauses,
                     ChurnRestarts = restarts,
                     ChurnReconvergeRounds = reconvergeRounds,
                     StateEntriesLost = missing,
