@@ -71,7 +71,7 @@ public sealed class GossipNode : IDisposable
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
         _node = new NodeContext(options, limits, self, random, time, Counters, _events);
 
-        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
+        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, self);
         _health = new LocalHealth(options.MaxLocalHealthScore);
         _members = new MembershipState(_node);
         _intake = new FrameIntake(_node, codec, _members, _logger);
@@ -310,14 +310,15 @@ public sealed class GossipNode : IDisposable
         }
 
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
-        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, replyTo);
+        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, new FrameOrigin(header.Sender, header.Generation, source, viaStream, replyTo));
         _spread.FlushEager();
         _members.Publish(endOfRound: false);
     }
 
     /// <summary>Hands each section of a validated frame to the component that owns its message type.</summary>
-    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, WireAddress replyTo)
+    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, in FrameOrigin origin)
     {
+        WireAddress replyTo = origin.ReplyTo;
         MerkleRange range = default;
         MerkleRange rest = default;
         while (sections.TryReadNext(out MessageType type, out ReadOnlySpan<byte> payload, out bool done) == WireStatus.Ok && !done)
@@ -346,7 +347,7 @@ public sealed class GossipNode : IDisposable
                     _prober.OnPingReq(request, replyTo);
                     break;
                 case MessageType.Membership:
-                    _rules.OnMembership(ref reader, replyTo);
+                    _rules.OnMembership(ref reader, origin);
                     break;
                 case MessageType.Rumors:
                     _spread.OnRumors(ref reader);
@@ -363,10 +364,10 @@ public sealed class GossipNode : IDisposable
                     _exchange.OnSyn(replyTo, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
-                    _exchange.OnAck(replyTo, header.Sender, range, payload);
+                    _exchange.OnAck(origin, range, payload);
                     break;
                 case MessageType.DigestAck2:
-                    _exchange.OnAck2(payload);
+                    _exchange.OnAck2(payload, origin);
                     break;
                 case MessageType.Aggregation:
                     _ = AggregateShare.TryRead(ref reader, out AggregateShare share);

@@ -41,6 +41,15 @@ public sealed partial class GossipOptions
     /// </summary>
     public string? GenerationFile { get; set; }
 
+    /// <summary>
+    /// How far ahead of this node's clock another node's generation may be: news naming a generation above the Unix
+    /// time in seconds plus this is dropped (counted in <see cref="NodeCounters.NewsDropped"/>), so no one can push a
+    /// member to a generation its real restarts would never reach. Generations derived from the clock, or from a
+    /// <see cref="GenerationFile"/> (at most one ahead per restart within a second), stay far below it; a host-supplied
+    /// <see cref="Generation"/> must not exceed the Unix time in seconds. Between 1 second and 30 days. Default 1 hour.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Time between gossip rounds. Default 200 ms.</summary>
     public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -168,6 +177,7 @@ public sealed partial class GossipOptions
         Check(ReapAfterRounds >= 1, nameof(ReapAfterRounds));
         Check(ReconnectForRounds >= 0, nameof(ReconnectForRounds));
         Check(SyncEveryRounds >= 1, nameof(SyncEveryRounds));
+        Check(MaxClockSkew >= TimeSpan.FromSeconds(1) && MaxClockSkew <= TimeSpan.FromDays(30), nameof(MaxClockSkew));
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));
         Check(MaxMembers >= 2, nameof(MaxMembers));

@@ -36,6 +36,9 @@ internal sealed class Member
     /// <summary>Highest version among the member's state entries.</summary>
     public ulong MaxVersion { get; set; }
 
+    /// <summary>Removed keys (tombstones) among <see cref="State"/>, not yet collected (owner thread).</summary>
+    public int Tombstones { get; set; }
+
     /// <summary>This member's contribution to the table hash (0 when dead or left).</summary>
     public ulong Hash { get; set; }
 

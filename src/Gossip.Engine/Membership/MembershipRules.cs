@@ -10,9 +10,20 @@ namespace Gossip.Engine.Membership;
 /// How membership news is believed: joins and alive notices (a higher incarnation overrules a suspicion or a death
 /// declared from one), suspicions (handed to the <see cref="Prober"/>), deaths and departures (only at or above the
 /// incarnation we know), news about this node itself (refuted by raising our incarnation), and this node's departure.
+/// News that could rewrite a member from outside is dropped and counted: an incarnation more than
+/// <see cref="MaxIncarnationStep"/> above the one we know (unless the member says it itself), a generation beyond the
+/// clock, a live member's new generation not heard from itself, stale news of a reaped member.
 /// </summary>
 internal sealed class MembershipRules
 {
+    /// <summary>
+    /// Most that news relayed by others may raise a member's incarnation over the one we know (0 for one we do not
+    /// know). Incarnations rise by one per refutation, so an honest node lags far less; a forger cannot push a member
+    /// towards the end of the range in one step. A node refutes at most half of it above its own incarnation, so its
+    /// refutation is believed by everyone lagging it by less than the other half.
+    /// </summary>
+    public const uint MaxIncarnationStep = 1 << 16;
+
     private readonly NodeContext _node;
     private readonly MembershipState _members;
     private readonly Disseminator _spread;
@@ -20,6 +31,7 @@ internal sealed class MembershipRules
     private readonly FrameComposer _frames;
     private readonly LocalHealth _health;
     private readonly ForwardedNotices _forwardedNotices = new(256);
+    private long _renewedRound = long.MinValue / 2;
 
     public MembershipRules(NodeContext node, MembershipState members, Disseminator spread, Prober prober, FrameComposer frames, LocalHealth health)
     {
@@ -32,18 +44,18 @@ internal sealed class MembershipRules
     }
 
     /// <summary>Takes the events of a Membership section.</summary>
-    public void OnMembership(ref GossipReader reader, WireAddress replyTo)
+    public void OnMembership(ref GossipReader reader, in FrameOrigin origin)
     {
         _ = reader.TryReadCount(_node.Limits.MaxListCount, out int count);
         for (int i = 0; i < count; i++)
         {
             _ = MembershipEvent.TryRead(ref reader, out MembershipEvent membershipEvent);
-            Apply(membershipEvent, replyTo);
+            Apply(membershipEvent, origin);
         }
     }
 
     /// <summary>Applies one event a peer sent.</summary>
-    public void Apply(in MembershipEvent e, WireAddress replyTo)
+    public void Apply(in MembershipEvent e, in FrameOrigin origin)
     {
         if (e.Subject == _node.Id)
         {
@@ -52,11 +64,17 @@ internal sealed class MembershipRules
         }
 
         _members.TryGet(e.Subject, out Member? member);
+        if (!IsBelievable(e, member, origin))
+        {
+            _members.CountDropped();
+            return;
+        }
+
         if (member is not null && member.IsLive && e.Generation == member.Generation && e.Incarnation < member.Incarnation
             && e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead)
         {
             // The sender missed a refutation we saw: tell it directly, or it may declare a live member dead.
-            _frames.SendEvent(replyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address));
+            _frames.SendEvent(origin.ReplyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address));
             return;
         }
 
@@ -64,7 +82,7 @@ internal sealed class MembershipRules
         {
             case MembershipEventKind.Join:
             case MembershipEventKind.Alive:
-                ApplyAlive(e, member);
+                ApplyAlive(e, member, origin);
                 break;
             case MembershipEventKind.Suspect:
                 _prober.OnSuspect(e, member, fromPeer: true);
@@ -78,21 +96,48 @@ internal sealed class MembershipRules
 
     /// <summary>
     /// Answers a suspicion or death notice about this node: a higher incarnation of "alive" overrides it wherever it
-    /// reaches (a stale notice below our incarnation just gets the current one spread again). Returns the notice sent.
+    /// reaches (a stale notice below our incarnation just gets the current one spread again). A notice more than half of
+    /// <see cref="MaxIncarnationStep"/> above our incarnation was believed by no one who knows us (nobody knows a higher
+    /// incarnation of a node than the node itself), so it is answered like a stale one and counted. The incarnation never
+    /// wraps: a notice at the end of the range makes this node start a new generation instead. Returns the notice sent.
     /// </summary>
     public MembershipEvent Refute(uint noticedIncarnation)
     {
         Member self = _node.Self;
         if (noticedIncarnation >= self.Incarnation)
         {
-            self.Incarnation = noticedIncarnation + 1;
-            _node.Counters.RefutationsValue++;
-            _health.Refuted();
+            if (noticedIncarnation - self.Incarnation > MaxIncarnationStep / 2)
+            {
+                _members.CountDropped();
+            }
+            else if (noticedIncarnation >= uint.MaxValue - 1)
+            {
+                _ = TryRenewGeneration();
+            }
+            else
+            {
+                self.Incarnation = noticedIncarnation + 1;
+                _node.Counters.RefutationsValue++;
+                _health.Refuted();
+            }
         }
 
         var alive = new MembershipEvent(MembershipEventKind.Alive, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address);
         _spread.Spread(alive);
         return alive;
+    }
+
+    /// <summary>
+    /// Others hold this node's state at a version it never wrote (a forged delta): their copies would never take its
+    /// real updates again and every probe would start a sync. Only a new generation voids those copies everywhere.
+    /// </summary>
+    public void OnStateHeldAhead()
+    {
+        _members.CountDropped();
+        if (TryRenewGeneration())
+        {
+            _spread.Spread(new MembershipEvent(MembershipEventKind.Alive, _node.Id, _node.Generation, 0, _node.Id, _node.Address));
+        }
     }
 
     /// <summary>Says goodbye to a few peers and marks this node departed (nothing once the node has stopped).</summary>
@@ -115,11 +160,18 @@ internal sealed class MembershipRules
         }
     }
 
-    private void ApplyAlive(in MembershipEvent e, Member? member)
+    private void ApplyAlive(in MembershipEvent e, Member? member, in FrameOrigin origin)
     {
         bool urgent = false;
         if (member is null)
         {
+            if (_members.TryGetFormer(e.Subject, out FormerMember former) && !former.AllowsNotice(e.Generation, e.Incarnation, e.Reporter == e.Subject))
+            {
+                // Stale news of a member we reaped (a late or replayed notice): it must not come back from it.
+                _members.CountDropped();
+                return;
+            }
+
             if (e.Address.IsNone || _members.Add(e.Subject, e.Generation, e.Incarnation, e.Address) is null)
             {
                 return;
@@ -127,7 +179,17 @@ internal sealed class MembershipRules
         }
         else if (e.Generation > member.Generation)
         {
-            _members.Restart(member, e.Generation, e.Incarnation, e.Address.IsNone ? member.Address : e.Address);
+            WireAddress address = e.Address.IsNone ? member.Address : e.Address;
+            if (member.Status == MemberStatus.Alive && !origin.IsFrom(e.Subject, e.Generation, address))
+            {
+                // A live member moves (new generation, new address) only on its own word: believed from anyone, one
+                // datagram would void its state and have its real frames dropped as an older generation's. Once it is
+                // suspected (its old self no longer answers), a restart relayed by others is believed.
+                _members.CountDropped();
+                return;
+            }
+
+            _members.Restart(member, e.Generation, e.Incarnation, address);
         }
         else if (e.Generation == member.Generation && e.Incarnation > member.Incarnation
             && (member.Status != MemberStatus.Left || e.Reporter == e.Subject))
@@ -149,6 +211,47 @@ internal sealed class MembershipRules
         }
 
         _spread.Spread(e, urgent);
+    }
+
+    /// <summary>
+    /// False for news no honest node can send: a generation beyond the clock, or an incarnation more than
+    /// <see cref="MaxIncarnationStep"/> above the one we know for that generation, unless the member says it itself.
+    /// </summary>
+    private bool IsBelievable(in MembershipEvent e, Member? member, in FrameOrigin origin)
+    {
+        if (e.Generation > _members.GenerationCeiling())
+        {
+            return false;
+        }
+
+        if (member is not null && e.Generation < member.Generation)
+        {
+            return true;
+        }
+
+        uint known = member is not null && e.Generation == member.Generation ? member.Incarnation : 0;
+        return e.Incarnation <= known || e.Incarnation - known <= MaxIncarnationStep
+            || origin.IsFrom(e.Subject, e.Generation, e.Address.IsNone && member is not null ? member.Address : e.Address);
+    }
+
+    /// <summary>
+    /// Starts a new generation of this node in place when it cannot go on in this one (at most once per
+    /// <see cref="GossipOptions.ReapAfterRounds"/>, and never beyond the clock's ceiling, which others would drop): the
+    /// Unix time in seconds, or one more than the current generation when that is not lower. Stored in the
+    /// <see cref="GossipOptions.GenerationFile"/> when there is one, so that a restart goes on above it.
+    /// </summary>
+    private bool TryRenewGeneration()
+    {
+        uint next = GenerationStore.Next(_node.Time, _node.Generation);
+        if (_node.Round - _renewedRound < _node.Options.ReapAfterRounds || next > _members.GenerationCeiling())
+        {
+            return false;
+        }
+
+        _renewedRound = _node.Round;
+        GenerationStore.TryStore(_node.Options, next);
+        _members.RenewSelf(next);
+        return true;
     }
 
     private void ApplyDown(in MembershipEvent e, Member? member)
