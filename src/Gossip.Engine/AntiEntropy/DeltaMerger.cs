@@ -96,9 +96,8 @@ internal sealed class DeltaMerger
         if (header.Generation > member.Generation)
         {
             WireAddress address = header.Address.IsNone ? member.Address : header.Address;
-            if (member.Status == MemberStatus.Alive && !origin.IsFrom(header.Node, header.Generation, address))
+            if (!MembershipRules.MayRestart(member, header.Generation, address, origin))
             {
-                // As for notices (MembershipRules): a live member moves only on its own word, or once it is suspected.
                 _members.CountDropped();
                 return null;
             }

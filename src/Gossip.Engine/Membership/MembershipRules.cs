@@ -180,11 +180,8 @@ internal sealed class MembershipRules
         else if (e.Generation > member.Generation)
         {
             WireAddress address = e.Address.IsNone ? member.Address : e.Address;
-            if (member.Status == MemberStatus.Alive && !origin.IsFrom(e.Subject, e.Generation, address))
+            if (!MayRestart(member, e.Generation, address, origin))
             {
-                // A live member moves (new generation, new address) only on its own word: believed from anyone, one
-                // datagram would void its state and have its real frames dropped as an older generation's. Once it is
-                // suspected (its old self no longer answers), a restart relayed by others is believed.
                 _members.CountDropped();
                 return;
             }
@@ -212,6 +209,16 @@ internal sealed class MembershipRules
 
         _spread.Spread(e, urgent);
     }
+
+    /// <summary>
+    /// True when news of a new <paramref name="generation"/> at <paramref name="address"/> may restart a member. A member
+    /// we hold alive restarts only on its own word, at its own address (a process that took the address over has
+    /// replaced it): believed from anyone, one datagram would void its state and have its real frames dropped as an older
+    /// generation's. It moves to another address only once the old one no longer answers (suspected, dead or departed),
+    /// since a frame naming it as sender, sent from the new address, proves nothing in plaintext.
+    /// </summary>
+    public static bool MayRestart(Member member, uint generation, WireAddress address, in FrameOrigin origin) =>
+        member.Status != MemberStatus.Alive || (address == member.Address && origin.IsFrom(member.Id, generation, address));
 
     /// <summary>
     /// False for news no honest node can send: a generation beyond the clock, or an incarnation more than

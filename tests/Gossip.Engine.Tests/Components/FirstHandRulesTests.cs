@@ -6,9 +6,9 @@ using static Gossip.Engine.Tests.Components.ComponentHarnessExchangeExtensions;
 namespace Gossip.Engine.Tests.Components;
 
 /// <summary>
-/// A live member's generation and address change only on its own word (a frame it sent, at the generation and from the
-/// address it claims), or once it is suspected; news relayed by anyone else is dropped and counted, in notices and in
-/// deltas alike.
+/// A live member's generation changes only on its own word (a frame it sent, at the generation it claims, from its
+/// address), and its address only once the old one no longer answers (suspected, dead, departed); news relayed by
+/// anyone else is dropped and counted, in notices and in deltas alike.
 /// </summary>
 public sealed class FirstHandRulesTests
 {
@@ -43,14 +43,27 @@ public sealed class FirstHandRulesTests
     }
 
     [Fact]
-    public void Apply_JoinFromTheMemberItselfAtItsNewAddress_MovesIt()
+    public void Apply_JoinFromItsNewAddressWhileTheOldOneStillAnswers_IsDropped()
     {
         var harness = new ComponentHarness();
         Member member = LiveMemberWithState(harness);
 
+        // In plaintext anyone can name the member as sender from an address of their own: a move waits for the old
+        // address to stop answering.
         harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Join, member.Id, 2, 0, member.Id, Elsewhere), new FrameOrigin(member.Id, 2, Elsewhere, false, Elsewhere));
 
-        Assert.Equal((2u, Elsewhere), (member.Generation, member.Address));
+        AssertUntouched(harness, member);
+    }
+
+    [Fact]
+    public void Apply_JoinFromTheMemberItselfAtItsAddress_RestartsIt()
+    {
+        var harness = new ComponentHarness();
+        Member member = LiveMemberWithState(harness);
+
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Join, member.Id, 2, 0, member.Id, member.Address), new FrameOrigin(member.Id, 2, member.Address, false, member.Address));
+
+        Assert.Equal((2u, ComponentHarness.AddressOf(2)), (member.Generation, member.Address));
         Assert.Empty(member.State);
         Assert.Equal(0, harness.Counters.NewsDropped);
     }
