@@ -347,7 +347,11 @@ internal sealed class MembershipState
             _former.RemoveAt(0);
         }
 
-        _former.Add(new FormerMember(member.Id, member.Generation, member.Address, round, member.Heartbeat, member.Incarnation, member.Status == MemberStatus.Left));
+        // The highest heartbeat it can have reached before it went down: the last one seen plus a beat for each round
+        // from then until it was declared down. News at or below it may be from before its end; a member that lived on
+        // (the other side of a partition) is far past it by the time it is reaped.
+        ulong lastPossible = member.Heartbeat + (ulong)Math.Max(0, member.StatusRound - member.HeartbeatRound);
+        _former.Add(new FormerMember(member.Id, member.Generation, member.Address, round, lastPossible, member.Incarnation, member.Status == MemberStatus.Left));
     }
 
     /// <summary>
