@@ -182,7 +182,7 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The key or value is longer than the wire limits allow.</exception>
-    /// <exception cref="InvalidOperationException">The key is new and this node already holds <see cref="GossipOptions.MaxKeysPerMember"/> keys (removed keys count until reaped).</exception>
+    /// <exception cref="InvalidOperationException">The key is new and this node already holds <see cref="GossipOptions.MaxKeysPerMember"/> keys (removed keys count until their tombstones are collected).</exception>
     public void SetLocal(string key, ReadOnlySpan<byte> value)
     {
         _members.ThrowIfCannotSetLocal(key, value.Length);

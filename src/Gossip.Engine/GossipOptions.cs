@@ -111,7 +111,9 @@ public sealed partial class GossipOptions
     /// Rounds a reaped member's address is remembered so that this node keeps trying, now and then, to reach it again:
     /// the way both sides of a partition find each other once the network heals, however long they were apart (serf
     /// and Consul keep failed members 24 to 72 hours). One anti-entropy exchange every few seconds while any are
-    /// remembered; at most 1,024 are. 0 forgets them when reaped. Default 432,000 (24 h at 200 ms).
+    /// remembered; at most 1,024 are. The same memory keeps stale news of a reaped member from bringing it back, and
+    /// removed state keys (tombstones) are kept as long before they are collected. 0 makes no reconnect attempts (reaped
+    /// members and tombstones are then kept for <see cref="ReapAfterRounds"/>). Default 432,000 (24 h at 200 ms).
     /// </summary>
     public int ReconnectForRounds { get; set; } = 432_000;
 
@@ -138,7 +140,10 @@ public sealed partial class GossipOptions
     /// </summary>
     public int ClusterSizeHint { get; set; }
 
-    /// <summary>Most application-state keys per member. Default 1,024.</summary>
+    /// <summary>
+    /// Most application-state keys per member, removed keys included until their tombstones are collected
+    /// (<see cref="ReconnectForRounds"/> after the removal, at least <see cref="ReapAfterRounds"/>). Default 1,024.
+    /// </summary>
     public int MaxKeysPerMember { get; set; } = 1_024;
 
     /// <summary>
