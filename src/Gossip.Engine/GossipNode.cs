@@ -304,7 +304,7 @@ public sealed class GossipNode : IDisposable
             return;
         }
 
-        if (!_intake.TryOpen(source, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
+        if (!_intake.TryOpen(source, viaStream, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
         {
             return;
         }

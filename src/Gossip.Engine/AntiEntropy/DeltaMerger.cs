@@ -99,6 +99,7 @@ internal sealed class DeltaMerger
             if (!MembershipRules.MayRestart(member, header.Generation, address, origin))
             {
                 _members.CountDropped();
+                _rules.CheckRestart(member, address);
                 return null;
             }
 

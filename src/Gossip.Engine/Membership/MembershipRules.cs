@@ -183,6 +183,7 @@ internal sealed class MembershipRules
             if (!MayRestart(member, e.Generation, address, origin))
             {
                 _members.CountDropped();
+                CheckRestart(member, address);
                 return;
             }
 
@@ -219,6 +220,30 @@ internal sealed class MembershipRules
     /// </summary>
     public static bool MayRestart(Member member, uint generation, WireAddress address, in FrameOrigin origin) =>
         member.Status != MemberStatus.Alive || (address == member.Address && origin.IsFrom(member.Id, generation, address));
+
+    /// <summary>
+    /// Relayed news says a member we hold alive restarted at its address: not believed, but asked about. A ping to the
+    /// address (at most one per member per probe interval, and smaller than the notice that caused it) is answered by
+    /// whoever runs there, and an answer from a newer generation of the member is its own word (<c>FrameIntake</c>
+    /// restarts it), so a real restart reaches every node about as fast as the news of it.
+    /// </summary>
+    public void CheckRestart(Member member, WireAddress claimed)
+    {
+        if (claimed != member.Address || _node.Round - member.RestartCheckRound < _node.Options.ProbeEveryRounds)
+        {
+            return;
+        }
+
+        member.RestartCheckRound = _node.Round;
+        GossipWriter writer = _frames.Begin();
+        var sections = new SectionWriter();
+        if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(0, _node.Self.Heartbeat).TryWrite(ref writer))
+        {
+            sections.End(ref writer);
+        }
+
+        _frames.Send(member.Address, ref writer, sections.Count);
+    }
 
     /// <summary>
     /// False for news no honest node can send: a generation beyond the clock, or an incarnation more than

@@ -31,6 +31,39 @@ public sealed class FirstHandRulesTests
     }
 
     [Fact]
+    public void Apply_RelayedRestartAtTheMembersAddress_IsCheckedWithOnePingPerProbeInterval()
+    {
+        var harness = new ComponentHarness();
+        Member member = LiveMemberWithState(harness);
+        var notice = new MembershipEvent(MembershipEventKind.Join, member.Id, 2, 0, member.Id, member.Address);
+
+        harness.Rules.Apply(notice, FromPeer);
+        harness.Rules.Apply(notice, FromPeer);
+        for (int i = 0; i < harness.Options.ProbeEveryRounds; i++)
+        {
+            harness.NextRound();
+        }
+
+        harness.Rules.Apply(notice, FromPeer);
+
+        List<SentFrame> pings = harness.SentTo(member.Address);
+        Assert.Equal(2, pings.Count);
+        Assert.All(pings, ping => Assert.Equal(0u, harness.PingIn(ping).Sequence));
+        Assert.Equal(1u, member.Generation); // asked about, not believed
+    }
+
+    [Fact]
+    public void Apply_RelayedMoveToAnotherAddress_IsNotChecked()
+    {
+        var harness = new ComponentHarness();
+        Member member = LiveMemberWithState(harness);
+
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Join, member.Id, 2, 0, member.Id, Elsewhere), FromPeer);
+
+        Assert.Empty(harness.Transport.Sent);
+    }
+
+    [Fact]
     public void Apply_ANewGenerationSentFromAnotherAddressThanItClaims_IsDropped()
     {
         var harness = new ComponentHarness();

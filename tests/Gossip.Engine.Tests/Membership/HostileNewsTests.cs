@@ -94,9 +94,10 @@ public sealed class HostileNewsTests
         victim.SetLocal("k", [2]);
 
         // The victim finds its state held at a version it never wrote and starts a new generation, which voids every copy.
-        int replicated = cluster.RunUntil(c => c.Nodes.All(n => Holds(n, victim.Id, "k", 2) && !n.TryGetState(victim.Id, "evil", out _)), 400);
+        // Measured: 12-17 rounds (seeds 51-53); without the new generation the update reached no one in 400.
+        int replicated = cluster.RunUntil(c => c.Nodes.All(n => Holds(n, victim.Id, "k", 2) && !n.TryGetState(victim.Id, "evil", out _)), 100);
 
-        Assert.True(replicated >= 0, "the victim's update had not reached everyone 400 rounds after a forged version of 2^64-1");
+        Assert.True(replicated >= 0, "the victim's update had not reached everyone 100 rounds after a forged version of 2^64-1");
         Assert.NotEqual(1u, victim.Generation);
         Assert.True(victim.Counters.NewsDropped >= 1);
         Assert.True(AllSeeAlive(cluster, victim));
@@ -138,9 +139,11 @@ public sealed class HostileNewsTests
         GossipNode restarted = cluster.Restart(5);
         restarted.SetLocal("k", [3]);
 
-        int taken = cluster.RunUntil(c => AllSeeAlive(c, restarted) && c.Nodes.All(n => n == restarted || Holds(n, restarted.Id, "k", 3)), 200);
+        // Relayed news of the restart is checked with a ping, whose answer is the node's own word. Measured: 9-10 rounds
+        // (seeds 71-73); 49-66 when only the node's own frames were taken; 3-4 when anyone's word was.
+        int taken = cluster.RunUntil(c => AllSeeAlive(c, restarted) && c.Nodes.All(n => n == restarted || Holds(n, restarted.Id, "k", 3)), 60);
 
-        Assert.True(taken >= 0, "the restarted node was not taken at its new generation everywhere within 200 rounds");
+        Assert.True(taken >= 0, "the restarted node was not taken at its new generation everywhere within 60 rounds");
     }
 
     [Fact]
