@@ -90,7 +90,16 @@ internal sealed class DeltaMerger
                 return null;
             }
 
-            return _members.Add(header.Node, header.Generation, 0, header.Address);
+            // The delta's heartbeat is kept: it is what this node passes on about the member, and a node that reaped
+            // the member takes it back only on a heartbeat past the one it can have reached (a 0 here kept a healed
+            // three-way partition apart for 10 more rounds).
+            Member? added = _members.Add(header.Node, header.Generation, 0, header.Address);
+            if (added is not null)
+            {
+                _members.ObserveHeartbeat(added, header.Generation, header.Heartbeat);
+            }
+
+            return added;
         }
 
         if (header.Generation > member.Generation)

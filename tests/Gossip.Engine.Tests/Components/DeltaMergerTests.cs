@@ -17,6 +17,7 @@ public sealed class DeltaMergerTests
 
         Member added = harness.Member(5);
         Assert.Equal(3u, added.Generation);
+        Assert.Equal(4ul, added.Heartbeat); // passed on as it came: a node that reaped it judges staleness by it
         Assert.Equal(2ul, added.MaxVersion);
         Assert.Equal(["a", "b"], added.State.Keys.Order());
     }

@@ -23,8 +23,11 @@ public sealed class GoldenTraceTests
     [Fact]
     public void Partition_SplitThenHealed() => Assert.Equal(9867166390578739716UL, Partition());
 
+    // Moved on purpose from 12897151064412075992: a member first learned from a delta keeps the heartbeat the delta
+    // carried instead of 0, so the joiners' digests carry other heartbeats (a 0 passed on to nodes that had reaped the
+    // member kept a healed three-way partition apart for about 10 more rounds).
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(12897151064412075992UL, Churn());
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(14388427484675886511UL, Churn());
 
     [Fact]
     public void PushAndPullModes_Aggregation() => Assert.Equal(14665324565556855044UL, ModesAndAggregation());
