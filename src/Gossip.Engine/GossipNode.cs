@@ -71,7 +71,7 @@ public sealed class GossipNode : IDisposable
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
         _node = new NodeContext(options, limits, self, random, time, Counters, _events) { Mutations = services.Mutations };
 
-        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, id, generation);
+        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, self);
         _health = new LocalHealth(options.MaxLocalHealthScore);
         _members = new MembershipState(_node);
         _intake = new FrameIntake(_node, codec, _members, _logger);
@@ -182,7 +182,7 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Sets a key of this node's application state; its version advances and the change spreads by anti-entropy.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The key or value is longer than the wire limits allow.</exception>
-    /// <exception cref="InvalidOperationException">The key is new and this node already holds <see cref="GossipOptions.MaxKeysPerMember"/> keys (removed keys count until reaped).</exception>
+    /// <exception cref="InvalidOperationException">The key is new and this node already holds <see cref="GossipOptions.MaxKeysPerMember"/> keys (removed keys count until their tombstones are collected).</exception>
     public void SetLocal(string key, ReadOnlySpan<byte> value)
     {
         _members.ThrowIfCannotSetLocal(key, value.Length);
@@ -304,20 +304,21 @@ public sealed class GossipNode : IDisposable
             return;
         }
 
-        if (!_intake.TryOpen(source, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
+        if (!_intake.TryOpen(source, viaStream, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
         {
             return;
         }
 
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
-        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, replyTo);
+        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, new FrameOrigin(header.Sender, header.Generation, source, viaStream, replyTo));
         _spread.FlushEager();
         _members.Publish(endOfRound: false);
     }
 
     /// <summary>Hands each section of a validated frame to the component that owns its message type.</summary>
-    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, WireAddress replyTo)
+    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, in FrameOrigin origin)
     {
+        WireAddress replyTo = origin.ReplyTo;
         MerkleRange range = default;
         MerkleRange rest = default;
         while (sections.TryReadNext(out MessageType type, out ReadOnlySpan<byte> payload, out bool done) == WireStatus.Ok && !done)
@@ -346,7 +347,7 @@ public sealed class GossipNode : IDisposable
                     _prober.OnPingReq(request, replyTo);
                     break;
                 case MessageType.Membership:
-                    _rules.OnMembership(ref reader, replyTo);
+                    _rules.OnMembership(ref reader, origin);
                     break;
                 case MessageType.Rumors:
                     _spread.OnRumors(ref reader);
@@ -363,10 +364,10 @@ public sealed class GossipNode : IDisposable
                     _exchange.OnSyn(replyTo, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
-                    _exchange.OnAck(replyTo, header.Sender, range, payload);
+                    _exchange.OnAck(origin, range, payload);
                     break;
                 case MessageType.DigestAck2:
-                    _exchange.OnAck2(payload);
+                    _exchange.OnAck2(payload, origin);
                     break;
                 case MessageType.Aggregation:
                     _ = AggregateShare.TryRead(ref reader, out AggregateShare share);

@@ -41,6 +41,15 @@ public sealed partial class GossipOptions
     /// </summary>
     public string? GenerationFile { get; set; }
 
+    /// <summary>
+    /// How far ahead of this node's clock another node's generation may be: news naming a generation above the Unix
+    /// time in seconds plus this is dropped (counted in <see cref="NodeCounters.NewsDropped"/>), so no one can push a
+    /// member to a generation its real restarts would never reach. Generations derived from the clock, or from a
+    /// <see cref="GenerationFile"/> (at most one ahead per restart within a second), stay far below it; a host-supplied
+    /// <see cref="Generation"/> must not exceed the Unix time in seconds. Between 1 second and 30 days. Default 1 hour.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Time between gossip rounds. Default 200 ms.</summary>
     public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -102,7 +111,9 @@ public sealed partial class GossipOptions
     /// Rounds a reaped member's address is remembered so that this node keeps trying, now and then, to reach it again:
     /// the way both sides of a partition find each other once the network heals, however long they were apart (serf
     /// and Consul keep failed members 24 to 72 hours). One anti-entropy exchange every few seconds while any are
-    /// remembered; at most 1,024 are. 0 forgets them when reaped. Default 432,000 (24 h at 200 ms).
+    /// remembered; at most 1,024 are. The same memory keeps stale news of a reaped member from bringing it back, and
+    /// removed state keys (tombstones) are kept as long before they are collected. 0 makes no reconnect attempts (reaped
+    /// members and tombstones are then kept for <see cref="ReapAfterRounds"/>). Default 432,000 (24 h at 200 ms).
     /// </summary>
     public int ReconnectForRounds { get; set; } = 432_000;
 
@@ -136,7 +147,10 @@ public sealed partial class GossipOptions
     /// </summary>
     public int ClusterSizeHint { get; set; }
 
-    /// <summary>Most application-state keys per member. Default 1,024.</summary>
+    /// <summary>
+    /// Most application-state keys per member, removed keys included until their tombstones are collected
+    /// (<see cref="ReconnectForRounds"/> after the removal, at least <see cref="ReapAfterRounds"/>). Default 1,024.
+    /// </summary>
     public int MaxKeysPerMember { get; set; } = 1_024;
 
     /// <summary>
@@ -176,6 +190,7 @@ public sealed partial class GossipOptions
         Check(ReconnectForRounds >= 0, nameof(ReconnectForRounds));
         Check(RetrySeedsEveryRounds >= 0, nameof(RetrySeedsEveryRounds));
         Check(SyncEveryRounds >= 1, nameof(SyncEveryRounds));
+        Check(MaxClockSkew >= TimeSpan.FromSeconds(1) && MaxClockSkew <= TimeSpan.FromDays(30), nameof(MaxClockSkew));
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));
         Check(MaxMembers >= 2, nameof(MaxMembers));

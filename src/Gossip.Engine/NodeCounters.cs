@@ -19,6 +19,7 @@ public sealed class NodeCounters
     internal long EventsDroppedValue;
     internal long LimitHitsValue;
     internal long NoticesForwardedValue;
+    internal long NewsDroppedValue;
     internal readonly long[] DropsByStatus = new long[16];
 
     /// <summary>Rounds run.</summary>
@@ -62,6 +63,13 @@ public sealed class NodeCounters
 
     /// <summary>Death or departure notices forwarded about members outside this node's partial view.</summary>
     public long NoticesForwarded => Volatile.Read(ref NoticesForwardedValue);
+
+    /// <summary>
+    /// Membership news and state entries dropped, not believed, though the frame carrying them was sound: an incarnation
+    /// jump beyond the bound, a generation beyond the clock, a live member's new generation or address not heard from
+    /// itself, stale news of a reaped member, a state version not below the owner's own, a key removed and collected.
+    /// </summary>
+    public long NewsDropped => Volatile.Read(ref NewsDroppedValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
     public long DroppedFor(WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);

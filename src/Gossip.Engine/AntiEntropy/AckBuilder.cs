@@ -32,13 +32,14 @@ internal sealed class AckBuilder
 
     /// <summary>Builds an ACK into <paramref name="body"/>; returns its length, 0 when there is nothing to say.</summary>
     /// <remarks>
-    /// <paramref name="heldDead"/> says the initiator's digest lists this node dead or departed: the caller refutes once
-    /// the ACK is sent (sending from in here would write into the buffer the ACK is being built in).
+    /// <paramref name="selfNews"/> says the initiator's digest lists this node dead or departed, or holds its state at a
+    /// version it never wrote: the caller answers once the ACK is sent (sending from in here would write into the buffer
+    /// the ACK is being built in).
     /// </remarks>
-    public int BuildAck(Span<byte> body, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out bool heldDead)
+    public int BuildAck(Span<byte> body, in MerkleRange range, bool restDiffers, ReadOnlySpan<byte> digestPayload, out SelfNews selfNews)
     {
         bool complete = true;
-        heldDead = false;
+        selfNews = SelfNews.None;
         var writer = new GossipWriter(body);
         var sections = new SectionWriter();
 
@@ -51,7 +52,7 @@ internal sealed class AckBuilder
         }
 
         ReadOnlySpan<DigestEntry> digest = DigestCursor.Decode(digestPayload, _node.Limits);
-        ulong cutAt = WriteRequests(ref writer, ref requests, digest, ref complete, ref heldDead);
+        ulong cutAt = WriteRequests(ref writer, ref requests, digest, ref complete, ref selfNews);
         requests.End(ref writer);
         if (!ListWriter.TryBegin(ref writer, out ListWriter deltas))
         {
@@ -128,9 +129,10 @@ internal sealed class AckBuilder
     }
 
     /// <summary>Pass 1: what the initiator has newer than us, or that we have never heard of. Returns where the list was cut (max when whole).</summary>
-    private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, ReadOnlySpan<DigestEntry> digest, ref bool complete, ref bool heldDead)
+    private ulong WriteRequests(ref GossipWriter writer, ref ListWriter requests, ReadOnlySpan<DigestEntry> digest, ref bool complete, ref SelfNews selfNews)
     {
         Member self = _node.Self;
+        uint ceiling = digest.Length > 0 ? _members.GenerationCeiling() : 0;
         foreach (DigestEntry theirs in digest)
         {
             bool known = _members.TryGet(theirs.Node, out Member? mine);
@@ -139,13 +141,22 @@ internal sealed class AckBuilder
                 _members.ObserveHeartbeat(mine!, theirs.Generation, theirs.Heartbeat);
             }
 
-            if (theirs.Node == _node.Id && theirs.Generation == _node.Generation && !IsLiveStatus(theirs.Status) && self.IsLive)
+            if (theirs.Node == _node.Id && theirs.Generation == _node.Generation)
             {
-                // The initiator holds us dead (a healed partition, a missed refutation): the caller refutes, to it directly.
-                heldDead = true;
+                if (!IsLiveStatus(theirs.Status) && self.IsLive)
+                {
+                    // The initiator holds us dead (a healed partition, a missed refutation): the caller refutes, to it directly.
+                    selfNews = SelfNews.HeldDead;
+                }
+                else if (theirs.MaxVersion > self.MaxVersion && selfNews == SelfNews.None)
+                {
+                    selfNews = SelfNews.HeldAhead;
+                }
             }
 
-            if (theirs.Node == _node.Id || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
+            // A generation beyond the clock is not asked for: the delta would be dropped, and asked for again every sync.
+            if (theirs.Node == _node.Id || theirs.Generation > ceiling
+                || !(known ? IsNewer(theirs, mine!.ToDigest()) : IsLiveStatus(theirs.Status)))
             {
                 continue;
             }

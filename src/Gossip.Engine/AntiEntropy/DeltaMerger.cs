@@ -7,7 +7,10 @@ namespace Gossip.Engine.AntiEntropy;
 
 /// <summary>
 /// Merges received deltas (ACK and ACK2): a member we never heard of is added, a higher generation restarts it, a
-/// departure is believed, and each state entry is taken when its version is higher than ours.
+/// departure is believed, and each state entry is taken when its version is higher than ours. Deltas that could
+/// rewrite a member from outside are dropped and counted: a generation beyond the clock, a live member's new generation
+/// not sent by itself, stale deltas of a reaped member, an entry of a removed and collected key; a delta that holds
+/// this node's own state at a version it never wrote makes it start a new generation.
 /// </summary>
 internal sealed class DeltaMerger
 {
@@ -22,15 +25,17 @@ internal sealed class DeltaMerger
         _rules = rules;
     }
 
-    /// <summary>Applies a deltas list (validated already).</summary>
-    public void Apply(ref GossipReader reader)
+    /// <summary>Applies a deltas list (validated already) that came from <paramref name="origin"/>.</summary>
+    public void Apply(ref GossipReader reader, in FrameOrigin origin)
     {
+        bool selfHeldAhead = false;
         _ = reader.TryReadCount(_node.Limits.MaxListCount, out int nodes);
         for (int i = 0; i < nodes; i++)
         {
             _ = NodeStateHeader.TryRead(ref reader, out NodeStateHeader header);
             _ = reader.TryReadCount(_node.Limits.MaxListCount, out int entries);
-            Member? member = MergeHeader(header);
+            Member? member = MergeHeader(header, origin);
+            bool aboutSelf = header.Node == _node.Id && header.Generation == _node.Generation;
             for (int j = 0; j < entries; j++)
             {
                 _ = KeyValueEntry.TryRead(ref reader, _node.Limits, out KeyValueEntry entry);
@@ -38,12 +43,22 @@ internal sealed class DeltaMerger
                 {
                     MergeEntry(member, entry);
                 }
+                else if (aboutSelf && entry.Version > _node.Self.MaxVersion)
+                {
+                    selfHeldAhead = true;
+                }
             }
+        }
+
+        if (selfHeldAhead)
+        {
+            // No one can hold a version of our state we never wrote: a forged entry is spreading under our name.
+            _rules.OnStateHeldAhead();
         }
     }
 
     /// <summary>Merges a delta's header; returns the member whose entries should be merged, or null to skip them.</summary>
-    private Member? MergeHeader(in NodeStateHeader header)
+    private Member? MergeHeader(in NodeStateHeader header, in FrameOrigin origin)
     {
         if (header.Node == _node.Id)
         {
@@ -55,16 +70,49 @@ internal sealed class DeltaMerger
             return null;
         }
 
+        if (header.Generation > _members.GenerationCeiling())
+        {
+            _members.CountDropped();
+            return null;
+        }
+
         if (!_members.TryGet(header.Node, out Member? member))
         {
-            return header.Status is MemberStatus.Alive or MemberStatus.Suspect && !header.Address.IsNone
-                ? _members.Add(header.Node, header.Generation, 0, header.Address)
-                : null;
+            if (header.Status is not (MemberStatus.Alive or MemberStatus.Suspect) || header.Address.IsNone)
+            {
+                return null;
+            }
+
+            if (_members.TryGetFormer(header.Node, out FormerMember former) && !former.AllowsDelta(header.Generation, header.Heartbeat))
+            {
+                // Stale news of a member we reaped: only a newer generation or a heartbeat that went on brings it back.
+                _members.CountDropped();
+                return null;
+            }
+
+            // The delta's heartbeat is kept: it is what this node passes on about the member, and a node that reaped
+            // the member takes it back only on a heartbeat past the one it can have reached (a 0 here kept a healed
+            // three-way partition apart for 10 more rounds).
+            Member? added = _members.Add(header.Node, header.Generation, 0, header.Address);
+            if (added is not null)
+            {
+                _members.ObserveHeartbeat(added, header.Generation, header.Heartbeat);
+            }
+
+            return added;
         }
 
         if (header.Generation > member.Generation)
         {
-            _members.Restart(member, header.Generation, 0, header.Address.IsNone ? member.Address : header.Address);
+            WireAddress address = header.Address.IsNone ? member.Address : header.Address;
+            if (!MembershipRules.MayRestart(member, header.Generation, address, origin))
+            {
+                _members.CountDropped();
+                _rules.CheckRestart(member, address);
+                return null;
+            }
+
+            _members.Restart(member, header.Generation, 0, address);
         }
         else if (header.Generation < member.Generation)
         {
@@ -84,18 +132,27 @@ internal sealed class DeltaMerger
     private void MergeEntry(Member member, in KeyValueEntry entry)
     {
         string key = Encoding.UTF8.GetString(entry.Key);
-        if (member.State.TryGetValue(key, out StateEntry? existing) && existing.Version >= entry.Version)
+        bool known = member.State.TryGetValue(key, out StateEntry? existing);
+        if (known && existing!.Version >= entry.Version)
         {
             return;
         }
 
-        if (existing is null && member.State.Count >= _node.Options.MaxKeysPerMember)
+        if (!known && entry.Version <= member.MaxVersion)
+        {
+            // A copy holds, for each key, its newest entry up to the copy's max version, so a key missing below it was
+            // removed and its tombstone collected: this older entry would resurrect it.
+            _members.CountDropped();
+            return;
+        }
+
+        if (!known && member.State.Count >= _node.Options.MaxKeysPerMember)
         {
             Interlocked.Increment(ref _node.Counters.LimitHitsValue);
             return;
         }
 
-        _members.SetEntry(member, key, new StateEntry(entry.Value.ToArray(), entry.Version, entry.Deleted));
+        _members.SetEntry(member, key, new StateEntry(entry.Value.ToArray(), entry.Version, entry.Deleted, _node.Round));
         _node.Events.Notify(GossipEventKind.StateChanged, member.Id, key);
     }
 }

@@ -126,10 +126,16 @@ internal sealed class DigestExchange
     /// </summary>
     public void Reconnect(long round)
     {
+        if (round % (5L * _node.Options.SyncEveryRounds) != 0 || (_node.Mutations & ProtocolMutation.NoReconnection) != 0)
+        {
+            return;
+        }
+
         IReadOnlyList<Member> down = _members.Down;
         IReadOnlyList<FormerMember> former = _members.Former;
-        int candidates = down.Count + former.Count;
-        if (candidates == 0 || round % (5L * _node.Options.SyncEveryRounds) != 0 || (_node.Mutations & ProtocolMutation.NoReconnection) != 0)
+        int reachable = CountReachable(former, round);
+        int candidates = down.Count + reachable;
+        if (candidates == 0)
         {
             return;
         }
@@ -137,7 +143,7 @@ internal sealed class DigestExchange
         int pick = _node.Random.Next(candidates);
         if (pick >= down.Count)
         {
-            SendSyncRequest(former[pick - down.Count].Address);
+            SendSyncRequest(former[former.Count - reachable + pick - down.Count].Address);
             return;
         }
 
@@ -164,22 +170,27 @@ internal sealed class DigestExchange
         }
 
         AnswerFrame answer = _frames.BeginAnswer();
-        answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out bool heldDead));
+        answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
 
-        if (heldDead && _node.Self.IsLive)
+        if (selfNews == SelfNews.HeldDead && _node.Self.IsLive)
         {
             _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
+        }
+        else if (selfNews == SelfNews.HeldAhead)
+        {
+            _rules.OnStateHeldAhead();
         }
     }
 
     /// <summary>The initiator's side of step 2: apply the deltas, send back what was requested (ACK2), sweep on if told to.</summary>
-    public void OnAck(WireAddress replyTo, NodeId responder, in MerkleRange continuation, ReadOnlySpan<byte> payload)
+    public void OnAck(in FrameOrigin origin, in MerkleRange continuation, ReadOnlySpan<byte> payload)
     {
         var reader = new GossipReader(payload);
         _ = BodyValidator.SkipDigest(ref reader, _node.Limits);
         int requestsLength = reader.Position;
-        _merger.Apply(ref reader);
-        if (replyTo.IsNone && _members.TryGet(responder, out Member? known))
+        _merger.Apply(ref reader, origin);
+        WireAddress replyTo = origin.ReplyTo;
+        if (replyTo.IsNone && _members.TryGet(origin.Sender, out Member? known))
         {
             // A seed's first answer to a joiner comes over a stream from a sender the joiner learns only from it.
             replyTo = known.Address;
@@ -196,10 +207,10 @@ internal sealed class DigestExchange
     }
 
     /// <summary>Step 3: the deltas the responder asked for.</summary>
-    public void OnAck2(ReadOnlySpan<byte> payload)
+    public void OnAck2(ReadOnlySpan<byte> payload, in FrameOrigin origin)
     {
         var reader = new GossipReader(payload);
-        _merger.Apply(ref reader);
+        _merger.Apply(ref reader, origin);
     }
 
     /// <summary>Reads a MerkleRanges section: a SYN's (its digest's range, then the rest of the table) or an ACK's (where to sweep on).</summary>
@@ -217,6 +228,18 @@ internal sealed class DigestExchange
         {
             _ = MerkleRange.TryRead(ref reader, limits, out rest);
         }
+    }
+
+    /// <summary>How many of the newest reaped members were reaped within <see cref="GossipOptions.ReconnectForRounds"/> (they are kept longer, as tombstones).</summary>
+    private int CountReachable(IReadOnlyList<FormerMember> former, long round)
+    {
+        int reachable = 0;
+        while (reachable < former.Count && round - former[former.Count - 1 - reachable].ReapedRound < _node.Options.ReconnectForRounds)
+        {
+            reachable++;
+        }
+
+        return reachable;
     }
 
     private static int DigestEntrySize(Member m) =>

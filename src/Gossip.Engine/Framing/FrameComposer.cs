@@ -1,3 +1,4 @@
+using Gossip.Engine.Membership;
 using Gossip.Engine.Transport;
 using Gossip.Wire;
 
@@ -14,22 +15,20 @@ internal sealed class FrameComposer
     private readonly FrameCodec _codec;
     private readonly ITransport _transport;
     private readonly NodeCounters _counters;
-    private readonly NodeId _id;
-    private readonly uint _generation;
+    private readonly Member _self;
     private readonly byte[] _datagram;
     private readonly int _largeBytes;
 
     [ThreadStatic]
     private static byte[]? _answerScratch;
 
-    public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, NodeId id, uint generation)
+    public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, Member self)
     {
         _codec = codec;
         _transport = transport;
         _largeBytes = Math.Min(transport.MaxLargeFrameBytes, limits.MaxFrameBytes);
         _counters = counters;
-        _id = id;
-        _generation = generation;
+        _self = self;
         _datagram = new byte[Math.Min(maxDatagramBytes, transport.MaxDatagramBytes)];
     }
 
@@ -61,7 +60,7 @@ internal sealed class FrameComposer
             body.Slice(3, bodyLength).CopyTo(body);
         }
 
-        int length = _codec.Seal(_datagram, type, FrameFlags.None, _id, _generation, bodyLength);
+        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
         if (length > 0 && !destination.IsNone && _transport.Send(destination, _datagram.AsSpan(0, length)))
         {
             _counters.FramesSentValue++;
@@ -107,7 +106,7 @@ internal sealed class FrameComposer
         }
 
         Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
-        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _id, _generation, bodyLength);
+        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
         bool sent = length > 0 && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
         if (sent)
         {

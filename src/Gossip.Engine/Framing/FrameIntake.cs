@@ -29,8 +29,12 @@ internal sealed class FrameIntake
         _logger = logger;
     }
 
-    /// <summary>Opens and validates a frame; false when it was dropped. <paramref name="sender"/> is the sender's entry when known.</summary>
-    public bool TryOpen(WireAddress source, Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender)
+    /// <summary>
+    /// Opens and validates a frame; false when it was dropped. <paramref name="sender"/> is the sender's entry when known.
+    /// A frame from a member we hold alive, at a newer generation, from its own address is its own word that it
+    /// restarted: the member is restarted here, whatever the frame carries (a probe or an ack says it as well as a join).
+    /// </summary>
+    public bool TryOpen(WireAddress source, bool viaStream, Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender)
     {
         sender = null;
         WireStatus status = _codec.Open(frame, out header, out body);
@@ -58,6 +62,13 @@ internal sealed class FrameIntake
             _counters.Drop(WireStatus.Replayed);
             Log.Dropped(_logger, source, WireStatus.Replayed);
             return false;
+        }
+
+        if (sender is not null && sender.Status == MemberStatus.Alive && header.Generation > sender.Generation
+            && header.Generation <= _members.GenerationCeiling()
+            && MembershipRules.MayRestart(sender, header.Generation, sender.Address, new FrameOrigin(header.Sender, header.Generation, source, viaStream, default)))
+        {
+            _members.Restart(sender, header.Generation, 0, sender.Address);
         }
 
         _counters.FramesReceivedValue++;

@@ -30,6 +30,39 @@ internal static class GenerationStore
         return generation;
     }
 
+    /// <summary>
+    /// The generation to go on with when a running node must start a new one (see <c>MembershipRules</c>): the Unix time
+    /// in seconds, or one more than <paramref name="current"/> when that is not lower.
+    /// </summary>
+    public static uint Next(TimeProvider time, uint current)
+    {
+        uint fromClock = (uint)Math.Clamp(time.GetUtcNow().ToUnixTimeSeconds(), 1, uint.MaxValue - 1);
+        return current >= fromClock ? current + 1 : fromClock;
+    }
+
+    /// <summary>
+    /// Stores a generation started while running in the generation file, when the node has one, so that a restart goes
+    /// on above it. Best effort: a node that cannot write it runs on, and its next restart may reuse the number.
+    /// </summary>
+    public static void TryStore(GossipOptions options, uint generation)
+    {
+        if (options.GenerationFile is not { } path || options.Generation != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Write(path, generation);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>The stored generation; 0 when there is no file yet or it holds no number (a torn write is not possible, see <see cref="Write"/>).</summary>
     private static uint TryRead(string path)
     {

@@ -36,6 +36,12 @@ internal sealed class Member
     /// <summary>Highest version among the member's state entries.</summary>
     public ulong MaxVersion { get; set; }
 
+    /// <summary>Local round of the last ping sent to check news of a restart relayed by others (see <c>MembershipRules.CheckRestart</c>).</summary>
+    public long RestartCheckRound { get; set; } = long.MinValue / 2;
+
+    /// <summary>Removed keys (tombstones) among <see cref="State"/>, not yet collected (owner thread).</summary>
+    public int Tombstones { get; set; }
+
     /// <summary>This member's contribution to the table hash (0 when dead or left).</summary>
     public ulong Hash { get; set; }
 

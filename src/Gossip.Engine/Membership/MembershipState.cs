@@ -16,6 +16,9 @@ internal sealed class MembershipState
     /// <summary>Most reaped members remembered for reconnection (the oldest is forgotten first).</summary>
     public const int MaxFormerMembers = 1_024;
 
+    /// <summary>Rounds between two sweeps for tombstones to collect.</summary>
+    private const int TombstoneSweepRounds = 64;
+
     private readonly NodeContext _node;
     private readonly GossipOptions _options;
     private readonly NodeCounters _counters;
@@ -60,8 +63,20 @@ internal sealed class MembershipState
     /// <summary>Members declared dead or departed and not yet reaped.</summary>
     public IReadOnlyList<Member> Down => _down;
 
-    /// <summary>Members reaped within <see cref="GossipOptions.ReconnectForRounds"/>, oldest first: where to look for the other side of a partition.</summary>
+    /// <summary>Members reaped within <see cref="FormerKeptForRounds"/>, oldest first: where to look for the other side of a partition, and what stale news must not resurrect.</summary>
     public IReadOnlyList<FormerMember> Former => _former;
+
+    /// <summary>
+    /// Rounds a reaped member is remembered: <see cref="GossipOptions.ReconnectForRounds"/>, and at least
+    /// <see cref="GossipOptions.ReapAfterRounds"/> so that even with reconnection off, stale news does not resurrect it at once.
+    /// </summary>
+    public long FormerKeptForRounds => Math.Max(_options.ReconnectForRounds, _options.ReapAfterRounds);
+
+    /// <summary>
+    /// Rounds a removed key's tombstone is kept: as long as a reaped member is remembered, so that the removal has reached
+    /// every side of any partition that can still heal before it is forgotten.
+    /// </summary>
+    public long TombstoneKeptForRounds => FormerKeptForRounds;
 
     /// <summary>The member list as last published for other threads.</summary>
     public MemberSnapshot[] Published => _published;
@@ -123,6 +138,7 @@ internal sealed class MembershipState
         member.Heartbeat = 0;
         member.MaxVersion = 0;
         member.StateOrNull?.Clear();
+        member.Tombstones = 0;
         Commit(member, before);
         _node.Events.Notify(GossipEventKind.MemberJoined, member.Id);
     }
@@ -155,7 +171,10 @@ internal sealed class MembershipState
     /// <summary>Stores one state entry of a member; a higher version raises its max version (and so the table hash).</summary>
     public void SetEntry(Member member, string key, StateEntry entry)
     {
-        member.State[key] = entry;
+        ConcurrentDictionary<string, StateEntry> state = member.State;
+        bool wasTombstone = state.TryGetValue(key, out StateEntry? old) && old.Deleted;
+        state[key] = entry;
+        member.Tombstones += (entry.Deleted ? 1 : 0) - (wasTombstone ? 1 : 0);
         if (entry.Version > member.MaxVersion)
         {
             MemberMark before = Mark(member);
@@ -181,7 +200,8 @@ internal sealed class MembershipState
         if (_self.StateOrNull is { } state && state.Count >= _options.MaxKeysPerMember && !state.ContainsKey(key))
         {
             Interlocked.Increment(ref _counters.LimitHitsValue);
-            throw new InvalidOperationException($"This node's state already holds {_options.MaxKeysPerMember} keys (GossipOptions.MaxKeysPerMember).");
+            throw new InvalidOperationException(
+                $"This node's state already holds {_options.MaxKeysPerMember} keys (GossipOptions.MaxKeysPerMember), removed keys included until their tombstones are collected, {TombstoneKeptForRounds} rounds after the removal.");
         }
     }
 
@@ -195,7 +215,7 @@ internal sealed class MembershipState
             return false;
         }
 
-        SetEntry(self, key, new StateEntry(value, self.MaxVersion + 1, deleted));
+        SetEntry(self, key, new StateEntry(value, self.MaxVersion + 1, deleted, _node.Round));
         _node.Events.Notify(GossipEventKind.StateChanged, _id, key);
         return true;
     }
@@ -230,12 +250,58 @@ internal sealed class MembershipState
         }
 
         int expired = 0;
-        while (expired < _former.Count && round - _former[expired].ReapedRound >= _options.ReconnectForRounds)
+        long keepFor = FormerKeptForRounds;
+        while (expired < _former.Count && round - _former[expired].ReapedRound >= keepFor)
         {
             expired++;
         }
 
         _former.RemoveRange(0, expired);
+        if (round % TombstoneSweepRounds == 0)
+        {
+            CollectTombstones(round);
+        }
+    }
+
+    /// <summary>A reaped member remembered under <paramref name="id"/>, if any (a linear search: only for members we do not know).</summary>
+    public bool TryGetFormer(NodeId id, out FormerMember former)
+    {
+        for (int i = _former.Count - 1; i >= 0; i--)
+        {
+            if (_former[i].Id == id)
+            {
+                former = _former[i];
+                return true;
+            }
+        }
+
+        former = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The highest generation believed: the Unix time in seconds plus <see cref="GossipOptions.MaxClockSkew"/>. A higher
+    /// one cannot come from a restart, only from a forger pushing a member out of its own reach.
+    /// </summary>
+    public uint GenerationCeiling()
+    {
+        long ceiling = _node.Time.GetUtcNow().ToUnixTimeSeconds() + (long)_options.MaxClockSkew.TotalSeconds;
+        return (uint)Math.Clamp(ceiling, 0, uint.MaxValue - 1);
+    }
+
+    /// <summary>Counts a piece of news not believed (see <see cref="NodeCounters.NewsDropped"/>).</summary>
+    public void CountDropped() => _counters.NewsDroppedValue++;
+
+    /// <summary>
+    /// This node starts a new generation in place (it cannot go on in the old one: see the callers): incarnation 0, its
+    /// state and versions kept. Others void their copy of its state when they believe the new generation and fetch it again.
+    /// </summary>
+    public void RenewSelf(uint generation)
+    {
+        MemberMark before = Mark(_self);
+        _self.Generation = generation;
+        _self.Incarnation = 0;
+        Commit(_self, before);
     }
 
     /// <summary>The live member with the lowest id, which every node can tell from its own table; true when that is this node.</summary>
@@ -276,17 +342,42 @@ internal sealed class MembershipState
 
     private void Remember(Member member, long round)
     {
-        if (_options.ReconnectForRounds == 0)
-        {
-            return;
-        }
-
         if (_former.Count == MaxFormerMembers)
         {
             _former.RemoveAt(0);
         }
 
-        _former.Add(new FormerMember(member.Id, member.Generation, member.Address, round));
+        // The highest heartbeat it can have reached before it went down: the last one seen plus a beat for each round
+        // from then until it was declared down. News at or below it may be from before its end; a member that lived on
+        // (the other side of a partition) is far past it by the time it is reaped.
+        ulong lastPossible = member.Heartbeat + (ulong)Math.Max(0, member.StatusRound - member.HeartbeatRound);
+        _former.Add(new FormerMember(member.Id, member.Generation, member.Address, round, lastPossible, member.Incarnation, member.Status == MemberStatus.Left));
+    }
+
+    /// <summary>
+    /// Forgets the removed keys stored at least <see cref="TombstoneKeptForRounds"/> ago, so that they stop counting
+    /// towards <see cref="GossipOptions.MaxKeysPerMember"/>. The member's max version stays where it was: an entry of a
+    /// collected key at or below it is stale and is not taken again (see <c>DeltaMerger</c>).
+    /// </summary>
+    private void CollectTombstones(long round)
+    {
+        long keepFor = TombstoneKeptForRounds;
+        for (int i = 0; i < _table.Count; i++)
+        {
+            Member member = _table[i];
+            if (member.Tombstones == 0 || member.StateOrNull is not { } state)
+            {
+                continue;
+            }
+
+            foreach (KeyValuePair<string, StateEntry> pair in state)
+            {
+                if (pair.Value.Deleted && round - pair.Value.Round >= keepFor && state.TryRemove(pair))
+                {
+                    member.Tombstones--;
+                }
+            }
+        }
     }
 
     private void Forget(NodeId id)

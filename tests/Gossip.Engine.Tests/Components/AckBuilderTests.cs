@@ -201,7 +201,8 @@ public sealed class AckBuilderTests
         int bodyBytes = 1_400)
     {
         byte[] body = new byte[bodyBytes];
-        int length = new AckBuilder(harness.Node, harness.Members).BuildAck(body, range, restDiffers, DigestPayload(digest), out heldDead);
+        int length = new AckBuilder(harness.Node, harness.Members).BuildAck(body, range, restDiffers, DigestPayload(digest), out SelfNews selfNews);
+        heldDead = selfNews == SelfNews.HeldDead;
         ack = ([], []);
         continuation = default;
         if (length > 0)

@@ -28,7 +28,7 @@ internal sealed class ComponentHarness
         Counters = new NodeCounters();
         Events = new NodeEvents(Options.EventCapacity, NullLogger.Instance, Time, Counters);
         Node = new NodeContext(Options, limits, self, new SeededRandom(seed), Time, Counters, Events);
-        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self.Id, self.Generation);
+        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self);
         Health = new LocalHealth(Options.MaxLocalHealthScore);
         Members = new MembershipState(Node);
         Spread = new Disseminator(Node, Members, Frames);

@@ -38,6 +38,7 @@ internal static class ComponentHarnessExchangeExtensions
     public static void Receive(this ComponentHarness to, ComponentHarness from, SentFrame frame)
     {
         WireAddress replyTo = from.Transport.LocalAddress;
+        var origin = new FrameOrigin(from.Self.Id, from.Self.Generation, replyTo, false, replyTo);
         MerkleRange range = default;
         MerkleRange rest = default;
         foreach ((MessageType type, byte[] payload) in to.Sections(frame))
@@ -52,13 +53,13 @@ internal static class ComponentHarnessExchangeExtensions
                     to.Exchange.OnSyn(replyTo, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
-                    to.Exchange.OnAck(replyTo, from.Self.Id, range, payload);
+                    to.Exchange.OnAck(origin, range, payload);
                     break;
                 case MessageType.DigestAck2:
-                    to.Exchange.OnAck2(payload);
+                    to.Exchange.OnAck2(payload, origin);
                     break;
                 case MessageType.Membership:
-                    to.Rules.OnMembership(ref reader, replyTo);
+                    to.Rules.OnMembership(ref reader, origin);
                     break;
                 case MessageType.Rumors:
                     to.Spread.OnRumors(ref reader);

@@ -17,6 +17,7 @@ public sealed class DeltaMergerTests
 
         Member added = harness.Member(5);
         Assert.Equal(3u, added.Generation);
+        Assert.Equal(4ul, added.Heartbeat); // passed on as it came: a node that reaped it judges staleness by it
         Assert.Equal(2ul, added.MaxVersion);
         Assert.Equal(["a", "b"], added.State.Keys.Order());
     }
@@ -139,6 +140,7 @@ public sealed class DeltaMergerTests
     public void Apply_ADeltaAboutUsDownAtOurGeneration_MakesUsRefuteAndNeverTouchesOurState(MemberStatus status, uint generation, bool refutes)
     {
         var harness = new ComponentHarness();
+        harness.Self.MaxVersion = 9; // the entry is one we wrote: a version above ours would make us start a new generation
 
         Apply(harness, Header(1, generation: generation, status: status), ("mine", 9));
 
@@ -212,10 +214,13 @@ public sealed class DeltaMergerTests
     private static NodeStateHeader Header(ulong id, uint generation = 1, MemberStatus status = MemberStatus.Alive, ulong heartbeat = 0) =>
         new(new NodeId(id), generation, status, heartbeat, ComponentHarness.AddressOf(id));
 
-    private static void Apply(ComponentHarness harness, NodeStateHeader header, params (string Key, ulong Version)[] entries)
+    private static void Apply(ComponentHarness harness, NodeStateHeader header, params (string Key, ulong Version)[] entries) =>
+        Apply(harness, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)), header, entries);
+
+    private static void Apply(ComponentHarness harness, FrameOrigin origin, NodeStateHeader header, params (string Key, ulong Version)[] entries)
     {
         var reader = new GossipReader(DeltaPayload(header, entries));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader);
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, origin);
         Assert.True(reader.End);
     }
 

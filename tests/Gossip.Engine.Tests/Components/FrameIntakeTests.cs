@@ -53,6 +53,34 @@ public sealed class FrameIntakeTests
         Assert.NotNull(sender);
     }
 
+    [Fact]
+    public void TryOpen_AFrameFromANewerGenerationOfALiveMemberAtItsAddress_RestartsIt()
+    {
+        var receiver = new ComponentHarness();
+        Member member = receiver.AddMembers(2)[0];
+        receiver.SetState(member, "k", 3);
+        var restarted = new ComponentHarness(selfId: 2);
+
+        Assert.True(Open(receiver, Reseal(restarted, FrameFrom(restarted), generation: 2), out _, out _));
+
+        Assert.Equal(2u, member.Generation);
+        Assert.Empty(member.State);
+        receiver.AssertTableConsistent();
+    }
+
+    [Fact]
+    public void TryOpen_AFrameFromANewerGenerationOfALiveMemberFromElsewhere_DoesNotRestartIt()
+    {
+        var receiver = new ComponentHarness();
+        Member member = receiver.AddMembers(2)[0];
+        var restarted = new ComponentHarness(selfId: 2);
+        byte[] frame = Reseal(restarted, FrameFrom(restarted), generation: 2);
+
+        Assert.True(receiver.Intake.TryOpen(ComponentHarness.AddressOf(99), false, frame, out _, out _, out _));
+
+        Assert.Equal(1u, member.Generation);
+    }
+
     [Theory]
     [InlineData(Corruption.BadMagic, WireStatus.BadMagic)]
     [InlineData(Corruption.BadChecksum, WireStatus.BadChecksum)]
@@ -143,5 +171,5 @@ public sealed class FrameIntakeTests
     }
 
     private static bool Open(ComponentHarness receiver, byte[] frame, out FrameHeader header, out Member? sender) =>
-        receiver.Intake.TryOpen(ComponentHarness.AddressOf(2), frame, out header, out _, out sender);
+        receiver.Intake.TryOpen(ComponentHarness.AddressOf(2), false, frame, out header, out _, out sender);
 }

@@ -20,7 +20,7 @@ public sealed class MembershipRulesTests
         var harness = new ComponentHarness();
         var notice = new MembershipEvent(kind, new NodeId(5), 1, 2, Peer, ComponentHarness.AddressOf(5));
 
-        harness.Rules.Apply(notice, ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(notice, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Member added = harness.Member(5);
         Assert.Equal(MemberStatus.Alive, added.Status);
@@ -35,7 +35,7 @@ public sealed class MembershipRulesTests
     {
         var harness = new ComponentHarness();
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Join, new NodeId(5), 1, 0, Peer, default), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Join, new NodeId(5), 1, 0, Peer, default), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.False(harness.Members.TryGet(new NodeId(5), out _));
         Assert.Empty(harness.TakeQueuedEvents());
@@ -51,7 +51,7 @@ public sealed class MembershipRulesTests
         member.Heartbeat = 50;
         harness.Members.MarkDown(member, MemberStatus.Dead);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 2, 0, member.Id, ComponentHarness.AddressOf(9)), ComponentHarness.AddressOf(9));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 2, 0, member.Id, ComponentHarness.AddressOf(9)), FrameOrigin.Relayed(ComponentHarness.AddressOf(9)));
 
         Assert.Equal(2U, member.Generation);
         Assert.Equal(0U, member.Incarnation);
@@ -70,7 +70,7 @@ public sealed class MembershipRulesTests
         var harness = new ComponentHarness();
         Member member = harness.AddMembers(2)[0];
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 2, 0, Peer, default), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 2, 0, member.Id, default), new FrameOrigin(member.Id, 2, member.Address, false, member.Address));
 
         Assert.Equal(2U, member.Generation);
         Assert.Equal(ComponentHarness.AddressOf(2), member.Address);
@@ -95,7 +95,7 @@ public sealed class MembershipRulesTests
         harness.TakeNotifications();
         var alive = new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 1, member.Id, member.Address);
 
-        harness.Rules.Apply(alive, ComponentHarness.AddressOf(3));
+        harness.Rules.Apply(alive, FrameOrigin.Relayed(ComponentHarness.AddressOf(3)));
         harness.Spread.FlushEager();
 
         Assert.Equal(MemberStatus.Alive, member.Status);
@@ -113,7 +113,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2, 3, 4)[0];
         var alive = new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 1, member.Id, member.Address);
 
-        harness.Rules.Apply(alive, ComponentHarness.AddressOf(3));
+        harness.Rules.Apply(alive, FrameOrigin.Relayed(ComponentHarness.AddressOf(3)));
         harness.Spread.FlushEager();
 
         Assert.Equal(1U, member.Incarnation);
@@ -128,7 +128,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2)[0];
         harness.Members.MarkDown(member, MemberStatus.Left);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 9, Peer, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 9, Peer, member.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(MemberStatus.Left, member.Status);
         Assert.Equal(0U, member.Incarnation);
@@ -146,7 +146,7 @@ public sealed class MembershipRulesTests
         member.Incarnation = 2;
         harness.Members.MarkDown(member, MemberStatus.Left);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, incarnation, member.Id, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, incarnation, member.Id, member.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(MemberStatus.Left, member.Status);
         Assert.Equal(2U, member.Incarnation);
@@ -160,7 +160,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2)[0];
         harness.Members.MarkDown(member, MemberStatus.Left);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 1, member.Id, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Alive, member.Id, 1, 1, member.Id, member.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(MemberStatus.Alive, member.Status);
         Assert.Equal(1U, member.Incarnation);
@@ -179,7 +179,7 @@ public sealed class MembershipRulesTests
         member.Incarnation = 3;
         var notice = new MembershipEvent(kind, member.Id, 1, incarnation, Peer, member.Address);
 
-        harness.Rules.Apply(notice, ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(notice, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(expected, member.Status);
         bool accepted = expected != MemberStatus.Alive;
@@ -197,7 +197,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2)[0];
         harness.Members.MarkDown(member, status);
 
-        harness.Rules.Apply(new MembershipEvent(kind, member.Id, 1, 5, Peer, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(kind, member.Id, 1, 5, Peer, member.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(status, member.Status);
         Assert.Empty(harness.TakeQueuedEvents());
@@ -210,7 +210,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2)[0];
         var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, 1, 0, Peer, member.Address);
 
-        harness.Rules.Apply(suspect, ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(suspect, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(MemberStatus.Suspect, member.Status);
         Assert.NotNull(member.Suspicion);
@@ -226,7 +226,7 @@ public sealed class MembershipRulesTests
         Member member = harness.AddMembers(2)[0];
         member.Incarnation = 3;
 
-        harness.Rules.Apply(new MembershipEvent(kind, member.Id, 1, 2, Peer, member.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(kind, member.Id, 1, 2, Peer, member.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         SentFrame correction = Assert.Single(harness.Transport.Sent);
         Assert.Equal(ComponentHarness.AddressOf(7), correction.Destination);
@@ -245,7 +245,7 @@ public sealed class MembershipRulesTests
         var harness = new ComponentHarness();
         harness.AddMembers(2, 3);
 
-        harness.Rules.Apply(new MembershipEvent(kind, harness.Self.Id, 1, incarnation, Peer, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(kind, harness.Self.Id, 1, incarnation, Peer, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
         harness.Spread.FlushEager();
 
         var alive = new MembershipEvent(MembershipEventKind.Alive, harness.Self.Id, 1, incarnation + 1, harness.Self.Id, harness.Self.Address);
@@ -262,7 +262,7 @@ public sealed class MembershipRulesTests
     {
         var harness = new ComponentHarness();
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Dead, harness.Self.Id, 2, 0, Peer, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Dead, harness.Self.Id, 2, 0, Peer, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(0U, harness.Self.Incarnation);
         Assert.Equal(0, harness.Counters.Refutations);
@@ -275,7 +275,7 @@ public sealed class MembershipRulesTests
     {
         var harness = new ComponentHarness();
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, Peer, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, Peer, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(1U, harness.Self.Incarnation);
         Assert.Equal(1, harness.Counters.Refutations);
@@ -288,7 +288,7 @@ public sealed class MembershipRulesTests
         var harness = new ComponentHarness();
 
         // A forged or replayed goodbye: this node has not left.
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(1U, harness.Self.Incarnation);
         Assert.Equal(1, harness.Counters.Refutations);
@@ -303,7 +303,7 @@ public sealed class MembershipRulesTests
         harness.Rules.Leave();
         _ = harness.TakeQueuedEvents();
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Leave, harness.Self.Id, 1, 0, harness.Self.Id, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(0, harness.Counters.Refutations);
         Assert.Equal(MemberStatus.Left, harness.Self.Status);
@@ -316,10 +316,10 @@ public sealed class MembershipRulesTests
     public void Apply_StaleNoticeAboutThisNode_AnswersWithTheCurrentAliveWithoutCountingARefutation(uint staleIncarnation)
     {
         var harness = new ComponentHarness();
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Suspect, harness.Self.Id, 1, 4, Peer, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Suspect, harness.Self.Id, 1, 4, Peer, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
         harness.TakeQueuedEvents();
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Suspect, harness.Self.Id, 1, staleIncarnation, Peer, harness.Self.Address), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Suspect, harness.Self.Id, 1, staleIncarnation, Peer, harness.Self.Address), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(5U, harness.Self.Incarnation);
         Assert.Equal(1, harness.Counters.Refutations);
@@ -336,9 +336,9 @@ public sealed class MembershipRulesTests
         harness.AddMembers(2);
         var notice = new MembershipEvent(kind, new NodeId(9), 1, 0, Peer, ComponentHarness.AddressOf(9));
 
-        harness.Rules.Apply(notice, ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(notice, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
         List<MembershipEvent> first = harness.TakeQueuedEvents();
-        harness.Rules.Apply(notice, ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(notice, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
         List<MembershipEvent> second = harness.TakeQueuedEvents();
 
         Assert.Equal([notice], first);
@@ -353,7 +353,7 @@ public sealed class MembershipRulesTests
         var harness = new ComponentHarness();
         harness.AddMembers(2);
 
-        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Dead, new NodeId(9), 1, 0, Peer, ComponentHarness.AddressOf(9)), ComponentHarness.AddressOf(7));
+        harness.Rules.Apply(new MembershipEvent(MembershipEventKind.Dead, new NodeId(9), 1, 0, Peer, ComponentHarness.AddressOf(9)), FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(0, harness.Counters.NoticesForwarded);
         Assert.Empty(harness.TakeQueuedEvents());
@@ -367,7 +367,7 @@ public sealed class MembershipRulesTests
         byte[] payload = Assert.Single(harness.SectionsOf(Assert.Single(harness.Transport.Sent), MessageType.Membership));
 
         var reader = new GossipReader(payload);
-        harness.Rules.OnMembership(ref reader, ComponentHarness.AddressOf(7));
+        harness.Rules.OnMembership(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(MemberStatus.Alive, harness.Member(5).Status);
     }

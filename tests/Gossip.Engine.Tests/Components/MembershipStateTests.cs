@@ -152,7 +152,7 @@ public sealed class MembershipStateTests
 
         harness.Members.Reap(20);
         FormerMember former = Assert.Single(harness.Members.Former);
-        Assert.Equal(new FormerMember(member.Id, member.Generation, member.Address, 20), former);
+        Assert.Equal(new FormerMember(member.Id, member.Generation, member.Address, 20, member.Heartbeat, member.Incarnation, Left: false), former);
 
         harness.Members.Reap(119);
         Assert.Single(harness.Members.Former);
@@ -175,13 +175,16 @@ public sealed class MembershipStateTests
     }
 
     [Fact]
-    public void Reap_WithReconnectForRoundsZero_RemembersNothing()
+    public void Reap_WithReconnectForRoundsZero_RemembersTheMemberOnlyForReapAfterRounds()
     {
+        // Kept as a tombstone (stale news must not resurrect it at once), though never tried again.
         var harness = new ComponentHarness(new GossipOptions { ReapAfterRounds = 1, ReconnectForRounds = 0 });
         harness.Members.MarkDown(harness.AddMembers(2)[0], MemberStatus.Dead);
 
         harness.Members.Reap(1);
+        Assert.Single(harness.Members.Former);
 
+        harness.Members.Reap(2);
         Assert.Empty(harness.Members.Former);
     }
 

@@ -19,6 +19,55 @@ public sealed class GenerationStoreTests : IDisposable
         Assert.Equal((uint)Now.ToUnixTimeSeconds(), GenerationStore.Choose(new GossipOptions(), new FakeTimeProvider(Now)));
     }
 
+    [Theory]
+    [InlineData(-5)] // behind the clock: the clock
+    [InlineData(0)] // at or ahead of it: one more
+    [InlineData(3)]
+    public void Next_WhileRunning_IsTheClockOrOneMore(int offset)
+    {
+        uint clock = (uint)Now.ToUnixTimeSeconds();
+        uint current = (uint)(clock + offset);
+
+        Assert.Equal(offset < 0 ? clock : current + 1, GenerationStore.Next(new FakeTimeProvider(Now), current));
+    }
+
+    [Fact]
+    public void TryStore_AGenerationStartedWhileRunning_IsWhereTheNextRestartGoesOn()
+    {
+        var options = new GossipOptions { GenerationFile = File };
+        var clock = new FakeTimeProvider(Now);
+        uint started = GenerationStore.Choose(options, clock);
+        uint renewed = GenerationStore.Next(clock, started);
+
+        GenerationStore.TryStore(options, renewed);
+
+        Assert.Equal(renewed + 1, GenerationStore.Choose(options, clock));
+    }
+
+    [Fact]
+    public void TryStore_WithAnExplicitGenerationOrAnUnwritablePath_WritesNothingAndDoesNotThrow()
+    {
+        GenerationStore.TryStore(new GossipOptions { Generation = 7, GenerationFile = File }, 8);
+        Assert.False(System.IO.File.Exists(File));
+
+        GenerationStore.TryStore(new GossipOptions { GenerationFile = Path.Combine(_directory, "missing", "generation") }, 8);
+    }
+
+    [Theory]
+    [InlineData(0.5, false)]
+    [InlineData(1, true)]
+    [InlineData(3_600, true)]
+    [InlineData(30 * 86_400, true)]
+    [InlineData(30 * 86_400 + 1, false)]
+    public void Validate_MaxClockSkew_IsBetweenOneSecondAndThirtyDays(double seconds, bool valid)
+    {
+        var options = new GossipOptions { MaxClockSkew = TimeSpan.FromSeconds(seconds) };
+
+        Exception? error = Record.Exception(options.Validate);
+
+        Assert.Equal(valid, error is null);
+    }
+
     [Fact]
     public void Choose_ExplicitGeneration_WinsAndLeavesTheFileAlone()
     {

@@ -29,8 +29,11 @@ public sealed class GoldenTraceTests
     [Fact]
     public void Partition_SplitThenHealed() => Assert.Equal(3413679683335303636UL, Partition()); // was 3980574047127237411UL, before that 9867166390578739716UL
 
+    // Also moved on purpose by the membership rules: a member first learned from a delta keeps the heartbeat the delta
+    // carried instead of 0, so the joiners' digests carry other heartbeats (a 0 passed on to nodes that had reaped the
+    // member kept a healed three-way partition apart for about 10 more rounds).
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(17778748833027932607UL, Churn()); // was 16199234331785753086UL, before that 12897151064412075992UL
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(10573515973449038275UL, Churn()); // was 17778748833027932607UL (failure detection), 14388427484675886511UL (heartbeats, alone), 12897151064412075992UL (before both)
 
     [Fact]
     public void PushAndPullModes_Aggregation() => Assert.Equal(16479180802466533963UL, ModesAndAggregation()); // was 5695400409776819982UL, before that 14665324565556855044UL

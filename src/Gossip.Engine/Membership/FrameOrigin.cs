@@ -1,0 +1,33 @@
+using Gossip.Wire;
+
+namespace Gossip.Engine.Membership;
+
+/// <summary>
+/// Where the news being applied came from: the frame's sender and generation, the address it came from (for a stream
+/// frame, the connection's remote end, whose port is not the sender's), and where to answer. News about a member is
+/// first-hand when the member sent it itself, at the generation it claims, from the address it claims (its host, for a
+/// stream frame, where the handshake has proven the host but the port is ephemeral).
+/// </summary>
+internal readonly record struct FrameOrigin(NodeId Sender, uint Generation, WireAddress Source, bool ViaStream, WireAddress ReplyTo)
+{
+    /// <summary>News relayed by someone else, or whose sender cannot be told: second-hand for every member.</summary>
+    public static FrameOrigin Relayed(WireAddress replyTo) => new(NodeId.None, 0, default, false, replyTo);
+
+    /// <summary>True when <paramref name="subject"/> itself sent this, at <paramref name="generation"/>, from <paramref name="address"/>.</summary>
+    public bool IsFrom(NodeId subject, uint generation, WireAddress address) =>
+        !subject.IsNone && Sender == subject && Generation == generation && !Source.IsNone
+        && (ViaStream ? SameHost(Source, address) : Source == address);
+
+    private static bool SameHost(WireAddress a, WireAddress b)
+    {
+        if (a.Family != b.Family)
+        {
+            return false;
+        }
+
+        Span<byte> x = stackalloc byte[16];
+        Span<byte> y = stackalloc byte[16];
+        int length = a.CopyAddressBytes(x);
+        return length == b.CopyAddressBytes(y) && x[..length].SequenceEqual(y[..length]);
+    }
+}
