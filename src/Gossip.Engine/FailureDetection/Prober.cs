@@ -130,7 +130,7 @@ internal sealed class Prober
     {
         if (sender is not null)
         {
-            _members.ObserveHeartbeat(sender, header.Generation, ping.Heartbeat);
+            _members.HearHeartbeat(sender, header.Generation, ping.Heartbeat);
         }
 
         GossipWriter writer = _frames.Begin();
@@ -153,7 +153,7 @@ internal sealed class Prober
         NodeId subject = header.Sender;
         if (sender is not null)
         {
-            _members.ObserveHeartbeat(sender, header.Generation, ack.Heartbeat);
+            _members.HearHeartbeat(sender, header.Generation, ack.Heartbeat);
         }
 
         Acknowledge(ack.Sequence, subject);
@@ -179,7 +179,7 @@ internal sealed class Prober
     {
         if (_members.TryGet(ack.Subject, out Member? subject))
         {
-            _members.ObserveHeartbeat(subject, subject.Generation, ack.Heartbeat);
+            _members.HearHeartbeat(subject, subject.Generation, ack.Heartbeat);
         }
 
         Acknowledge(ack.Sequence, ack.Subject);
@@ -274,9 +274,11 @@ internal sealed class Prober
                 continue;
             }
 
-            if (member.HeartbeatRound > member.Suspicion.StartRound)
+            if (member.HeardRound > member.Suspicion.StartRound)
             {
-                // Its heartbeat advanced since the suspicion began: it is taking part, whatever the probes said.
+                // Its own frames showed its heartbeat advancing since the suspicion began: it is taking part, whatever
+                // the probes said. (Heartbeats passed on in digests do not count: found by the chaos runner, seed 44,
+                // where stale ones kept a departed member alive in a view that had missed its death.)
                 _suspects.RemoveAt(i);
                 _members.MarkAlive(member);
                 continue;

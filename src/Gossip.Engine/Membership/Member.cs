@@ -30,6 +30,13 @@ internal sealed class Member
     /// <summary>Local round at which <see cref="Heartbeat"/> last advanced.</summary>
     public long HeartbeatRound { get; set; }
 
+    /// <summary>
+    /// Local round at which the member's heartbeat last advanced in a frame of its own (a ping, an ack, or an ack a
+    /// helper relayed from it). Only this clears a suspicion: a heartbeat passed on in a digest can be older than the
+    /// member's end and keep a departed member alive in a view that missed its death.
+    /// </summary>
+    public long HeardRound { get; set; }
+
     /// <summary>Local round of the last status change (drives reaping).</summary>
     public long StatusRound { get; set; }
 

@@ -221,6 +221,17 @@ internal sealed class MembershipState
     }
 
     /// <summary>Takes note of a member's heartbeat; an advancing heartbeat proves it takes part.</summary>
+    /// <summary>A heartbeat in the member's own frame (or an ack relayed from it): also proof that it is taking part now.</summary>
+    public void HearHeartbeat(Member member, uint generation, ulong heartbeat)
+    {
+        ulong before = member.Heartbeat;
+        ObserveHeartbeat(member, generation, heartbeat);
+        if (member.Heartbeat > before)
+        {
+            member.HeardRound = _node.Round;
+        }
+    }
+
     public void ObserveHeartbeat(Member member, uint generation, ulong heartbeat)
     {
         if (member != _self && generation == member.Generation && heartbeat > member.Heartbeat)

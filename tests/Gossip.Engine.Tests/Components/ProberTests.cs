@@ -239,7 +239,7 @@ public sealed class ProberTests
     }
 
     [Fact]
-    public void Step_HeartbeatAdvancedAfterTheSuspicionStarted_ClearsTheSuspicion()
+    public void Step_HeartbeatAdvancedInItsOwnFrameAfterTheSuspicionStarted_ClearsTheSuspicion()
     {
         var harness = new ComponentHarness();
         Member target = harness.AddMembers(2)[0];
@@ -248,12 +248,29 @@ public sealed class ProberTests
         harness.TakeNotifications();
 
         long round = harness.NextRound();
-        harness.Members.ObserveHeartbeat(target, target.Generation, 5);
+        harness.Members.HearHeartbeat(target, target.Generation, 5);
         harness.Prober.Step(round);
 
         Assert.Equal(MemberStatus.Alive, target.Status);
         Assert.Null(target.Suspicion);
         Assert.Contains(harness.TakeNotifications(), n => n.Kind == GossipEventKind.MemberAlive && n.Member == target.Id);
+    }
+
+    [Fact]
+    public void Step_HeartbeatAdvancedOnlyInADigestFromOthers_KeepsTheSuspicion()
+    {
+        var harness = new ComponentHarness();
+        Member target = harness.AddMembers(2)[0];
+        harness.NextRound();
+        harness.Prober.SuspectLocally(target);
+
+        long round = harness.NextRound();
+        harness.Members.ObserveHeartbeat(target, target.Generation, 5); // second-hand: may be from before its end
+        harness.Prober.Step(round);
+
+        Assert.Equal(5UL, target.Heartbeat);
+        Assert.Equal(MemberStatus.Suspect, target.Status);
+        Assert.NotNull(target.Suspicion);
     }
 
     [Fact]
@@ -263,7 +280,7 @@ public sealed class ProberTests
         Member target = harness.AddMembers(2)[0];
         long round = harness.NextRound();
         harness.Prober.SuspectLocally(target);
-        harness.Members.ObserveHeartbeat(target, target.Generation, 5);
+        harness.Members.HearHeartbeat(target, target.Generation, 5);
 
         harness.Prober.Step(round);
 
