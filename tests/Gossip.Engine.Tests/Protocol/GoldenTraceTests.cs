@@ -15,25 +15,28 @@ public sealed class GoldenTraceTests
     // of the suspicion, or of the refutation, missed the one node that needed it. Then moved again: the suspicion
     // timeout's minimum is one probe interval, not one probe timeout (a 0.9 s pause was declared dead in a 4-node
     // cluster), and seeds that are not live members are retried every 150 rounds once a node is no longer alone.
+    // Moved again: a suspicion's holder pings the suspect (carrying the suspicion) one probe timeout before its
+    // verdict, and tells a suspect that sends it a frame of the suspicion; the chaos runner found live nodes declared
+    // dead by a node that every copy of the refutation, or of the notice to the suspect, had missed.
     [Fact]
-    public void FullViews_RumorStateAndCrash() => Assert.Equal(12995952655308341530UL, FullViews()); // was 2685535081927150792UL, before that 11497235111237443053UL
+    public void FullViews_RumorStateAndCrash() => Assert.Equal(12436652456149741596UL, FullViews()); // was 12995952655308341530UL, before that 2685535081927150792UL, 11497235111237443053UL
 
     [Fact]
-    public void PartialViews_RumorAndCrash() => Assert.Equal(7890478940941233388UL, PartialViews()); // was 7191044053776142027UL, before that 5658143077993614227UL
+    public void PartialViews_RumorAndCrash() => Assert.Equal(15339210176597007481UL, PartialViews()); // was 7890478940941233388UL, before that 7191044053776142027UL, 5658143077993614227UL
 
     [Fact]
-    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(16564240243284481140UL, HeavyLoss()); // was 2741782367478375742UL, before that 846268988309296808UL
+    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(17129250043355239051UL, HeavyLoss()); // was 16564240243284481140UL, before that 2741782367478375742UL, 846268988309296808UL
 
     // Moved on purpose from 9696836356941462926: a node answering a SYN that held it dead wrote its refutation into the
     // buffer its ACK was being built in, and sent a corrupt ACK (25 dropped as malformed in this run, 0 now).
     [Fact]
-    public void Partition_SplitThenHealed() => Assert.Equal(3413679683335303636UL, Partition()); // was 3980574047127237411UL, before that 9867166390578739716UL
+    public void Partition_SplitThenHealed() => Assert.Equal(9955503216419390645UL, Partition()); // was 3413679683335303636UL, before that 3980574047127237411UL, 9867166390578739716UL
 
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(17778748833027932607UL, Churn()); // was 16199234331785753086UL, before that 12897151064412075992UL
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(5728096029921257009UL, Churn()); // was 17778748833027932607UL, before that 16199234331785753086UL, 12897151064412075992UL
 
     [Fact]
-    public void PushAndPullModes_Aggregation() => Assert.Equal(16479180802466533963UL, ModesAndAggregation()); // was 5695400409776819982UL, before that 14665324565556855044UL
+    public void PushAndPullModes_Aggregation() => Assert.Equal(8561222399989865728UL, ModesAndAggregation()); // was 16479180802466533963UL, before that 5695400409776819982UL, 14665324565556855044UL
 
     internal static ulong FullViews()
     {
