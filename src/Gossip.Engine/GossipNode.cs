@@ -311,6 +311,7 @@ public sealed class GossipNode : IDisposable
 
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
         Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, new FrameOrigin(header.Sender, header.Generation, source, viaStream, replyTo));
+        _prober.OnFrameFrom(sender, header);
         _spread.FlushEager();
         _members.Publish(endOfRound: false);
     }

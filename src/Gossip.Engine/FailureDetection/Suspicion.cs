@@ -24,6 +24,12 @@ internal sealed class Suspicion
     /// <summary>Round at which the member is declared dead unless it refutes.</summary>
     public long DeadlineRound { get; set; }
 
+    /// <summary>Whether our last check of the suspect before the verdict (a ping that carries the suspicion) went out.</summary>
+    public bool FinalPingSent { get; set; }
+
+    /// <summary>Round we last told the suspect of this suspicion because a frame from it reached us.</summary>
+    public long? ToldRound { get; set; }
+
     /// <summary>Records a reporter; true when it is new (and so shortens the timeout).</summary>
     public bool Confirm(NodeId reporter)
     {

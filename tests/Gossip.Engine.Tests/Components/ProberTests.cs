@@ -289,6 +289,84 @@ public sealed class ProberTests
     }
 
     [Fact]
+    public void Step_AProbeTimeoutBeforeTheDeadline_PingsTheSuspectWithTheSuspicionAndItsAckSparesIt()
+    {
+        // Probes so rare that no scheduled one reaches the suspect while it is suspected (the next goes to member 3):
+        // the last check is the only contact, as for the node that declared a live one dead in chaos seed 889.
+        var harness = new ComponentHarness(new GossipOptions { ProbeEveryRounds = 1_000, SuspicionMultiplier = 1 });
+        harness.AddMembers(2, 3);
+        (_, SentFrame first) = StepUntilPing(harness);
+        Member target = MemberAt(harness, first.Destination);
+        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+        harness.Prober.Step(harness.NextRound());
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+        int timeout = harness.Options.ProbeTimeoutRounds;
+        harness.Transport.Sent.Clear();
+
+        StepTo(harness, deadline - timeout - 1);
+        Assert.Empty(harness.SentTo(target.Address));
+
+        StepTo(harness, deadline - timeout);
+        SentFrame check = Assert.Single(harness.SentTo(target.Address));
+        Assert.Equal([new MembershipEvent(MembershipEventKind.Suspect, target.Id, 1, 0, harness.Self.Id, target.Address)], harness.EventsIn(check));
+        harness.Prober.OnAck(new Ack(harness.PingIn(check).Sequence, 2, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+
+        StepTo(harness, deadline);
+        Assert.Equal(MemberStatus.Alive, target.Status);
+        Assert.Equal(0, harness.Counters.DeathsDeclared);
+    }
+
+    [Fact]
+    public void Step_LastCheckBeforeTheDeadline_CarriesNoOtherNewsAndGoesOutOnce()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ProbeEveryRounds = 1_000, SuspicionMultiplier = 1 });
+        harness.AddMembers(2, 3);
+        (_, SentFrame first) = StepUntilPing(harness);
+        Member target = MemberAt(harness, first.Destination);
+        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+        harness.Prober.Step(harness.NextRound());
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+        harness.Transport.Sent.Clear();
+
+        // The suspicion is hot news, and the check goes to a member that has most likely crashed: spending a
+        // transmission of the news there would slow its spread to the live ones.
+        StepTo(harness, deadline - 1);
+        SentFrame check = Assert.Single(harness.SentTo(target.Address));
+        Assert.Equal([MessageType.Ping, MessageType.Membership], harness.Sections(check).Select(section => section.Type));
+        Assert.Single(harness.EventsIn(check));
+
+        StepTo(harness, deadline);
+        Assert.Equal(MemberStatus.Dead, target.Status);
+    }
+
+    [Fact]
+    public void OnFrameFrom_ASuspect_TellsItOfTheSuspicionAtItsKnownAddressAtMostOnceARound()
+    {
+        var harness = new ComponentHarness();
+        harness.AddMembers(2, 3);
+        Member target = harness.Member(2);
+        Member other = harness.Member(3);
+        harness.NextRound();
+        harness.Prober.SuspectLocally(target);
+        harness.Transport.Sent.Clear();
+
+        harness.Prober.OnFrameFrom(target, harness.HeaderFrom(2, MessageType.RumorPull));
+        harness.Prober.OnFrameFrom(target, harness.HeaderFrom(2, MessageType.Membership));
+        harness.Prober.OnFrameFrom(other, harness.HeaderFrom(3, MessageType.RumorPull));
+        harness.Prober.OnFrameFrom(target, harness.HeaderFrom(2, MessageType.RumorPull, generation: 2));
+
+        SentFrame notice = Assert.Single(harness.Transport.Sent);
+        Assert.Equal(target.Address, notice.Destination);
+        Assert.Equal([new MembershipEvent(MembershipEventKind.Suspect, target.Id, 1, 0, harness.Self.Id, target.Address)], harness.EventsIn(notice));
+
+        harness.NextRound();
+        harness.Prober.OnFrameFrom(target, harness.HeaderFrom(2, MessageType.RumorPull));
+        Assert.Equal(2, harness.SentTo(target.Address).Count);
+    }
+
+    [Fact]
     public void OnSuspect_EachNewIndependentReporter_ShortensTheDeadlineARepeatedOneNeitherShortensNorRespreads()
     {
         var harness = new ComponentHarness();
