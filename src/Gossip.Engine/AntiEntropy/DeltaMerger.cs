@@ -1,4 +1,5 @@
 using System.Text;
+using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
 using Gossip.Engine.Runtime;
 using Gossip.Wire;
@@ -17,12 +18,14 @@ internal sealed class DeltaMerger
     private readonly NodeContext _node;
     private readonly MembershipState _members;
     private readonly MembershipRules _rules;
+    private readonly FrameComposer _frames;
 
-    public DeltaMerger(NodeContext node, MembershipState members, MembershipRules rules)
+    public DeltaMerger(NodeContext node, MembershipState members, MembershipRules rules, FrameComposer frames)
     {
         _node = node;
         _members = members;
         _rules = rules;
+        _frames = frames;
     }
 
     /// <summary>Applies a deltas list (validated already) that came from <paramref name="origin"/>.</summary>
@@ -57,6 +60,23 @@ internal sealed class DeltaMerger
         }
     }
 
+    /// <summary>
+    /// Tells a peer that still holds a departed member alive that it left. Otherwise nobody would: the nodes that
+    /// buried it no longer list it, the notices of its departure have retired, and the peer would keep it alive until
+    /// its own probes reach it, a whole probe pass later (found by the chaos runner, seed 1609: a node partitioned away
+    /// when a member left still showed it alive 400 rounds after the heal). Only a departure is told: it is the
+    /// member's own word and final for its generation, whereas a death verdict may be wrong (a member declared dead
+    /// during a partition lives on, and a tombstone cannot always tell its news from stale news: answering with the
+    /// death killed live nodes in seed 1334). One notice per stale delta, never larger than it.
+    /// </summary>
+    private void AnswerWithDeparture(in FormerMember former, uint generation, WireAddress replyTo)
+    {
+        if (former.Left && generation == former.Generation && !replyTo.IsNone)
+        {
+            _frames.SendEvent(replyTo, new MembershipEvent(MembershipEventKind.Leave, former.Id, former.Generation, former.Incarnation, former.Id, former.Address));
+        }
+    }
+
     /// <summary>Merges a delta's header; returns the member whose entries should be merged, or null to skip them.</summary>
     private Member? MergeHeader(in NodeStateHeader header, in FrameOrigin origin)
     {
@@ -87,6 +107,7 @@ internal sealed class DeltaMerger
             {
                 // Stale news of a member we reaped: only a newer generation or a heartbeat that went on brings it back.
                 _members.CountDropped();
+                AnswerWithDeparture(former, header.Generation, origin.ReplyTo);
                 return null;
             }
 
@@ -138,10 +159,11 @@ internal sealed class DeltaMerger
             return;
         }
 
-        if (!known && entry.Version <= member.MaxVersion)
+        if (!known && entry.Version <= member.CollectedVersion)
         {
-            // A copy holds, for each key, its newest entry up to the copy's max version, so a key missing below it was
-            // removed and its tombstone collected: this older entry would resurrect it.
+            // A key missing here at or below a version whose tombstone we collected may be one of the removed keys: this
+            // older entry would resurrect it. (Not every key missing below the max version: a copy can lack an older
+            // entry, and dropping it left a key missing for good in a healed partition, chaos seed 986.)
             _members.CountDropped();
             return;
         }

@@ -40,7 +40,7 @@ internal sealed class DigestExchange
         _spread = spread;
         _acks = new AckBuilder(node, members);
         _rules = rules;
-        _merger = new DeltaMerger(node, members, rules);
+        _merger = new DeltaMerger(node, members, rules, frames);
     }
 
     /// <summary>Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range.</summary>

@@ -49,6 +49,9 @@ internal sealed class Member
     /// <summary>Removed keys (tombstones) among <see cref="State"/>, not yet collected (owner thread).</summary>
     public int Tombstones { get; set; }
 
+    /// <summary>Highest version among this member's removed keys whose tombstones were collected here: an entry of an unknown key at or below it may be one of them coming back.</summary>
+    public ulong CollectedVersion { get; set; }
+
     /// <summary>This member's contribution to the table hash (0 when dead or left).</summary>
     public ulong Hash { get; set; }
 

@@ -139,6 +139,7 @@ internal sealed class MembershipState
         member.MaxVersion = 0;
         member.StateOrNull?.Clear();
         member.Tombstones = 0;
+        member.CollectedVersion = 0;
         Commit(member, before);
         _node.Events.Notify(GossipEventKind.MemberJoined, member.Id);
     }
@@ -386,6 +387,7 @@ internal sealed class MembershipState
                 if (pair.Value.Deleted && round - pair.Value.Round >= keepFor && state.TryRemove(pair))
                 {
                     member.Tombstones--;
+                    member.CollectedVersion = Math.Max(member.CollectedVersion, pair.Value.Version);
                 }
             }
         }

@@ -65,7 +65,7 @@ internal sealed class ChaosRun
         _mutation = mutation;
         _log = log;
         _keys = new ChaosKeys(schedule.Seed);
-        _frames = log is null ? null : new FrameDescriber(id => _indexById.TryGetValue(id, out int i) ? $"n{i}" : id.ToString());
+        _frames = log is null ? null : new FrameDescriber(Name);
     }
 
     public ChaosOutcome Run()
@@ -599,9 +599,11 @@ internal sealed class ChaosRun
         {
             for (int m = 0; m < nodes.Count && _cluster.IsLive(o); m++)
             {
-                if (_cluster.IsLive(m) && _model.Disagreement(nodes[o], nodes[m].Id) is { } disagreement)
+                if (_cluster.IsLive(m) && _model.Disagreement(nodes[o], nodes[m].Id, Name) is { } disagreement)
                 {
-                    return disagreement;
+                    ulong held = Find(nodes[o].Members, nodes[m].Id)?.MaxVersion ?? 0;
+                    ulong own = Find(nodes[m].Members, nodes[m].Id)?.MaxVersion ?? 0;
+                    return $"{disagreement} (n{o} holds n{m} at max version {held}, n{m} is at {own})";
                 }
             }
         }
@@ -624,6 +626,8 @@ internal sealed class ChaosRun
 
     private static string Describe(MemberSnapshot? seen) =>
         seen is { } s ? $"{s.Status} (generation {s.Generation}, incarnation {s.Incarnation})" : "unknown";
+
+    private string Name(NodeId id) => _indexById.TryGetValue(id, out int i) ? $"n{i}" : id.ToString();
 
     private void ObserveFrame(WireAddress source, WireAddress destination, ReadOnlySpan<byte> frame, SimulatedNetwork.Outcome outcome)
     {

@@ -28,7 +28,7 @@ internal sealed class StateModel
     public void Restarted(NodeId node) => Current(node).Clear();
 
     /// <summary>The first disagreement between what <paramref name="observer"/> holds about <paramref name="member"/> and the model, or null.</summary>
-    public string? Disagreement(Engine.GossipNode observer, NodeId member)
+    public string? Disagreement(Engine.GossipNode observer, NodeId member, Func<NodeId, string> name)
     {
         if (!_everWritten.TryGetValue(member, out HashSet<string>? keys))
         {
@@ -44,12 +44,12 @@ internal sealed class StateModel
                 if (!has || !value.Span.SequenceEqual(expected))
                 {
                     string seen = has ? Encoding.UTF8.GetString(value.Span) : "nothing";
-                    return $"{key} of {member} is {Encoding.UTF8.GetString(expected)} but {observer.Id} holds {seen}";
+                    return $"{key} of {name(member)} is {Encoding.UTF8.GetString(expected)} but {name(observer.Id)} holds {seen}";
                 }
             }
             else if (has)
             {
-                return $"{key} of {member} was removed or lost with its process but {observer.Id} holds {Encoding.UTF8.GetString(value.Span)}";
+                return $"{key} of {name(member)} was removed or lost with its process but {name(observer.Id)} holds {Encoding.UTF8.GetString(value.Span)}";
             }
         }
 

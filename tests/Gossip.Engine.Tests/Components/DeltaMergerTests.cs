@@ -220,7 +220,7 @@ public sealed class DeltaMergerTests
     private static void Apply(ComponentHarness harness, FrameOrigin origin, NodeStateHeader header, params (string Key, ulong Version)[] entries)
     {
         var reader = new GossipReader(DeltaPayload(header, entries));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, origin);
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, origin);
         Assert.True(reader.End);
     }
 

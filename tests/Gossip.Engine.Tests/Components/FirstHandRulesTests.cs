@@ -194,6 +194,6 @@ public sealed class FirstHandRulesTests
     private static void ApplyDelta(ComponentHarness harness, FrameOrigin origin, NodeStateHeader header, params (string Key, ulong Version)[] entries)
     {
         var reader = new GossipReader(DeltaPayload(header, entries));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, origin);
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, origin);
     }
 }

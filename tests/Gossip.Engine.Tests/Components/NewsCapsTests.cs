@@ -239,6 +239,6 @@ public sealed class NewsCapsTests
     private static void ApplyDelta(ComponentHarness harness, NodeStateHeader header, params (string Key, ulong Version)[] entries)
     {
         var reader = new GossipReader(DeltaPayload(header, entries));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, FromPeer);
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, FromPeer);
     }
 }

@@ -65,7 +65,7 @@ public sealed class StateTombstoneTests
 
         // A node that missed the removal (a healed partition, a late delta) still offers the key's last value.
         var reader = new GossipReader(DeltaPayload(new NodeStateHeader(member.Id, 1, MemberStatus.Alive, 1, member.Address), ("gone", 4)));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Empty(member.State);
         Assert.Equal(1, harness.Counters.NewsDropped);
@@ -80,9 +80,25 @@ public sealed class StateTombstoneTests
         harness.Members.Reap(128);
 
         var reader = new GossipReader(DeltaPayload(new NodeStateHeader(member.Id, 1, MemberStatus.Alive, 1, member.Address), ("gone", 6)));
-        new DeltaMerger(harness.Node, harness.Members, harness.Rules).Apply(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
 
         Assert.Equal(6ul, member.State["gone"].Version);
+        Assert.Equal(0, harness.Counters.NewsDropped);
+    }
+
+    // Found by the chaos runner (seed 986): a copy can lack an older entry below its max version without any removal;
+    // dropping that entry as a collected tombstone left the key missing on one node for good after a healed partition.
+    [Fact]
+    public void DeltaMerger_AnOlderEntryOfAKeyNeverRemovedHere_IsTaken_EvenBelowTheMaxVersion()
+    {
+        var harness = new ComponentHarness(Options());
+        Member member = harness.AddMembers(2)[0];
+        harness.Members.SetEntry(member, "later", new StateEntry([], 4, Deleted: false, Round: 0));
+
+        var reader = new GossipReader(DeltaPayload(new NodeStateHeader(member.Id, 1, MemberStatus.Alive, 1, member.Address), ("missed", 1)));
+        new DeltaMerger(harness.Node, harness.Members, harness.Rules, harness.Frames).Apply(ref reader, FrameOrigin.Relayed(ComponentHarness.AddressOf(7)));
+
+        Assert.Equal(1ul, member.State["missed"].Version);
         Assert.Equal(0, harness.Counters.NewsDropped);
     }
 
