@@ -101,7 +101,8 @@ internal static class ChaosScenario
         foreach (ChaosFailure failure in failures)
         {
             output.WriteLine($"  seed {failure.Seed}: round {failure.Round}: {failure.Invariant}: {failure.Detail}");
-            output.WriteLine($"    replay: {failure.Replay}");
+            output.WriteLine($"    replay: {failure.Replay} --log run.log");
+            output.WriteLine("    " + failure.Schedule.Replace("\n", "\n    ", StringComparison.Ordinal));
         }
 
         if (failures.Count > 0 && args.Shrink)
