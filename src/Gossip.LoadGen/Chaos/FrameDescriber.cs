@@ -45,6 +45,10 @@ internal sealed class FrameDescriber(Func<NodeId, string> name)
                 {
                     AppendNotices(text, payload);
                 }
+                else if (type is MessageType.DigestAck or MessageType.DigestAck2)
+                {
+                    AppendDeltas(text, payload, skipDigest: type == MessageType.DigestAck);
+                }
             }
 
             return text.ToString();
@@ -53,6 +57,34 @@ internal sealed class FrameDescriber(Func<NodeId, string> name)
         {
             ArrayPool<byte>.Shared.Return(copy);
         }
+    }
+
+    /// <summary>Deltas spelled out: <c>[n7 gen 1 Alive: k2 v1, k0 v2]</c>, so a replay shows how state travelled.</summary>
+    private void AppendDeltas(StringBuilder text, ReadOnlySpan<byte> payload, bool skipDigest)
+    {
+        var reader = new GossipReader(payload);
+        if ((skipDigest && BodyValidator.SkipDigest(ref reader, WireLimits.Stream) != WireStatus.Ok)
+            || reader.TryReadCount(WireLimits.Stream.MaxListCount, out int nodes) != WireStatus.Ok)
+        {
+            return;
+        }
+
+        text.Append('[');
+        for (int i = 0; i < nodes && NodeStateHeader.TryRead(ref reader, out NodeStateHeader header) == WireStatus.Ok; i++)
+        {
+            if (reader.TryReadCount(WireLimits.Stream.MaxListCount, out int entries) != WireStatus.Ok)
+            {
+                break;
+            }
+
+            text.Append(i > 0 ? "; " : "").Append(name(header.Node)).Append(" gen ").Append(header.Generation).Append(' ').Append(header.Status);
+            for (int j = 0; j < entries && KeyValueEntry.TryRead(ref reader, WireLimits.Stream, out KeyValueEntry entry) == WireStatus.Ok; j++)
+            {
+                text.Append(j == 0 ? ": " : ", ").Append(Encoding.UTF8.GetString(entry.Key)).Append(" v").Append(entry.Version).Append(entry.Deleted ? " removed" : "");
+            }
+        }
+
+        text.Append(']');
     }
 
     private void AppendNotices(StringBuilder text, ReadOnlySpan<byte> payload)
