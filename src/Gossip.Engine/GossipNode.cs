@@ -362,7 +362,7 @@ public sealed class GossipNode : IDisposable
                     DigestExchange.ReadRanges(ref reader, _node.Limits, out range, out rest);
                     break;
                 case MessageType.DigestSyn:
-                    _exchange.OnSyn(replyTo, range, rest, payload);
+                    _exchange.OnSyn(origin, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
                     _exchange.OnAck(origin, range, payload);

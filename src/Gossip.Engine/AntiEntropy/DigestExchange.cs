@@ -28,7 +28,13 @@ internal sealed class DigestExchange
     private readonly Disseminator _spread;
     private readonly MembershipRules _rules;
     private readonly AckBuilder _acks;
+    /// <summary>Rounds an ACK2 may take to come back (a few round trips, over a stream or a slow link).</summary>
+    private const int Ack2WithinRounds = 10;
+
     private readonly DeltaMerger _merger;
+
+    /// <summary>ACKs this process sent lately: an ACK2 is taken only as the answer to one of them.</summary>
+    private readonly OpenExchanges _open = new(64);
     private long _lastSyncRound = long.MinValue / 2;
     private ulong _syncFrom;
 
@@ -155,8 +161,9 @@ internal sealed class DigestExchange
     }
 
     /// <summary>Answers a SYN: requests for what we lack, deltas for what the initiator lacks, and where to go on.</summary>
-    public void OnSyn(WireAddress replyTo, in MerkleRange range, in MerkleRange rest, ReadOnlySpan<byte> digestPayload)
+    public void OnSyn(in FrameOrigin origin, in MerkleRange range, in MerkleRange rest, ReadOnlySpan<byte> digestPayload)
     {
+        WireAddress replyTo = origin.ReplyTo;
         MemberTable table = _members.Table;
         bool restDiffers = rest.End == ulong.MaxValue && rest.Start == range.End + 1 && range.End != ulong.MaxValue
             && table.RangeHash(rest.Start, rest.End, out _) != rest.Hash;
@@ -171,6 +178,7 @@ internal sealed class DigestExchange
 
         AnswerFrame answer = _frames.BeginAnswer();
         answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
+        _open.Open(origin.Sender, origin.Generation, _node.Round);
 
         if (selfNews == SelfNews.HeldDead && _node.Self.IsLive)
         {
@@ -209,6 +217,12 @@ internal sealed class DigestExchange
     /// <summary>Step 3: the deltas the responder asked for.</summary>
     public void OnAck2(ReadOnlySpan<byte> payload, in FrameOrigin origin)
     {
+        if (!_open.IsOpen(origin.Sender, origin.Generation, _node.Round, Ack2WithinRounds))
+        {
+            _members.CountDropped();
+            return;
+        }
+
         var reader = new GossipReader(payload);
         _merger.Apply(ref reader, origin);
     }

@@ -50,7 +50,7 @@ internal static class ComponentHarnessExchangeExtensions
                     DigestExchange.ReadRanges(ref reader, to.Node.Limits, out range, out rest);
                     break;
                 case MessageType.DigestSyn:
-                    to.Exchange.OnSyn(replyTo, range, rest, payload);
+                    to.Exchange.OnSyn(origin, range, rest, payload);
                     break;
                 case MessageType.DigestAck:
                     to.Exchange.OnAck(origin, range, payload);

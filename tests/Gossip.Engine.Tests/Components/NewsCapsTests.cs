@@ -215,7 +215,7 @@ public sealed class NewsCapsTests
         harness.SetState(harness.Self, "mine", 4);
         DigestEntry[] digest = [new(harness.Self.Id, 1, MemberStatus.Alive, 1, ulong.MaxValue)];
 
-        harness.Exchange.OnSyn(ComponentHarness.AddressOf(7), new MerkleRange(0, ulong.MaxValue, 0, 1, 12345), default, DigestPayload(digest));
+        harness.Exchange.OnSyn(FrameOrigin.Relayed(ComponentHarness.AddressOf(7)), new MerkleRange(0, ulong.MaxValue, 0, 1, 12345), default, DigestPayload(digest));
 
         Assert.NotEqual(1u, harness.Self.Generation);
         Assert.Equal(1, harness.Counters.NewsDropped);

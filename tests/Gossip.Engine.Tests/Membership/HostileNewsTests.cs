@@ -80,7 +80,7 @@ public sealed class HostileNewsTests
     }
 
     [Fact]
-    public void StateVersionAtTheMaximum_DoesNotFreezeTheOwnersReplication()
+    public void StateVersionAtTheMaximum_InAnUnsolicitedAck_DoesNotFreezeTheOwnersReplication()
     {
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = Nodes, Seed = 51 });
         cluster.RunRounds(10);
@@ -89,7 +89,7 @@ public sealed class HostileNewsTests
         cluster.RunRounds(20);
         SimulatedTransport stranger = cluster.Network.CreateTransport();
 
-        Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue)));
+        Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck)));
         cluster.RunRounds(20);
         victim.SetLocal("k", [2]);
 
@@ -101,6 +101,30 @@ public sealed class HostileNewsTests
         Assert.NotEqual(1u, victim.Generation);
         Assert.True(victim.Counters.NewsDropped >= 1);
         Assert.True(AllSeeAlive(cluster, victim));
+    }
+
+    // An ACK2 is taken only as the answer to an ACK the node sent (DigestExchange, OpenExchanges): the forged delta
+    // never gets in, so nothing is held ahead and the owner keeps its generation.
+    [Fact]
+    public void StateVersionAtTheMaximum_InAnUnsolicitedAck2_IsDroppedAtTheDoor()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = Nodes, Seed = 52 });
+        cluster.RunRounds(10);
+        GossipNode victim = cluster.Nodes[3];
+        victim.SetLocal("k", [1]);
+        cluster.RunRounds(20);
+        SimulatedTransport stranger = cluster.Network.CreateTransport();
+        long dropped = cluster.Nodes[0].Counters.NewsDropped;
+
+        Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck2)));
+        cluster.RunRounds(20);
+        victim.SetLocal("k", [2]);
+        int replicated = cluster.RunUntil(c => c.Nodes.All(n => Holds(n, victim.Id, "k", 2)), 100);
+
+        Assert.InRange(replicated, 0, 100);
+        Assert.Equal(1u, victim.Generation);
+        Assert.Equal(dropped + 1, cluster.Nodes[0].Counters.NewsDropped);
+        Assert.All(cluster.Nodes, n => Assert.False(n.TryGetState(victim.Id, "evil", out _)));
     }
 
     [Fact]
@@ -195,11 +219,18 @@ public sealed class HostileNewsTests
     }
 
     /// <summary>An ACK2 from a non-member carrying one delta with one entry.</summary>
-    private static byte[] DeltaFrame(NodeStateHeader header, string key, ulong version)
+    private static byte[] DeltaFrame(NodeStateHeader header, string key, ulong version, MessageType type = MessageType.DigestAck)
     {
         var codec = new FrameCodec(1);
         byte[] frame = new byte[512];
         var writer = new GossipWriter(codec.BodySpan(frame));
+        if (type == MessageType.DigestAck)
+        {
+            // An ACK's payload starts with its requests (none here), then the deltas.
+            Assert.True(ListWriter.TryBegin(ref writer, out ListWriter requests));
+            requests.End(ref writer);
+        }
+
         Assert.True(ListWriter.TryBegin(ref writer, out ListWriter deltas));
         Assert.True(header.TryWrite(ref writer));
         Assert.True(ListWriter.TryBegin(ref writer, out ListWriter entries));
@@ -208,7 +239,7 @@ public sealed class HostileNewsTests
         entries.End(ref writer);
         deltas.Add();
         deltas.End(ref writer);
-        int length = codec.Seal(frame, MessageType.DigestAck2, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position);
+        int length = codec.Seal(frame, type, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position);
         return frame[..length];
     }
 }
