@@ -61,20 +61,26 @@ internal sealed class DeltaMerger
     }
 
     /// <summary>
-    /// Tells a peer that still holds a departed member alive that it left. Otherwise nobody would: the nodes that
-    /// buried it no longer list it, the notices of its departure have retired, and the peer would keep it alive until
-    /// its own probes reach it, a whole probe pass later (found by the chaos runner, seed 1609: a node partitioned away
-    /// when a member left still showed it alive 400 rounds after the heal). Only a departure is told: it is the
-    /// member's own word and final for its generation, whereas a death verdict may be wrong (a member declared dead
-    /// during a partition lives on, and a tombstone cannot always tell its news from stale news: answering with the
-    /// death killed live nodes in seed 1334). One notice per stale delta, never larger than it.
+    /// Tells a peer that still holds a reaped member alive what we know. Otherwise nobody would: the nodes that buried
+    /// it no longer list it, the notices of its end have retired, and the peer would keep it alive until its own probes
+    /// reach it, a whole probe pass later (found by the chaos runner, seeds 1609, 4981, 5757, 5878: a node partitioned
+    /// away when a member left or crashed still showed it alive 400 rounds after the heal). A departure is told as it
+    /// is: the member's own word, final for its generation. A death is told only as a suspicion, because a verdict may
+    /// be wrong and a tombstone cannot always tell a living member's news from stale news (telling the death killed
+    /// live nodes in seed 1334): the peer then checks for itself, and a live member refutes as it would any suspicion.
+    /// One notice per stale delta, never larger than it.
     /// </summary>
-    private void AnswerWithDeparture(in FormerMember former, uint generation, WireAddress replyTo)
+    private void AnswerFromTombstone(in FormerMember former, uint generation, WireAddress replyTo)
     {
-        if (former.Left && generation == former.Generation && !replyTo.IsNone)
+        if (generation != former.Generation || replyTo.IsNone)
         {
-            _frames.SendEvent(replyTo, new MembershipEvent(MembershipEventKind.Leave, former.Id, former.Generation, former.Incarnation, former.Id, former.Address));
+            return;
         }
+
+        MembershipEvent notice = former.Left
+            ? new MembershipEvent(MembershipEventKind.Leave, former.Id, former.Generation, former.Incarnation, former.Id, former.Address)
+            : new MembershipEvent(MembershipEventKind.Suspect, former.Id, former.Generation, former.Incarnation, _node.Id, former.Address);
+        _frames.SendEvent(replyTo, notice);
     }
 
     /// <summary>Merges a delta's header; returns the member whose entries should be merged, or null to skip them.</summary>
@@ -107,7 +113,7 @@ internal sealed class DeltaMerger
             {
                 // Stale news of a member we reaped: only a newer generation or a heartbeat that went on brings it back.
                 _members.CountDropped();
-                AnswerWithDeparture(former, header.Generation, origin.ReplyTo);
+                AnswerFromTombstone(former, header.Generation, origin.ReplyTo);
                 return null;
             }
 
