@@ -293,14 +293,7 @@ public sealed class ProberTests
     {
         // Probes so rare that no scheduled one reaches the suspect while it is suspected (the next goes to member 3):
         // the last check is the only contact, as for the node that declared a live one dead in chaos seed 889.
-        var harness = new ComponentHarness(new GossipOptions { ProbeEveryRounds = 1_000, SuspicionMultiplier = 1 });
-        harness.AddMembers(2, 3);
-        (_, SentFrame first) = StepUntilPing(harness);
-        Member target = MemberAt(harness, first.Destination);
-        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
-        harness.Prober.Step(harness.NextRound());
-        harness.Prober.SuspectLocally(target);
-        long deadline = target.Suspicion!.DeadlineRound;
+        (ComponentHarness harness, Member target, long deadline) = SuspectedAfterOneAnsweredProbe();
         int timeout = harness.Options.ProbeTimeoutRounds;
         harness.Transport.Sent.Clear();
 
@@ -320,14 +313,7 @@ public sealed class ProberTests
     [Fact]
     public void Step_LastCheckBeforeTheDeadline_CarriesNoOtherNewsAndGoesOutOnce()
     {
-        var harness = new ComponentHarness(new GossipOptions { ProbeEveryRounds = 1_000, SuspicionMultiplier = 1 });
-        harness.AddMembers(2, 3);
-        (_, SentFrame first) = StepUntilPing(harness);
-        Member target = MemberAt(harness, first.Destination);
-        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
-        harness.Prober.Step(harness.NextRound());
-        harness.Prober.SuspectLocally(target);
-        long deadline = target.Suspicion!.DeadlineRound;
+        (ComponentHarness harness, Member target, long deadline) = SuspectedAfterOneAnsweredProbe();
         harness.Transport.Sent.Clear();
 
         // The suspicion is hot news, and the check goes to a member that has most likely crashed: spending a
@@ -434,6 +420,20 @@ public sealed class ProberTests
         Assert.Equal(sender.Address, answer.Destination);
         Assert.Equal(new Ack(9, 42, (uint)harness.Members.Table.Hash), harness.AckIn(answer));
         Assert.Equal(7UL, sender.Heartbeat);
+    }
+
+    /// <summary>Probes so rare that no scheduled one reaches the suspect again: one answered probe, then our own suspicion of it.</summary>
+    private static (ComponentHarness Harness, Member Target, long Deadline) SuspectedAfterOneAnsweredProbe()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ProbeEveryRounds = 1_000, SuspicionMultiplier = 1 });
+        harness.AddMembers(2, 3);
+        (_, SentFrame first) = StepUntilPing(harness);
+        Member target = MemberAt(harness, first.Destination);
+        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+        harness.Prober.Step(harness.NextRound());
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+        return (harness, target, deadline);
     }
 
     private static MembershipEvent SuspectFrom(Member target, ulong reporter) =>

@@ -82,12 +82,7 @@ public sealed class HostileNewsTests
     [Fact]
     public void StateVersionAtTheMaximum_InAnUnsolicitedAck_DoesNotFreezeTheOwnersReplication()
     {
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = Nodes, Seed = 51 });
-        cluster.RunRounds(10);
-        GossipNode victim = cluster.Nodes[3];
-        victim.SetLocal("k", [1]);
-        cluster.RunRounds(20);
-        SimulatedTransport stranger = cluster.Network.CreateTransport();
+        using SimulatedCluster cluster = ClusterWithVictimState(51, out GossipNode victim, out SimulatedTransport stranger);
 
         Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck)));
         cluster.RunRounds(20);
@@ -108,12 +103,7 @@ public sealed class HostileNewsTests
     [Fact]
     public void StateVersionAtTheMaximum_InAnUnsolicitedAck2_IsDroppedAtTheDoor()
     {
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = Nodes, Seed = 52 });
-        cluster.RunRounds(10);
-        GossipNode victim = cluster.Nodes[3];
-        victim.SetLocal("k", [1]);
-        cluster.RunRounds(20);
-        SimulatedTransport stranger = cluster.Network.CreateTransport();
+        using SimulatedCluster cluster = ClusterWithVictimState(52, out GossipNode victim, out SimulatedTransport stranger);
         long dropped = cluster.Nodes[0].Counters.NewsDropped;
 
         Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck2)));
@@ -219,6 +209,18 @@ public sealed class HostileNewsTests
     }
 
     /// <summary>An ACK2 from a non-member carrying one delta with one entry.</summary>
+    /// <summary>A settled cluster in which node 3 (the victim) has written key "k", and a stranger's socket on the network.</summary>
+    private static SimulatedCluster ClusterWithVictimState(ulong seed, out GossipNode victim, out SimulatedTransport stranger)
+    {
+        var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = Nodes, Seed = seed });
+        cluster.RunRounds(10);
+        victim = cluster.Nodes[3];
+        victim.SetLocal("k", [1]);
+        cluster.RunRounds(20);
+        stranger = cluster.Network.CreateTransport();
+        return cluster;
+    }
+
     private static byte[] DeltaFrame(NodeStateHeader header, string key, ulong version, MessageType type = MessageType.DigestAck)
     {
         var codec = new FrameCodec(1);
