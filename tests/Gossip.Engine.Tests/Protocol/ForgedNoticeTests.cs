@@ -35,6 +35,25 @@ public sealed class ForgedNoticeTests
         Assert.True(AllSeeAlive(cluster, victim.Id));
     }
 
+    // A refutation also goes straight back to whoever sent the notice: a spoofed source can draw one reply per
+    // notice, never larger than the notice (no amplification).
+    [Fact]
+    public void ForgedSuspicion_SentToTheSubject_DrawsOneReplyNoLargerThanItself()
+    {
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 8, Seed = 24 });
+        cluster.RunRounds(10);
+        GossipNode victim = cluster.Nodes[3];
+        SimulatedTransport stranger = cluster.Network.CreateTransport();
+        byte[] forged = Frame(new MembershipEvent(MembershipEventKind.Suspect, victim.Id, victim.Generation, 0, new NodeId(0xBAD), victim.Address));
+
+        Assert.True(stranger.Send(victim.Address, forged));
+        cluster.RunRounds(20);
+
+        Assert.Equal(1, stranger.Counters.DatagramsReceived);
+        Assert.InRange(stranger.Counters.BytesReceived, 1, forged.Length);
+        Assert.True(AllSeeAlive(cluster, victim.Id));
+    }
+
     private static bool AllSeeAlive(SimulatedCluster cluster, NodeId member) =>
         cluster.Nodes.All(n => n.Members.Any(m => m.Id == member && m.Status == MemberStatus.Alive));
 
