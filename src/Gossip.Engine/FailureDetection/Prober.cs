@@ -74,7 +74,7 @@ internal sealed class Prober
     /// </summary>
     public void SuspectLocally(Member member)
     {
-        var suspect = new MembershipEvent(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _id, member.Address);
+        MembershipEvent suspect = OurSuspicionOf(member);
         if (OnSuspect(suspect, member, fromPeer: false))
         {
             _counters.SuspicionsValue++;
@@ -140,7 +140,7 @@ internal sealed class Prober
             && suspicion.ToldRound != _node.Round)
         {
             suspicion.ToldRound = _node.Round;
-            _frames.SendEvent(sender.Address, new MembershipEvent(MembershipEventKind.Suspect, sender.Id, sender.Generation, sender.Incarnation, _id, sender.Address));
+            _frames.SendEvent(sender.Address, OurSuspicionOf(sender));
         }
     }
 
@@ -412,9 +412,13 @@ internal sealed class Prober
         _frames.Send(target.Address, ref writer, sections.Count);
     }
 
+    /// <summary>This node's suspicion of <paramref name="member"/> at the incarnation we know.</summary>
+    private MembershipEvent OurSuspicionOf(Member member) =>
+        new(MembershipEventKind.Suspect, member.Id, member.Generation, member.Incarnation, _id, member.Address);
+
     private void WriteSuspicion(ref GossipWriter writer, ref SectionWriter sections, Member target)
     {
-        var suspect = new MembershipEvent(MembershipEventKind.Suspect, target.Id, target.Generation, target.Incarnation, _id, target.Address);
+        MembershipEvent suspect = OurSuspicionOf(target);
         if (sections.TryBegin(ref writer, MessageType.Membership) && ListWriter.TryBegin(ref writer, out ListWriter list))
         {
             if (suspect.TryWrite(ref writer))
