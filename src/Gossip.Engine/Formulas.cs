@@ -51,4 +51,10 @@ internal static class Formulas
     /// confirmations do (enough that fewer than the wanted number is very unlikely): min(1, 4k / n).
     /// </summary>
     public static double ConfirmationProbeProbability(int wantedConfirmations, int n) => n <= 0 ? 1 : Math.Min(1.0, 4.0 * wantedConfirmations / n);
+
+    /// <summary>
+    /// Rounds a relay waits for the target's ack before it nacks: Lifeguard's 80 % of the probe timeout, at least one
+    /// round, so the nack reaches the requester before its own verdict on the indirect probe.
+    /// </summary>
+    public static int NackDelayRounds(int probeTimeoutRounds) => Math.Max(1, probeTimeoutRounds * 4 / 5);
 }

@@ -36,6 +36,7 @@ public sealed class GossipNode : IDisposable
     private readonly INodeExecutor _executor;
     private readonly NodeEvents _events;
     private readonly LocalHealth _health;
+    private readonly long _intervalTicks;
     private readonly MembershipState _members;
     private readonly MembershipRules _rules;
     private readonly Disseminator _spread;
@@ -73,6 +74,7 @@ public sealed class GossipNode : IDisposable
 
         var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, self);
         _health = new LocalHealth(options.MaxLocalHealthScore);
+        _intervalTicks = (long)(options.GossipInterval.TotalSeconds * time.TimestampFrequency);
         _members = new MembershipState(_node);
         _intake = new FrameIntake(_node, codec, _members, _logger);
         _spread = new Disseminator(_node, _members, frames);
@@ -269,7 +271,7 @@ public sealed class GossipNode : IDisposable
     }
 
     /// <summary>
-    /// One round, in this order: heartbeat, rejoin while alone, failure detection, the gossip exchange, an aggregation
+    /// One round, in this order: our own timeliness (local health), heartbeat, rejoin while alone, failure detection, the gossip exchange, an aggregation
     /// step, reaping, a reconnect attempt towards the dead, and the member snapshot. Allocation-free in steady state.
     /// </summary>
     internal void RunRound()
@@ -281,6 +283,7 @@ public sealed class GossipNode : IDisposable
 
         long round = ++_node.Round;
         Counters.RoundsValue = round;
+        _health.OnRoundStart(_node.Time.GetTimestamp(), _intervalTicks, _executor.Backlog);
         _node.Self.Heartbeat++;
         _node.Self.HeartbeatRound = round;
 
@@ -342,6 +345,10 @@ public sealed class GossipNode : IDisposable
                 case MessageType.RelayedAck:
                     _ = RelayedAck.TryRead(ref reader, out RelayedAck relayed);
                     _prober.OnRelayedAck(relayed);
+                    break;
+                case MessageType.Nack:
+                    _ = Nack.TryRead(ref reader, out Nack nack);
+                    _prober.OnNack(nack, sender);
                     break;
                 case MessageType.PingReq:
                     _ = PingReq.TryRead(ref reader, out PingReq request);

@@ -45,6 +45,7 @@ public static class BodyValidator
             MessageType.MerkleRanges => SkipRanges(ref reader, limits),
             MessageType.RumorPull => RumorPull.TryRead(ref reader, out _),
             MessageType.RelayedAck => RelayedAck.TryRead(ref reader, out _),
+            MessageType.Nack => Nack.TryRead(ref reader, out _),
             _ => WireStatus.Malformed,
         };
         if (status == WireStatus.Ok && !reader.End)

@@ -27,6 +27,8 @@ public enum MessageType : byte
     RumorPull = 11,
     /// <summary>A helper's answer to a <see cref="PingReq"/>: the target acked the helper's ping.</summary>
     RelayedAck = 12,
+    /// <summary>A helper's answer to a <see cref="PingReq"/> whose target has not acked the helper (yet).</summary>
+    Nack = 14,
     /// <summary>Several sections in one frame: each is <c>[type:u8][length:u16 little-endian][payload]</c>.</summary>
     Compound = 15,
 }
@@ -35,5 +37,5 @@ public enum MessageType : byte
 public static class MessageTypes
 {
     /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
-    public static bool IsDefined(byte value) => value is >= 1 and <= 12 or (byte)MessageType.Compound;
+    public static bool IsDefined(byte value) => value is >= 1 and <= 12 or (byte)MessageType.Nack or (byte)MessageType.Compound;
 }

@@ -37,4 +37,13 @@ public sealed class FormulasTests
     [InlineData(3, 4, 1.0)]
     public void ConfirmationProbeProbability_TargetsAboutFourTimesTheWantedConfirmations(int k, int n, double expected) =>
         Assert.Equal(expected, Formulas.ConfirmationProbeProbability(k, n), 9);
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(5, 4)]
+    [InlineData(10, 8)]
+    public void NackDelayRounds_IsFourFifthsOfTheProbeTimeout_AtLeastOneRound(int probeTimeoutRounds, int expected) =>
+        Assert.Equal(expected, Formulas.NackDelayRounds(probeTimeoutRounds));
 }

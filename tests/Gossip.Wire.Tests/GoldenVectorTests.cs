@@ -28,6 +28,9 @@ public sealed class GoldenVectorTests
     public void RelayedAck_Golden() => Assert.Equal("ac02" + "8877665544332211" + "e907", Encode(Samples.RelayedAck, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
+    public void Nack_Golden() => Assert.Equal("ac02" + "8877665544332211", Encode(Samples.Nack, static (m, ref w) => m.TryWrite(ref w)));
+
+    [Fact]
     public void PingReq_Golden() => Assert.Equal("079900000000000000047f0000010a1f", Encode(Samples.PingReq, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]

@@ -54,6 +54,10 @@ public sealed class RoundTripPropertyTests
         .Sample(a => Assert.Equal(a, RoundTrip(a, m => (ref GossipWriter w) => m.TryWrite(ref w), RelayedAck.TryRead)), iter: 2_000);
 
     [Fact]
+    public void Nack_RoundTrips() => Gen.Select(Varints32, Ids, (s, t) => new Nack(s, t))
+        .Sample(n => Assert.Equal(n, RoundTrip(n, m => (ref GossipWriter w) => m.TryWrite(ref w), Nack.TryRead)), iter: 2_000);
+
+    [Fact]
     public void PingReq_RoundTrips() => Gen.Select(Varints32, Ids, Addresses, (s, t, a) => new PingReq(s, t, a))
         .Sample(r => Assert.Equal(r, RoundTrip(r, m => (ref GossipWriter w) => m.TryWrite(ref w), PingReq.TryRead)), iter: 2_000);
 

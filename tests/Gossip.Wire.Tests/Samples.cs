@@ -10,6 +10,7 @@ internal static class Samples
     public static readonly Ping Ping = new(300, 1_000);
     public static readonly Ack Ack = new(300, 1_001, 0xAABBCCDD);
     public static readonly RelayedAck RelayedAck = new(300, new NodeId(0x1122334455667788), 1_001);
+    public static readonly Nack Nack = new(300, new NodeId(0x1122334455667788));
     public static readonly PingReq PingReq = new(7, new NodeId(0x99), Address4);
     public static readonly DigestEntry Digest = new(new NodeId(0x42), 1_700_000_000, MemberStatus.Suspect, 12_345, 17);
     public static readonly NodeStateHeader StateHeader = new(new NodeId(0x42), 1_700_000_000, MemberStatus.Alive, 12_345, Address6);

@@ -10,4 +10,10 @@ internal struct PendingProbe
     public long SentRound;
     public bool IndirectSent;
     public bool Acked;
+
+    /// <summary>Helpers asked to probe the target for us.</summary>
+    public int HelpersAsked;
+
+    /// <summary>Nacks heard from them: each proves our path to that helper works both ways.</summary>
+    public int Nacks;
 }

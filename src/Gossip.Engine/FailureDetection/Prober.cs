@@ -50,6 +50,7 @@ internal sealed class Prober
     /// <summary>The round's failure detection: probe timeouts and verdicts, the next scheduled probe, expired suspicions.</summary>
     public void Step(long round)
     {
+        SendDueNacks(round);
         CheckProbes(round);
         ProbeNext(round);
         ExpireSuspicions(round);
@@ -204,6 +205,27 @@ internal sealed class Prober
         Acknowledge(ack.Sequence, ack.Subject);
     }
 
+    /// <summary>
+    /// A helper's nack: it is still waiting for the target we asked it to probe. Counted for the probe in flight only
+    /// when it comes from a member (an outsider's nack would only keep our doubt of ourselves down).
+    /// </summary>
+    public void OnNack(in Nack nack, Member? sender)
+    {
+        if (sender is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _probes.Length; i++)
+        {
+            ref PendingProbe probe = ref _probes[i];
+            if (probe.Target is { } target && probe.Sequence == nack.Sequence && target.Id == nack.Subject && probe.Nacks < probe.HelpersAsked)
+            {
+                probe.Nacks++;
+            }
+        }
+    }
+
     /// <summary>A request to probe a member for its requester: ping it and remember whom to relay the ack to.</summary>
     public void OnPingReq(in PingReq request, WireAddress replyTo)
     {
@@ -213,7 +235,7 @@ internal sealed class Prober
         }
 
         uint sequence = ++_sequence;
-        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round);
+        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round, _node.Round + Formulas.NackDelayRounds(_options.ProbeTimeoutRounds));
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
         if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
@@ -245,7 +267,7 @@ internal sealed class Prober
             if (!probe.IndirectSent && round >= probe.SentRound + timeout)
             {
                 probe.IndirectSent = true;
-                SendIndirectProbes(target, probe.Sequence);
+                probe.HelpersAsked = SendIndirectProbes(target, probe.Sequence);
             }
 
             if (round >= probe.SentRound + (2 * timeout))
@@ -256,6 +278,10 @@ internal sealed class Prober
                     // Only our own scheduled probes count against our health: a confirmation probe of a member
                     // others already suspect is expected to fail when it really died, and would punish every prober.
                     _health.ProbeFailed();
+                    if (probe.HelpersAsked > 0 && probe.Nacks == 0)
+                    {
+                        _health.NoNackHeard();
+                    }
                 }
 
                 if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
@@ -369,7 +395,8 @@ internal sealed class Prober
         }
     }
 
-    private void SendIndirectProbes(Member target, uint sequence)
+    /// <summary>Asks helpers to probe <paramref name="target"/> for us; returns how many were asked.</summary>
+    private int SendIndirectProbes(Member target, uint sequence)
     {
         int sent = 0;
         foreach (Member helper in _members.GossipPeers.NextDistinct(_options.IndirectProbes + 1))
@@ -379,6 +406,28 @@ internal sealed class Prober
                 SendPingReq(helper, sequence, target);
                 sent++;
             }
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// Lifeguard's nacks: a relay whose target has not acked within most of a probe timeout tells the requester so,
+    /// proving the requester's path to the relay works. A requester that hears no nack from any helper either has
+    /// most likely lost its own network or fallen behind, and doubts itself before it accuses the target.
+    /// </summary>
+    private void SendDueNacks(long round)
+    {
+        while (_relays.TryTakeDueNack(round, out WireAddress requester, out uint requesterSequence, out NodeId target))
+        {
+            GossipWriter writer = _frames.Begin();
+            var sections = new SectionWriter();
+            if (sections.TryBegin(ref writer, MessageType.Nack) && new Nack(requesterSequence, target).TryWrite(ref writer))
+            {
+                sections.End(ref writer);
+            }
+
+            _frames.Send(requester, ref writer, sections.Count);
         }
     }
 

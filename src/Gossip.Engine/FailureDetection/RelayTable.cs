@@ -3,8 +3,9 @@ using Gossip.Wire;
 namespace Gossip.Engine.FailureDetection;
 
 /// <summary>
-/// Indirect probes this node runs for others: my probe sequence -> (requester, its sequence, target).
-/// A fixed ring: the oldest entry is overwritten when full, so a flood of ping-reqs cannot grow memory.
+/// Indirect probes this node runs for others: my probe sequence -> (requester, its sequence, target), and the round by
+/// which the target should have acked, after which the requester gets a nack. A fixed ring: the oldest entry is
+/// overwritten when full, so a flood of ping-reqs cannot grow memory (nor make us send more than one nack each).
 /// </summary>
 internal sealed class RelayTable
 {
@@ -13,9 +14,9 @@ internal sealed class RelayTable
 
     public RelayTable(int capacity) => _entries = new Entry[capacity];
 
-    public void Add(uint mySequence, WireAddress requester, uint requesterSequence, NodeId target, long round)
+    public void Add(uint mySequence, WireAddress requester, uint requesterSequence, NodeId target, long round, long nackRound)
     {
-        _entries[_next] = new Entry(mySequence, requester, requesterSequence, target, round, true);
+        _entries[_next] = new Entry(mySequence, requester, requesterSequence, target, round, nackRound, Used: true, Nacked: false);
         _next = (_next + 1) % _entries.Length;
     }
 
@@ -39,5 +40,30 @@ internal sealed class RelayTable
         return false;
     }
 
-    private record struct Entry(uint MySequence, WireAddress Requester, uint RequesterSequence, NodeId Target, long Round, bool Used);
+    /// <summary>
+    /// Finds a relay whose target has not acked by its nack round and marks it nacked (one nack per relay; a late ack
+    /// is still relayed). Call until false.
+    /// </summary>
+    public bool TryTakeDueNack(long round, out WireAddress requester, out uint requesterSequence, out NodeId target)
+    {
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            ref Entry e = ref _entries[i];
+            if (e.Used && !e.Nacked && round >= e.NackRound)
+            {
+                e.Nacked = true;
+                requester = e.Requester;
+                requesterSequence = e.RequesterSequence;
+                target = e.Target;
+                return true;
+            }
+        }
+
+        requester = default;
+        requesterSequence = 0;
+        target = default;
+        return false;
+    }
+
+    private record struct Entry(uint MySequence, WireAddress Requester, uint RequesterSequence, NodeId Target, long Round, long NackRound, bool Used, bool Nacked);
 }

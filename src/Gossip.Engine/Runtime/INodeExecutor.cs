@@ -17,4 +17,7 @@ internal interface INodeExecutor
 
     /// <summary>Runs (or queues) an application call against the node's state.</summary>
     void PostCommand(Action<GossipNode> command);
+
+    /// <summary>Frames and calls waiting to run: a node that cannot keep up with what it receives.</summary>
+    int Backlog { get; }
 }

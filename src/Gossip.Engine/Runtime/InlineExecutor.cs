@@ -14,4 +14,6 @@ internal sealed class InlineExecutor(GossipNode node) : INodeExecutor
     }
 
     public void PostCommand(Action<GossipNode> command) => command(node);
+
+    public int Backlog => 0;
 }

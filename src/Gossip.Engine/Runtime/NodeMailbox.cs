@@ -67,6 +67,8 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
 
     public void Execute() => ReleaseAndDrain();
 
+    public int Backlog => Volatile.Read(ref _queued);
+
     private bool TryOwn() => Interlocked.CompareExchange(ref _owned, 1, 0) == 0;
 
     private void ScheduleIfIdle()
@@ -82,16 +84,17 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
     {
         do
         {
-            if (Interlocked.Exchange(ref _tickPending, 0) == 1)
-            {
-                Guard(static (node, _, _) => node.RunRound(), default, default);
-            }
-
-            // Bounded batch so one busy node yields the thread to others.
+            // Received frames first: the acks a round's probe timeouts wait for may be among them, and a round run
+            // ahead of them would suspect members that answered in time.
             for (int i = 0; i < 256 && _queue.TryDequeue(out Work work); i++)
             {
                 Interlocked.Decrement(ref _queued);
                 Run(work);
+            }
+
+            if (Interlocked.Exchange(ref _tickPending, 0) == 1)
+            {
+                Guard(static (node, _, _) => node.RunRound(), default, default);
             }
 
             // A full fence, not a release store: Volatile.Write may be reordered after the loads of _queue and

@@ -53,6 +53,14 @@ internal static class ComponentHarnessMembershipExtensions
         return ack;
     }
 
+    /// <summary>The one Nack of a sent frame.</summary>
+    public static Nack NackIn(this ComponentHarness harness, SentFrame frame)
+    {
+        var reader = new GossipReader(Assert.Single(harness.SectionsOf(frame, MessageType.Nack)));
+        Assert.Equal(WireStatus.Ok, Nack.TryRead(ref reader, out Nack nack));
+        return nack;
+    }
+
     /// <summary>The membership events of every Membership section of a sent frame.</summary>
     public static List<MembershipEvent> EventsIn(this ComponentHarness harness, SentFrame frame)
     {

@@ -171,6 +171,66 @@ public sealed class ProberTests
     }
 
     [Fact]
+    public void OnPingReq_TargetSilentForFourFifthsOfATimeout_NacksTheRequesterOnce()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ProbeTimeoutRounds = 5, ProbeEveryRounds = 10 });
+        Member[] members = harness.AddMembers(2, 3);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address);
+        harness.Transport.Sent.Clear();
+
+        StepTo(harness, 3);
+        Assert.DoesNotContain(harness.Transport.Sent, frame => harness.Carries(frame, MessageType.Nack));
+
+        StepTo(harness, 4);
+        SentFrame nack = Assert.Single(harness.Transport.Sent, frame => harness.Carries(frame, MessageType.Nack));
+        Assert.Equal(members[0].Address, nack.Destination);
+        Assert.Equal(new Nack(77, members[1].Id), harness.NackIn(nack));
+
+        harness.Transport.Sent.Clear();
+        StepTo(harness, 20);
+        Assert.DoesNotContain(harness.Transport.Sent, frame => harness.Carries(frame, MessageType.Nack));
+    }
+
+    [Fact]
+    public void OnPingReq_TargetAckedInTime_IsRelayedAndNeverNacked()
+    {
+        var harness = new ComponentHarness(new GossipOptions { ProbeTimeoutRounds = 5, ProbeEveryRounds = 10 });
+        Member[] members = harness.AddMembers(2, 3);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address);
+        Ping sent = harness.PingIn(Assert.Single(harness.Transport.Sent));
+        Assert.True(harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]));
+        harness.Transport.Sent.Clear();
+
+        StepTo(harness, 20);
+
+        Assert.DoesNotContain(harness.Transport.Sent, frame => harness.Carries(frame, MessageType.Nack));
+    }
+
+    [Theory]
+    [InlineData(false, false, 2)] // no nack: the failure may well be ours, doubt ourselves twice
+    [InlineData(true, false, 1)] // a helper's nack: our path works, only the failed probe counts
+    [InlineData(true, true, 2)] // a "nack" from an outsider proves nothing
+    public void FailedProbe_WithHelpersAsked_RaisesLocalHealthOnceMoreWhenNoMemberNacked(bool nacked, bool fromOutsider, int expectedScore)
+    {
+        var harness = new ComponentHarness();
+        harness.AddMembers(2, 3, 4, 5);
+        harness.Prober.Start();
+        (long sent, SentFrame ping) = StepUntilPing(harness);
+        Member target = MemberAt(harness, ping.Destination);
+        StepTo(harness, sent + harness.Options.ProbeTimeoutRounds);
+        Member helper = harness.Member(target.Id.Value == 2 ? 3UL : 2UL);
+
+        if (nacked)
+        {
+            harness.Prober.OnNack(new Nack(harness.PingIn(ping).Sequence, target.Id), fromOutsider ? null : helper);
+        }
+
+        StepTo(harness, sent + (2 * harness.Options.ProbeTimeoutRounds));
+        Assert.Equal(MemberStatus.Suspect, target.Status);
+        Assert.Equal(expectedScore, harness.Health.Score);
+    }
+
+    [Fact]
     public void OnAck_ForARelayedProbeFromAnotherSender_IsNotRelayed()
     {
         var harness = new ComponentHarness();

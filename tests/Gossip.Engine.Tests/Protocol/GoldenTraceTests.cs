@@ -9,7 +9,11 @@ namespace Gossip.Engine.Tests.Protocol;
 /// </summary>
 public sealed class GoldenTraceTests
 {
-    // All six moved on purpose on 2026-12-01 (each line keeps the value it had before that day): failure detection
+    // All six moved on purpose again later on 2026-12-01 (each line keeps the value it had before): Lifeguard's nacks
+    // (a relay whose target has not acked tells the requester, a new message type) add frames to every indirect probe,
+    // and local health also rises on a late round. Faults at 128 nodes, 20 crashes: detection by all p90 at 20 % loss
+    // 4.4 -> 3.6 s, at 30 % 4.4 -> 3.6 s, 0 false positives before and after.
+    // All six first moved on purpose earlier on 2026-12-01 (the values before are in git history): failure detection
     // changed after the chaos runner found live nodes declared dead and a departed one kept alive (the suspect hears
     // of its suspicion, directly and on every ping; a refutation goes back to its sender; the suspicion minimum is a
     // probe interval; a suspicion's holder pings the suspect once before its verdict and tells a suspect that sends
@@ -18,22 +22,22 @@ public sealed class GoldenTraceTests
     // day, Partition had moved from 9696836356941462926: a node answering a SYN that held it dead wrote its
     // refutation into the buffer its ACK was being built in, and sent a corrupt ACK.
     [Fact]
-    public void FullViews_RumorStateAndCrash() => Assert.Equal(12436652456149741596UL, FullViews()); // was 11497235111237443053UL
+    public void FullViews_RumorStateAndCrash() => Assert.Equal(17880327453017911466UL, FullViews()); // was 12436652456149741596UL
 
     [Fact]
-    public void PartialViews_RumorAndCrash() => Assert.Equal(12646404203244822695UL, PartialViews()); // was 5658143077993614227UL
+    public void PartialViews_RumorAndCrash() => Assert.Equal(3967085238330162420UL, PartialViews()); // was 12646404203244822695UL
 
     [Fact]
-    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(17129250043355239051UL, HeavyLoss()); // was 846268988309296808UL
+    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(10405171172530604462UL, HeavyLoss()); // was 17129250043355239051UL
 
     [Fact]
-    public void Partition_SplitThenHealed() => Assert.Equal(9955503216419390645UL, Partition()); // was 9867166390578739716UL
+    public void Partition_SplitThenHealed() => Assert.Equal(2187254835651831978UL, Partition()); // was 9955503216419390645UL
 
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(922435996676056640UL, Churn()); // was 12897151064412075992UL
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(1545876285422840039UL, Churn()); // was 922435996676056640UL
 
     [Fact]
-    public void PushAndPullModes_Aggregation() => Assert.Equal(8561222399989865728UL, ModesAndAggregation()); // was 14665324565556855044UL
+    public void PushAndPullModes_Aggregation() => Assert.Equal(11940599154140962466UL, ModesAndAggregation()); // was 8561222399989865728UL
 
     internal static ulong FullViews()
     {

@@ -193,4 +193,28 @@ public sealed class NodeMailboxTests
 
         Assert.Equal(1, test.Node.Round);
     }
+
+    [Fact]
+    public void QueuedWork_RunsBeforeAPendingRound_AndCountsAsBacklogUntilThen()
+    {
+        // An ack queued behind a busy node must be seen before the round that checks probe timeouts.
+        using var test = new MailboxTestNode();
+        var mailbox = new NodeMailbox(test.Node, 16);
+        long roundSeenByCommand = -1;
+
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            mailbox.Tick();
+            mailbox.PostCommand(node => roundSeenByCommand = node.Round);
+            mailbox.PostFrame(default, MailboxProbe.Garbage(), viaStream: false);
+            Assert.Equal(2, mailbox.Backlog);
+            release.Set();
+            MailboxProbe.WaitUntil(() => test.Node.Round >= 1, "the pending tick never ran");
+            MailboxProbe.Drain(mailbox);
+        }
+
+        Assert.Equal(0, roundSeenByCommand);
+        Assert.Equal(1, test.Node.Round);
+        Assert.Equal(0, mailbox.Backlog);
+    }
 }
