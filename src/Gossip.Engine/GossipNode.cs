@@ -313,7 +313,7 @@ public sealed class GossipNode : IDisposable
         }
 
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
-        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, new FrameOrigin(header.Sender, header.Generation, source, viaStream, replyTo));
+        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null));
         _prober.OnFrameFrom(sender, header);
         _spread.FlushEager();
         _members.Publish(endOfRound: false);

@@ -14,6 +14,9 @@ internal struct PendingProbe
     /// <summary>Helpers asked to probe the target for us.</summary>
     public int HelpersAsked;
 
+    /// <summary>A failed probe suspects the target even if nobody else does (a check of news we did not believe).</summary>
+    public bool SuspectOnFailure;
+
     /// <summary>Nacks heard from them: each proves our path to that helper works both ways.</summary>
     public int Nacks;
 }

@@ -284,7 +284,7 @@ internal sealed class Prober
                     }
                 }
 
-                if (!target.Removed && target.IsLive && (i == 0 || target.Status == MemberStatus.Suspect))
+                if (!target.Removed && target.IsLive && (i == 0 || probe.SuspectOnFailure || target.Status == MemberStatus.Suspect))
                 {
                     SuspectLocally(target);
                 }
@@ -362,8 +362,15 @@ internal sealed class Prober
         }
     }
 
+    /// <summary>
+    /// Probes a live member that news we do not believe says is gone (an outsider's notice): if it does not answer, we
+    /// suspect it ourselves, as after a failed scheduled probe; if it does, nothing happened. Uses a confirmation slot,
+    /// so a flood of such news costs at most one probe per free slot.
+    /// </summary>
+    public void Verify(Member member) => StartConfirmationProbe(member, suspectOnFailure: true);
+
     /// <summary>Probes a member someone else suspects, so our own verdict can confirm (or not) independently.</summary>
-    private void StartConfirmationProbe(Member suspect)
+    private void StartConfirmationProbe(Member suspect, bool suspectOnFailure = false)
     {
         int free = -1;
         for (int i = _probes.Length - 1; i >= 1; i--)
@@ -378,7 +385,7 @@ internal sealed class Prober
 
         if (free > 0)
         {
-            _probes[free] = new PendingProbe { Target = suspect, Sequence = ++_sequence, SentRound = _node.Round };
+            _probes[free] = new PendingProbe { Target = suspect, Sequence = ++_sequence, SentRound = _node.Round, SuspectOnFailure = suspectOnFailure };
             SendPing(suspect, _probes[free].Sequence);
         }
     }

@@ -10,7 +10,8 @@ namespace Gossip.Engine.Membership;
 /// How membership news is believed: joins and alive notices (a higher incarnation overrules a suspicion or a death
 /// declared from one), suspicions (handed to the <see cref="Prober"/>), deaths and departures (only at or above the
 /// incarnation we know), news about this node itself (refuted by raising our incarnation), and this node's departure.
-/// News that could rewrite a member from outside is dropped and counted: an incarnation more than
+/// News that could rewrite a member from outside is dropped and counted: news of a third party from a non-member in
+/// plaintext, an incarnation more than
 /// <see cref="MaxIncarnationStep"/> above the one we know (unless the member says it itself), a generation beyond the
 /// clock, a live member's new generation not heard from itself, stale news of a reaped member.
 /// </summary>
@@ -67,6 +68,13 @@ internal sealed class MembershipRules
         if (!IsBelievable(e, member, origin))
         {
             _members.CountDropped();
+            return;
+        }
+
+        if (!IsFromInsider(e, member, origin) && !_members.Table.IsFull)
+        {
+            _members.CountDropped();
+            CheckOutsiderNews(e, member);
             return;
         }
 
@@ -269,6 +277,32 @@ internal sealed class MembershipRules
         uint known = member is not null && e.Generation == member.Generation ? member.Incarnation : 0;
         return e.Incarnation <= known || e.Incarnation - known <= MaxIncarnationStep
             || origin.IsFrom(e.Subject, e.Generation, e.Address.IsNone && member is not null ? member.Address : e.Address);
+    }
+
+    /// <summary>
+    /// In plaintext anyone who can reach the port can send a frame, so news of a third party is taken only from an
+    /// insider (<see cref="FrameOrigin.FromInsider"/>: a member we hold live, from the address we hold for it): a
+    /// datagram from outside the cluster can neither create a member nor suspect, kill or remove one (nor have us forward
+    /// the news to members, who would take it from us); at most it makes us probe the member it names. News a node gives
+    /// of itself, from the address it names, is always heard: that is how a node joins, restarts, refutes and leaves.
+    /// Not applied while our table is full: such a node runs a partial view, where news of a crash mostly comes from
+    /// nodes outside the view, which plaintext cannot tell from outsiders (checking each report with a probe of our own
+    /// stretched a crash's spread over 1,000 nodes from 15 rounds to 59-139); partial views need the cluster key for this.
+    /// </summary>
+    private static bool IsFromInsider(in MembershipEvent e, Member? member, in FrameOrigin origin) =>
+        origin.FromInsider || origin.IsFrom(e.Subject, e.Generation, e.Address.IsNone && member is not null ? member.Address : e.Address);
+
+    /// <summary>
+    /// News from an outsider that a member we hold live is gone: not believed, but checked with a probe of our own, which
+    /// turns into our own suspicion if the member really went quiet.
+    /// </summary>
+    private void CheckOutsiderNews(in MembershipEvent e, Member? member)
+    {
+        if (member is { Status: MemberStatus.Alive } && e.Generation == member.Generation
+            && e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead or MembershipEventKind.Leave)
+        {
+            _prober.Verify(member);
+        }
     }
 
     /// <summary>
