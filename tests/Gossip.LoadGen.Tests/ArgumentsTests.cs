@@ -59,6 +59,52 @@ public sealed class ArgumentsTests
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
 
+    /// <summary>Every LoadGen command line the README and docs/ cite still parses (they are how figures were made).</summary>
+    [Fact]
+    public void EveryDocumentedCommandLine_StillParses()
+    {
+        string root = RepositoryRoot();
+        var cited = new List<string>();
+        foreach (string file in Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md")))
+        {
+            foreach (string line in File.ReadLines(file))
+            {
+                foreach (string marker in new[] { "Gossip.LoadGen -- ", "Gossip.LoadGen.dll ", "gossip-loadgen " })
+                {
+                    int at = line.IndexOf(marker, StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        string rest = line[(at + marker.Length)..];
+                        int end = rest.IndexOfAny(['#', '`', '|', '"', '(']);
+                        cited.Add((end < 0 ? rest : rest[..end]).Trim());
+                    }
+                }
+            }
+        }
+
+        // Not a command line to run as it stands: placeholders ("<command>", "..."), response files and bare options.
+        cited.RemoveAll(static c => c.Length == 0 || c.StartsWith('-') || c.Contains('<', StringComparison.Ordinal) || c.Contains('@', StringComparison.Ordinal) || c.Contains("...", StringComparison.Ordinal));
+        Assert.True(cited.Count >= 10, $"only {cited.Count} command lines found");
+        foreach (string commandLine in cited.Distinct())
+        {
+            string[] args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(LoadGenCommandLine.Parse(args, out string? error) is not null, $"'{commandLine}': {error}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gossip.Perf.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Gossip.Perf.sln not found above the test's folder.");
+    }
+
     [Fact]
     public void Parse_Crashes_NullUnlessGiven_SoEachCommandKeepsItsDefault()
     {

@@ -15,31 +15,31 @@ internal sealed class LoadGenCommandLine
     /// <summary>The name the .NET tool is installed under.</summary>
     public const string ToolName = "gossip-loadgen";
 
-    private readonly Option<int?> _nodes = Typed<int?>("--nodes", "N", "Nodes in the cluster (default: the command's own size)", "a positive integer", TryPositive);
-    private readonly Option<TimeSpan?> _interval = Typed<TimeSpan?>("--interval", "MS", "Gossip interval in milliseconds (default: the command's own)", "a positive number of milliseconds", TryMilliseconds);
-    private readonly Option<int?> _fanout = Typed<int?>("--fanout", "N", "Peers contacted per round, 1 to 64 [default: 3]", "an integer from 1 to 64", static text => TryInt(text, 1, 64));
-    private readonly Option<DisseminationMode?> _mode = Typed<DisseminationMode?>("--mode", "push|pull|pushpull", "Dissemination mode [default: pushpull]", "push, pull or pushpull", TryMode, "push", "pull", "pushpull");
-    private readonly Option<string?> _transport = Typed<string?>("--transport", "udp|memory", "UDP loopback or the in-memory network [default: udp]", "udp or memory", static text => text.ToLowerInvariant() is "udp" or "memory" ? text.ToLowerInvariant() : null, "udp", "memory");
-    private readonly Option<TimeSpan?> _duration = Typed<TimeSpan?>("--duration", "S", "Steady window in seconds (default: the command's own)", "a positive number of seconds", TrySeconds);
+    private readonly Option<int?> _nodes = Typed("--nodes", "N", "Nodes in the cluster (default: the command's own size)", "a positive integer", TryPositive);
+    private readonly Option<TimeSpan?> _interval = Typed("--interval", "MS", "Gossip interval in milliseconds (default: the command's own)", "a positive number of milliseconds", TryMilliseconds);
+    private readonly Option<int?> _fanout = Typed("--fanout", "N", "Peers contacted per round, 1 to 64 [default: 3]", "an integer from 1 to 64", static text => TryInt(text, 1, 64));
+    private readonly Option<DisseminationMode?> _mode = Typed("--mode", "push|pull|pushpull", "Dissemination mode [default: pushpull]", "push, pull or pushpull", TryMode, "push", "pull", "pushpull");
+    private readonly Option<string?> _transport = Typed("--transport", "udp|memory", "UDP loopback or the in-memory network [default: udp]", "udp or memory", static text => text.ToLowerInvariant() is "udp" or "memory" ? text.ToLowerInvariant() : null, "udp", "memory");
+    private readonly Option<TimeSpan?> _duration = Typed("--duration", "S", "Steady window in seconds (default: the command's own)", "a positive number of seconds", TrySeconds);
     private readonly Option<double?> _loss = Typed<double?>("--loss", "0..1", "Fraction of datagrams lost [default: 0]", "a number from 0 to 1", static text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v is >= 0 and <= 1 ? v : null);
-    private readonly Option<ulong?> _seed = Typed<ulong?>("--seed", "N", "Random seed (chaos: the first seed) [default: 1]", "a non-negative integer", TryUInt64);
-    private readonly Option<IReadOnlyList<IPEndPoint>?> _seeds = Typed<IReadOnlyList<IPEndPoint>?>("--seeds", "host:port,...", "Seed nodes to join (comma-separated)", "a comma-separated list of ip:port with a non-zero port", TrySeeds);
-    private readonly Option<int?> _crashes = Typed<int?>("--crashes", "N", "Nodes crashed one at a time for detection p50/p90 (targets, faults: 20; scale: 1)", "a positive integer", TryPositive);
-    private readonly Option<string?> _json = Typed<string?>("--json", "PATH", "Also write the report as JSON to PATH", "a path", NonEmpty);
-    private readonly Option<string?> _charts = Typed<string?>("--charts", "DIR", "Also write SVG charts into DIR", "a directory", NonEmpty);
+    private readonly Option<ulong?> _seed = Typed("--seed", "N", "Random seed (chaos: the first seed) [default: 1]", "a non-negative integer", TryUInt64);
+    private readonly Option<IReadOnlyList<IPEndPoint>?> _seeds = Typed("--seeds", "host:port,...", "Seed nodes to join (comma-separated)", "a comma-separated list of ip:port with a non-zero port", TrySeeds);
+    private readonly Option<int?> _crashes = Typed("--crashes", "N", "Nodes crashed one at a time for detection p50/p90 (targets, faults: 20; scale: 1)", "a positive integer", TryPositive);
+    private readonly Option<string?> _json = Typed("--json", "PATH", "Also write the report as JSON to PATH", "a path", NonEmpty);
+    private readonly Option<string?> _charts = Typed("--charts", "DIR", "Also write SVG charts into DIR", "a directory", NonEmpty);
     private readonly Option<bool> _quiet = new("--quiet") { Description = "No progress output" };
 
-    private readonly Option<string?> _bind = Typed<string?>("--bind", "ip:port", "Address to bind UDP and TCP to [default: 127.0.0.1:7946]", "ip:port", static text => IPEndPoint.TryParse(text, out _) ? text : null);
-    private readonly Option<string?> _advertise = Typed<string?>("--advertise", "ip:port", "Address peers should use, when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
-    private readonly Option<string?> _keyFile = Typed<string?>("--key-file", "PATH", "AES-GCM key file (16, 24 or 32 bytes, raw or hex); none sends plain checksummed frames", "a path", NonEmpty);
+    private readonly Option<string?> _bind = Typed("--bind", "ip:port", "Address to bind UDP and TCP to [default: 127.0.0.1:7946]", "ip:port", static text => IPEndPoint.TryParse(text, out _) ? text : null);
+    private readonly Option<string?> _advertise = Typed("--advertise", "ip:port", "Address peers should use, when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
+    private readonly Option<string?> _keyFile = Typed("--key-file", "PATH", "AES-GCM key file (16, 24 or 32 bytes, raw or hex); none sends plain checksummed frames", "a path", NonEmpty);
     private readonly Option<ulong?> _nodeId = Typed<ulong?>("--node-id", "HEX", "Fixed node id (hex, non-zero), so a restarted process supersedes its old self", "a non-zero hexadecimal id", static text => ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 ? id : null);
 
-    private readonly Option<int?> _chaosSeeds = Typed<int?>("--seeds", "N", "Number of seeds to run, from --seed on [default: 200]", "a positive integer", TryPositive);
-    private readonly Option<ulong?> _replay = Typed<ulong?>("--replay", "SEED", "Replay one seed with its readable event log", "a non-negative integer", TryUInt64);
-    private readonly Option<string?> _schedule = Typed<string?>("--schedule", "FILE", "Replay a saved (shrunk) schedule (JSON)", "a path", NonEmpty);
-    private readonly Option<string?> _log = Typed<string?>("--log", "PATH", "Where a replay writes its event log (default: the output)", "a path", NonEmpty);
+    private readonly Option<int?> _chaosSeeds = Typed("--seeds", "N", "Number of seeds to run, from --seed on [default: 200]", "a positive integer", TryPositive);
+    private readonly Option<ulong?> _replay = Typed("--replay", "SEED", "Replay one seed with its readable event log", "a non-negative integer", TryUInt64);
+    private readonly Option<string?> _schedule = Typed("--schedule", "FILE", "Replay a saved (shrunk) schedule (JSON)", "a path", NonEmpty);
+    private readonly Option<string?> _log = Typed("--log", "PATH", "Where a replay writes its event log (default: the output)", "a path", NonEmpty);
     private readonly Option<bool> _shrink = new("--shrink") { Description = "Shrink the first failing schedule to its smallest failing form" };
-    private readonly Option<string?> _mutation = Typed<string?>("--mutation", "RULE", "Switch off a safety rule (proof that the runner can fail): no-refutation or no-reconnection", "no-refutation or no-reconnection", static text => text is "no-refutation" or "no-reconnection" ? text : null, "no-refutation", "no-reconnection");
+    private readonly Option<string?> _mutation = Typed("--mutation", "RULE", "Switch off a safety rule (proof that the runner can fail): no-refutation or no-reconnection", "no-refutation or no-reconnection", static text => text is "no-refutation" or "no-reconnection" ? text : null, "no-refutation", "no-reconnection");
 
     private LoadGenCommandLine()
     {
