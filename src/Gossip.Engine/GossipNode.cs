@@ -112,6 +112,12 @@ public sealed class GossipNode : IDisposable
     /// </summary>
     public int LocalHealthScore => _health.Score;
 
+    /// <summary>
+    /// True from <see cref="Start"/> until <see cref="Stop"/> (or the end of <see cref="Leave"/>): the node takes part in
+    /// its cluster. Health checks read it; it may trail a stop on another thread by a moment.
+    /// </summary>
+    public bool IsRunning => _node.Started && !_node.Stopped;
+
     /// <summary>Rounds run so far.</summary>
     public long Round => Volatile.Read(ref _node.Round);
 

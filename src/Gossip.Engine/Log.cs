@@ -3,7 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Gossip.Engine;
 
-/// <summary>Source-generated log messages: no boxing or formatting unless the level is enabled.</summary>
+/// <summary>
+/// Source-generated log messages (category <c>Gossip.Engine</c>): no boxing or formatting unless the level is enabled.
+/// Event ids are stable and never reused (3, a warning of an early version, is retired); the hosting layer's start at
+/// 101. docs/operations.md lists them all.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Gossip node {Node} generation {Generation} started at {Address}")]

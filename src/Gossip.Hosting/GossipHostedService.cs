@@ -2,13 +2,17 @@ using System.Net;
 using Gossip.Engine;
 using Gossip.Wire;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Gossip.Hosting;
 
 /// <summary>Starts the node with the host, joins the configured seeds, and leaves gracefully when the host stops.</summary>
-internal sealed class GossipHostedService(GossipNode node, IOptions<GossipHostOptions> options) : IHostedService
+internal sealed class GossipHostedService(GossipNode node, IOptions<GossipHostOptions> options, ILoggerFactory? loggers = null) : IHostedService
 {
+    private readonly ILogger _logger = loggers?.CreateLogger(Log.Category) ?? NullLogger.Instance;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         node.Start();
@@ -22,7 +26,12 @@ internal sealed class GossipHostedService(GossipNode node, IOptions<GossipHostOp
                 addresses.Add(WireAddress.FromEndPoint(endPoint));
             }
 
+            Log.Joining(_logger, node.Id, node.Address, seeds.Count, seeds);
             node.Join(addresses);
+        }
+        else
+        {
+            Log.StartingAlone(_logger, node.Id, node.Address);
         }
 
         return Task.CompletedTask;
@@ -30,6 +39,7 @@ internal sealed class GossipHostedService(GossipNode node, IOptions<GossipHostOp
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        Log.Leaving(_logger, node.Id);
         node.Leave();
         return Task.CompletedTask;
     }

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Gossip.LoadGen.Cli;
 using Gossip.LoadGen.Reporting;
 using Gossip.LoadGen.Scenarios;
@@ -7,16 +10,36 @@ namespace Gossip.LoadGen;
 /// <summary>Command dispatch; returns the process exit code (0 ok, 1 seed target missed, 2 bad arguments).</summary>
 internal static class LoadGenApp
 {
-    public static int Run(string[] args, TextWriter output)
+    /// <summary>The exit code of a command line the parser rejects (an unknown command or option, a bad value).</summary>
+    public const int BadArguments = 2;
+
+    /// <summary>
+    /// Parses <paramref name="args"/> completely (System.CommandLine), then runs the command; help, completions
+    /// (<c>[suggest]</c>) and the reports go to <paramref name="output"/>, parse errors to <paramref name="error"/>
+    /// (default: standard error), each naming the option at fault, with exit code 2.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter? error = null)
     {
-        LoadGenArguments? parsed = LoadGenArguments.Parse(args, out string? error);
-        if (parsed is null)
+        error ??= Console.Error;
+        RootCommand root = LoadGenCommandLine.Create(parsed => Dispatch(parsed, output));
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0 && result.Action is ParseErrorAction)
         {
-            Console.Error.WriteLine($"error: {error}");
-            Console.Error.WriteLine(LoadGenArguments.Usage);
-            return 2;
+            foreach (ParseError e in result.Errors)
+            {
+                error.WriteLine($"error: {e.Message}");
+            }
+
+            string command = result.CommandResult.Command == root ? "" : result.CommandResult.Command.Name + " ";
+            error.WriteLine($"Run '{LoadGenCommandLine.ToolName} {command}--help' for the options.");
+            return BadArguments;
         }
 
+        return result.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    private static int Dispatch(LoadGenArguments parsed, TextWriter output)
+    {
         Progress progress = Progress.ForConsole(parsed.Quiet);
         switch (parsed.Command)
         {
@@ -50,8 +73,7 @@ internal static class LoadGenApp
             case "version":
                 return VersionCommand.Run(output);
             default:
-                output.WriteLine(LoadGenArguments.Usage);
-                return 0;
+                throw new ArgumentOutOfRangeException(nameof(parsed), parsed.Command, "No such command.");
         }
     }
 }

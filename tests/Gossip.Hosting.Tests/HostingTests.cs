@@ -63,7 +63,7 @@ public sealed class HostingTests
             listener.RecordObservableInstruments();
             lock (seen)
             {
-                return seen.Contains("gossip.rounds") && seen.Contains("gossip.members");
+                return seen.Contains("gossip.rounds") && seen.Contains("gossip.member.count");
             }
         }));
         await host.StopAsync();

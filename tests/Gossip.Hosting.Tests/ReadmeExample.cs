@@ -21,6 +21,7 @@ internal static class ReadmeExample
 
             options.Node.GossipInterval = TimeSpan.FromMilliseconds(200);
         });
+        builder.Services.AddHealthChecks().AddGossipHealthCheck();  // Healthy, Degraded or Unhealthy
         using IHost host = builder.Build();
         await host.StartAsync(stop);                  // the node starts and joins with the host
 

@@ -5,10 +5,15 @@ namespace Gossip.LoadGen.Tests;
 
 public sealed class ArgumentsTests
 {
+    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "version", "help"];
+
+    private static string[] Lines(StringWriter writer) =>
+        writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     [Fact]
     public void Parse_AllCommonOptions()
     {
-        LoadGenArguments? a = LoadGenArguments.Parse(
+        LoadGenArguments? a = LoadGenCommandLine.Parse(
             ["targets", "--nodes", "64", "--interval", "100", "--fanout", "2", "--mode", "push", "--transport", "memory", "--duration", "5", "--loss", "0.1", "--seed", "9", "--seeds", "127.0.0.1:7946,127.0.0.1:7947", "--json", "r.json", "--quiet"],
             out string? error);
         Assert.Null(error);
@@ -39,6 +44,8 @@ public sealed class ArgumentsTests
     [InlineData("targets", "--seeds", "nowhere")]
     [InlineData("targets", "--duration")]
     [InlineData("targets", "--bogus", "1")]
+    [InlineData("chaos", "--seeds", "127.0.0.1:7946")]
+    [InlineData("node", "--crashes", "3")]
     [InlineData("targets", "--interval", "0")]
     [InlineData("targets", "--interval", "fast")]
     [InlineData("targets", "--seed", "-1")]
@@ -48,22 +55,68 @@ public sealed class ArgumentsTests
     [InlineData("node", "--node-id", "0")]
     public void Parse_BadArguments_GiveAClearError(params string[] args)
     {
-        Assert.Null(LoadGenArguments.Parse(args, out string? error));
+        Assert.Null(LoadGenCommandLine.Parse(args, out string? error));
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    /// <summary>Every LoadGen command line the README and docs/ cite still parses (they are how figures were made).</summary>
+    [Fact]
+    public void EveryDocumentedCommandLine_StillParses()
+    {
+        string root = RepositoryRoot();
+        var cited = new List<string>();
+        foreach (string file in Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md")))
+        {
+            foreach (string line in File.ReadLines(file))
+            {
+                foreach (string marker in new[] { "Gossip.LoadGen -- ", "Gossip.LoadGen.dll ", "gossip-loadgen " })
+                {
+                    int at = line.IndexOf(marker, StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        string rest = line[(at + marker.Length)..];
+                        int end = rest.IndexOfAny(['#', '`', '|', '"', '(']);
+                        cited.Add((end < 0 ? rest : rest[..end]).Trim());
+                    }
+                }
+            }
+        }
+
+        // Not a command line to run as it stands: placeholders ("<command>", "..."), response files and bare options.
+        cited.RemoveAll(static c => c.Length == 0 || c.StartsWith('-') || c.Contains('<', StringComparison.Ordinal) || c.Contains('@', StringComparison.Ordinal) || c.Contains("...", StringComparison.Ordinal));
+        Assert.True(cited.Count >= 10, $"only {cited.Count} command lines found");
+        foreach (string commandLine in cited.Distinct())
+        {
+            string[] args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(LoadGenCommandLine.Parse(args, out string? error) is not null, $"'{commandLine}': {error}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gossip.Perf.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Gossip.Perf.sln not found above the test's folder.");
     }
 
     [Fact]
     public void Parse_Crashes_NullUnlessGiven_SoEachCommandKeepsItsDefault()
     {
-        Assert.Equal(25, LoadGenArguments.Parse(["faults", "--crashes", "25"], out _)!.Crashes);
-        Assert.Null(LoadGenArguments.Parse(["targets"], out _)!.Crashes);
-        Assert.Equal(25, LoadGenArguments.Parse(["scale", "--crashes", "25"], out _)!.With(512, TimeSpan.FromMilliseconds(500)).Crashes);
+        Assert.Equal(25, LoadGenCommandLine.Parse(["faults", "--crashes", "25"], out _)!.Crashes);
+        Assert.Null(LoadGenCommandLine.Parse(["targets"], out _)!.Crashes);
+        Assert.Equal(25, LoadGenCommandLine.Parse(["scale", "--crashes", "25"], out _)!.With(512, TimeSpan.FromMilliseconds(500)).Crashes);
     }
 
     [Fact]
     public void Parse_NodeOptions()
     {
-        LoadGenArguments? a = LoadGenArguments.Parse(
+        LoadGenArguments? a = LoadGenCommandLine.Parse(
             ["node", "--bind", "0.0.0.0:7946", "--advertise", "10.1.2.3:7946", "--seeds", "10.1.2.4:7946", "--key-file", "k.hex", "--interval", "500", "--fanout", "4", "--node-id", "1a2b"],
             out string? error);
         Assert.Null(error);
@@ -78,13 +131,13 @@ public sealed class ArgumentsTests
     [InlineData("PULL", DisseminationMode.Pull)]
     public void Parse_Modes(string text, DisseminationMode expected)
     {
-        Assert.Equal(expected, LoadGenArguments.Parse(["converge", "--mode", text], out _)!.Mode);
+        Assert.Equal(expected, LoadGenCommandLine.Parse(["converge", "--mode", text], out _)!.Mode);
     }
 
     [Fact]
     public void Parse_Defaults_AndTheCommandLineForTheReport()
     {
-        LoadGenArguments a = LoadGenArguments.Parse(["targets", "--charts", "out"], out _)!;
+        LoadGenArguments a = LoadGenCommandLine.Parse(["targets", "--charts", "out"], out _)!;
         Assert.Equal((3, DisseminationMode.PushPull, "udp", 0.0, 1UL), (a.Fanout, a.Mode, a.Transport, a.Loss, a.Seed));
         Assert.Null(a.Nodes);
         Assert.Null(a.Duration);
@@ -93,14 +146,101 @@ public sealed class ArgumentsTests
     }
 
     [Theory]
+    [InlineData]
     [InlineData("--help")]
+    [InlineData("-h")]
     [InlineData("help")]
-    [InlineData("targets", "--help")]
-    public void Help_PrintsUsage_AndExits0(params string[] args)
+    public void Help_ListsEveryCommand_AndExits0(params string[] args)
     {
         var output = new StringWriter();
-        Assert.Equal(0, LoadGenApp.Run(args, output));
-        Assert.Contains("usage: Gossip.LoadGen <command> [options]", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, LoadGenApp.Run(args, output, TextWriter.Null));
+        string help = output.ToString();
+        Assert.Contains("Usage:", help, StringComparison.Ordinal);
+        foreach (string command in Commands)
+        {
+            Assert.Contains(command, help, StringComparison.Ordinal);
+        }
+    }
+
+    public static TheoryData<string, string[]> OptionsByCommand => new()
+    {
+        { "targets", ["--nodes", "--interval", "--fanout", "--mode", "--transport", "--duration", "--loss", "--seed", "--seeds", "--crashes", "--json", "--charts", "--quiet"] },
+        { "scale", ["--nodes", "--interval", "--transport", "--duration", "--crashes", "--json", "--charts", "--quiet"] },
+        { "converge", ["--nodes", "--interval", "--fanout", "--transport", "--seed", "--json", "--charts"] },
+        { "faults", ["--nodes", "--interval", "--fanout", "--mode", "--loss", "--seed", "--crashes", "--json", "--charts"] },
+        { "chaos", ["--seeds", "--seed", "--replay", "--schedule", "--log", "--shrink", "--mutation", "--json", "--quiet"] },
+        { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--node-id", "--interval", "--fanout", "--mode"] },
+        { "version", ["--help"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionsByCommand))]
+    public void EveryCommand_HasItsOwnHelp_ListingItsOptions(string command, string[] options)
+    {
+        foreach (string[] args in new[] { new[] { command, "--help" }, ["help", command] })
+        {
+            var output = new StringWriter();
+            Assert.Equal(0, LoadGenApp.Run(args, output, TextWriter.Null));
+            string help = output.ToString();
+            Assert.Contains($"gossip-loadgen {command} [options]", help, StringComparison.Ordinal);
+            foreach (string option in options)
+            {
+                Assert.Contains(option, help, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("--nodes", "targets", "--nodes", "zero")]
+    [InlineData("--fanout", "faults", "--fanout", "99")]
+    [InlineData("--mode", "converge", "--mode", "shout")]
+    [InlineData("--loss", "targets", "--loss", "1.5")]
+    [InlineData("--duration", "scale", "--duration")]
+    [InlineData("--bogus", "targets", "--bogus")]
+    [InlineData("--node-id", "node", "--node-id", "0")]
+    [InlineData("--seeds", "chaos", "--seeds", "0")]
+    [InlineData("--mutation", "chaos", "--mutation", "no-such-rule")]
+    [InlineData("explode", "explode")]
+    public void BadOption_ExitsWith2_NamingTheOption(string named, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(2, LoadGenApp.Run(args, output, error));
+        Assert.Contains($"'{named}'", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public void Completion_SuggestsOptionNames_AndTheirValues()
+    {
+        var options = new StringWriter();
+        Assert.Equal(0, LoadGenApp.Run(["[suggest:12]", "targets --mo"], options, TextWriter.Null));
+        Assert.Equal(["--mode"], Lines(options));
+
+        var values = new StringWriter();
+        Assert.Equal(0, LoadGenApp.Run(["[suggest:17]", "targets --mode pu"], values, TextWriter.Null));
+        Assert.Equal(["pull", "push", "pushpull"], Lines(values));
+
+        var commands = new StringWriter();
+        Assert.Equal(0, LoadGenApp.Run(["[suggest:2]", "ch"], commands, TextWriter.Null));
+        Assert.Equal(["chaos"], Lines(commands));
+    }
+
+    [Fact]
+    public void ResponseFile_SuppliesOptions()
+    {
+        string path = Path.GetTempFileName();
+        File.WriteAllText(path, "--nodes 12\n--mode pull\n");
+        try
+        {
+            LoadGenArguments a = LoadGenCommandLine.Parse(["targets", "@" + path], out string? error)!;
+            Assert.Null(error);
+            Assert.Equal((12, DisseminationMode.Pull), (a.Nodes, a.Mode));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -116,12 +256,6 @@ public sealed class ArgumentsTests
         {
             File.Delete(path);
         }
-    }
-
-    [Fact]
-    public void BadArguments_ExitWith2()
-    {
-        Assert.Equal(2, LoadGenApp.Run(["targets", "--nodes", "zero"], TextWriter.Null));
     }
 
     [Fact]

@@ -6,30 +6,39 @@ using Gossip.Wire;
 namespace Gossip.Engine.Diagnostics;
 
 /// <summary>
-/// The <c>Gossip.Engine</c> meter: observable instruments (OpenTelemetry-style names) read from the counters of the
-/// nodes registered here. The hot path only bumps plain counters; these callbacks run when a listener collects
-/// (they may allocate a little then). Every <see cref="GossipNode"/> registers itself on start.
+/// The <c>Gossip.Engine</c> meter: observable instruments read from the counters of the nodes registered here, named
+/// in the style of the OpenTelemetry semantic conventions (a <c>gossip.</c> namespace, dotted lowercase names, UCUM
+/// units, one instrument with a <c>network.io.direction</c> attribute rather than a sent/received pair, an
+/// <c>error.type</c> attribute for drop reasons, snake_case attribute values). Every measurement carries
+/// <c>gossip.node.id</c>. The hot path only bumps plain counters; these callbacks run when a listener collects (they
+/// may allocate a little then). Every <see cref="GossipNode"/> registers itself on start. The table of instruments is
+/// in docs/operations.md.
 /// </summary>
 public static class GossipMetrics
 {
     /// <summary>The meter name to subscribe to (e.g. in OpenTelemetry's <c>AddMeter</c>).</summary>
     public const string MeterName = "Gossip.Engine";
 
+    /// <summary>The attribute naming the node a measurement belongs to (its id, hex).</summary>
+    public const string NodeIdAttribute = "gossip.node.id";
+
+    private const string Direction = "network.io.direction";
+
     private static readonly ConcurrentDictionary<long, Source> Sources = new();
     private static readonly Meter Meter = new(MeterName, "1.0");
     private static readonly WireStatus[] DropReasons = Enum.GetValues<WireStatus>();
+    private static readonly string[] DropReasonNames = Array.ConvertAll(DropReasons, static r => SnakeCase(r.ToString()));
+    private static readonly string[] StatusNames = Array.ConvertAll(Enum.GetValues<MemberStatus>(), static s => SnakeCase(s.ToString()));
     private static long _nextId;
 
 #pragma warning disable CA1823, IDE0052 // The instruments are kept alive by the meter; the fields document what exists.
-    private static readonly ObservableCounter<long> Rounds = Meter.CreateObservableCounter("gossip.rounds", () => Each(s => s.Node.Rounds), "{round}", "Gossip rounds run.");
-    private static readonly ObservableCounter<long> MessagesSent = Meter.CreateObservableCounter("gossip.messages.sent", () => Each(s => s.Transport.DatagramsSent + s.Transport.StreamFramesSent), "{message}", "Datagrams and stream frames sent.");
-    private static readonly ObservableCounter<long> MessagesReceived = Meter.CreateObservableCounter("gossip.messages.received", () => Each(s => s.Transport.DatagramsReceived + s.Transport.StreamFramesReceived), "{message}", "Datagrams and stream frames received.");
-    private static readonly ObservableCounter<long> BytesSent = Meter.CreateObservableCounter("gossip.bytes.sent", () => Each(s => s.Transport.BytesSent + s.Transport.StreamBytesSent), "By", "Payload bytes sent.");
-    private static readonly ObservableCounter<long> BytesReceived = Meter.CreateObservableCounter("gossip.bytes.received", () => Each(s => s.Transport.BytesReceived + s.Transport.StreamBytesReceived), "By", "Payload bytes received.");
-    private static readonly ObservableCounter<long> Drops = Meter.CreateObservableCounter("gossip.drops", ObserveDrops, "{frame}", "Frames dropped, by reason.");
-    private static readonly ObservableCounter<long> Suspicions = Meter.CreateObservableCounter("gossip.suspicions", () => Each(s => s.Node.Suspicions), "{suspicion}", "Suspicions raised.");
-    private static readonly ObservableGauge<int> Members = Meter.CreateObservableGauge("gossip.members", ObserveMembers, "{member}", "Members known, by status.");
-    private static readonly ObservableGauge<long> RumorQueue = Meter.CreateObservableGauge("gossip.rumor.queue.depth", () => Each(s => s.RumorQueueDepth()), "{rumor}", "Rumors being spread.");
+    private static readonly ObservableCounter<long> Rounds = Meter.CreateObservableCounter("gossip.rounds", () => Each(static s => s.Node.Rounds), "{round}", "Gossip rounds the node has run.");
+    private static readonly ObservableCounter<long> Messages = Meter.CreateObservableCounter("gossip.network.messages", () => Directed(static s => s.Transport.DatagramsSent + s.Transport.StreamFramesSent, static s => s.Transport.DatagramsReceived + s.Transport.StreamFramesReceived), "{message}", "Datagrams and stream frames sent (network.io.direction=transmit) and received (receive).");
+    private static readonly ObservableCounter<long> Bytes = Meter.CreateObservableCounter("gossip.network.io", () => Directed(static s => s.Transport.BytesSent + s.Transport.StreamBytesSent, static s => s.Transport.BytesReceived + s.Transport.StreamBytesReceived), "By", "Payload bytes sent (network.io.direction=transmit) and received (receive), datagrams and streams.");
+    private static readonly ObservableCounter<long> Drops = Meter.CreateObservableCounter("gossip.frames.dropped", ObserveDrops, "{frame}", "Frames received and dropped, by reason (error.type).");
+    private static readonly ObservableCounter<long> Suspicions = Meter.CreateObservableCounter("gossip.suspicions", () => Each(static s => s.Node.Suspicions), "{suspicion}", "Suspicions of other members the node has raised.");
+    private static readonly ObservableUpDownCounter<int> Members = Meter.CreateObservableUpDownCounter("gossip.member.count", ObserveMembers, "{member}", "Members the node knows, itself included, by status (gossip.member.status).");
+    private static readonly ObservableUpDownCounter<long> ActiveRumors = Meter.CreateObservableUpDownCounter("gossip.active_rumors", () => Each(static s => s.RumorQueueDepth()), "{rumor}", "Rumors the node is still spreading.");
 #pragma warning restore CA1823, IDE0052
 
     /// <summary>Registers a node's counters; dispose the result to stop reporting them.</summary>
@@ -44,7 +53,16 @@ public static class GossipMetrics
     {
         foreach (Source source in Sources.Values)
         {
-            yield return new Measurement<long>(read(source), new KeyValuePair<string, object?>("gossip.node", source.Name));
+            yield return new Measurement<long>(read(source), new KeyValuePair<string, object?>(NodeIdAttribute, source.Name));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> Directed(Func<Source, long> transmitted, Func<Source, long> received)
+    {
+        foreach (Source source in Sources.Values)
+        {
+            yield return new Measurement<long>(transmitted(source), new(NodeIdAttribute, source.Name), new(Direction, "transmit"));
+            yield return new Measurement<long>(received(source), new(NodeIdAttribute, source.Name), new(Direction, "receive"));
         }
     }
 
@@ -52,12 +70,12 @@ public static class GossipMetrics
     {
         foreach (Source source in Sources.Values)
         {
-            foreach (WireStatus reason in DropReasons)
+            for (int i = 0; i < DropReasons.Length; i++)
             {
-                long count = source.Node.DroppedFor(reason);
-                if (reason != WireStatus.Ok && count > 0)
+                long count = source.Node.DroppedFor(DropReasons[i]);
+                if (DropReasons[i] != WireStatus.Ok && count > 0)
                 {
-                    yield return new Measurement<long>(count, new("gossip.node", source.Name), new("reason", reason.ToString()));
+                    yield return new Measurement<long>(count, new(NodeIdAttribute, source.Name), new("error.type", DropReasonNames[i]));
                 }
             }
         }
@@ -80,9 +98,26 @@ public static class GossipMetrics
 
             for (int status = 0; status < 4; status++)
             {
-                yield return new Measurement<int>(byStatus[status], new("gossip.node", source.Name), new("status", ((MemberStatus)status).ToString()));
+                yield return new Measurement<int>(byStatus[status], new(NodeIdAttribute, source.Name), new("gossip.member.status", StatusNames[status]));
             }
         }
+    }
+
+    /// <summary>"BadMagic" to "bad_magic": attribute values in the semantic conventions' style.</summary>
+    private static string SnakeCase(string name)
+    {
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return text.ToString();
     }
 
     private sealed record Source(string Name, NodeCounters Node, TransportCounters Transport, Func<IReadOnlyList<MemberSnapshot>>? Members, Func<int>? RumorQueue)

@@ -33,8 +33,8 @@ public sealed class GossipMetricsTests
         Assert.True(network.CreateTransport().Send(a.Address, new byte[40]));
         network.RunUntil(TimeSpan.FromMilliseconds(2_100));
         Dictionary<string, long> before = Collect(a.Id);
-        Assert.Equal(2, before["gossip.members/Alive"]);
-        Assert.Equal(0, before["gossip.rumor.queue.depth"]);
+        Assert.Equal(2, before["gossip.member.count/alive"]);
+        Assert.Equal(0, before["gossip.active_rumors"]);
 
         network.Disconnect(b.Address);
         for (int round = 11; round <= 40; round++)
@@ -47,13 +47,13 @@ public sealed class GossipMetricsTests
         a.Broadcast([1]);
         MailboxProbe.WaitUntil(() => a.Counters.RumorsOriginated == 1, "the broadcast (queued to the node's mailbox) never ran");
         Dictionary<string, long> after = Collect(a.Id);
-        Assert.Equal(1, after["gossip.rumor.queue.depth"]);
+        Assert.Equal(1, after["gossip.active_rumors"]);
         Assert.Equal(40, after["gossip.rounds"]);
-        Assert.True(after["gossip.messages.sent"] > 0 && after["gossip.messages.received"] > 0);
-        Assert.True(after["gossip.bytes.sent"] > after["gossip.messages.sent"] && after["gossip.bytes.received"] > after["gossip.messages.received"]);
-        Assert.Equal(1, after["gossip.drops/BadMagic"]);
+        Assert.True(after["gossip.network.messages/transmit"] > 0 && after["gossip.network.messages/receive"] > 0);
+        Assert.True(after["gossip.network.io/transmit"] > after["gossip.network.messages/transmit"] && after["gossip.network.io/receive"] > after["gossip.network.messages/receive"]);
+        Assert.Equal(1, after["gossip.frames.dropped/bad_magic"]);
         Assert.True(after["gossip.suspicions"] >= 1);
-        Assert.Equal(1, after["gossip.members/Alive"]);
+        Assert.Equal(1, after["gossip.member.count/alive"]);
     }
 
     private static GossipNode NewNode(SimulatedNetwork network, RoundScheduler scheduler, ulong seed) => new(
@@ -61,7 +61,7 @@ public sealed class GossipMetricsTests
         network.CreateTransport(),
         new GossipNodeServices { SingleThreaded = false, Scheduler = scheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(seed) });
 
-    /// <summary>The meter's current values for one node, keyed by instrument (and "/reason" or "/status" where tagged).</summary>
+    /// <summary>The meter's current values for one node, keyed by instrument (and "/" + error.type, gossip.member.status or network.io.direction where tagged).</summary>
     private static Dictionary<string, long> Collect(NodeId node)
     {
         var values = new Dictionary<string, long>();
@@ -87,8 +87,8 @@ public sealed class GossipMetricsTests
         bool mine = false;
         foreach (KeyValuePair<string, object?> tag in tags)
         {
-            mine |= tag.Key == "gossip.node" && (string?)tag.Value == node;
-            key += tag.Key is "reason" or "status" ? "/" + tag.Value : string.Empty;
+            mine |= tag.Key == GossipMetrics.NodeIdAttribute && (string?)tag.Value == node;
+            key += tag.Key is "error.type" or "gossip.member.status" or "network.io.direction" ? "/" + tag.Value : string.Empty;
         }
 
         if (mine)
