@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Gossip.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using static Gossip.Hosting.Tests.HostTestSupport;
 
 namespace Gossip.Hosting.Tests;
 
@@ -95,27 +94,5 @@ public sealed class HealthCheckTests
     {
         HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         return report.Entries[GossipHealthChecksBuilderExtensions.DefaultName];
-    }
-
-    private static string Loopback()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return $"127.0.0.1:{((IPEndPoint)probe.LocalEndPoint!).Port}";
-    }
-
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        for (int i = 0; i < 2_000; i++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return false;
     }
 }

@@ -7,6 +7,7 @@ using Gossip.Wire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using static Gossip.Hosting.Tests.HostTestSupport;
 
 namespace Gossip.Hosting.Tests;
 
@@ -97,21 +98,6 @@ public sealed class HostingTests
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddGossip(builder.Configuration.GetSection("Gossip"));
         return builder.Build();
-    }
-
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        for (int i = 0; i < 2_000; i++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return false;
     }
 
     private static string FindSource(string name)

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using static Gossip.Hosting.Tests.HostTestSupport;
 
 namespace Gossip.Hosting.Tests;
 
@@ -45,28 +44,6 @@ public sealed class LoggingTests
             options.Node.GossipInterval = TimeSpan.FromMilliseconds(50);
         });
         return builder.Build();
-    }
-
-    private static string Loopback()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return $"127.0.0.1:{((IPEndPoint)probe.LocalEndPoint!).Port}";
-    }
-
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        for (int i = 0; i < 2_000; i++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return false;
     }
 
     private sealed class Recorder(ConcurrentQueue<(string, int, string)> seen) : ILoggerProvider
