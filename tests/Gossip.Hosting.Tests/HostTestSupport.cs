@@ -6,12 +6,28 @@ namespace Gossip.Hosting.Tests;
 /// <summary>What the hosting tests share: free loopback addresses, and waiting for a condition on real sockets.</summary>
 internal static class HostTestSupport
 {
-    /// <summary>A loopback address with a port free at the time of the call.</summary>
+    /// <summary>
+    /// A loopback address whose port is free for both UDP and TCP at the time of the call (a node binds both; a port
+    /// free for one is often taken for the other on a machine running other socket tests).
+    /// </summary>
     public static string Loopback()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return $"127.0.0.1:{((IPEndPoint)probe.LocalEndPoint!).Port}";
+        for (int attempt = 0; ; attempt++)
+        {
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            int port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return $"127.0.0.1:{port}";
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // Taken for UDP: draw another.
+            }
+        }
     }
 
     /// <summary>True once <paramref name="condition"/> holds, false if it never does within 20 s (a bound, not a measurement).</summary>
