@@ -127,6 +127,43 @@ public sealed class NodeMailboxTests
     }
 
     [Fact]
+    public void PostFrame_BeyondTheByteBound_IsRefused_AndTheBytesHeldNeverExceedIt()
+    {
+        using var test = new MailboxTestNode();
+        var mailbox = new NodeMailbox(test.Node, capacity: 4_096, maxBytes: 65_536);
+        byte[] frame = new byte[10_000]; // held in a pooled buffer of 16,384 bytes: four fit the bound
+
+        var accepted = new List<bool>();
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                accepted.Add(mailbox.PostFrame(default, frame, viaStream: true));
+            }
+
+            Assert.Equal(65_536, mailbox.QueuedBytes);
+
+            // A small frame still fits the frame count but not the bytes: refused too.
+            Assert.False(mailbox.PostFrame(default, new byte[100], viaStream: false));
+            release.Set();
+            MailboxProbe.Drain(mailbox);
+        }
+
+        Assert.Equal([true, true, true, true, false, false], accepted);
+        Assert.Equal(65_536, mailbox.PeakQueuedBytes);
+        Assert.Equal(0, mailbox.QueuedBytes);
+        Assert.Equal(4, test.Node.Counters.FramesDropped); // the four queued garbage frames, handled and dropped
+
+        // The bytes handed back make room again.
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            Assert.True(mailbox.PostFrame(default, frame, viaStream: true));
+            release.Set();
+            MailboxProbe.Drain(mailbox);
+        }
+    }
+
+    [Fact]
     public void FrameFromTransport_WhenNodeMailboxFull_DropsAndCountsLimitExceeded()
     {
         using var transport = new GateTransport();
