@@ -44,6 +44,9 @@ public sealed class FrameCodec
     /// <summary>Senders whose replay windows are held now (0 for plain codecs).</summary>
     public int ReplaySenders => _windows?.Count ?? 0;
 
+    /// <summary>Forgets which counters were seen (benchmarks decode the same frames again and again); never in a node.</summary>
+    internal void ForgetReplayHistoryForBenchmark() => _windows?.ForgetHistory();
+
     /// <summary>The cluster id written into and required of every frame.</summary>
     public uint ClusterId { get; }
 

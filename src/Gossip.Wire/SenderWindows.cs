@@ -116,6 +116,18 @@ internal sealed class SenderWindows
         return WireStatus.Ok;
     }
 
+    /// <summary>
+    /// Clears every sender's window (keys and generations kept), so frames already seen open again. Only for the codec
+    /// benchmark, which decodes a fixed set of frames over and over; allocates nothing.
+    /// </summary>
+    public void ForgetHistory()
+    {
+        for (int i = 0; i < _used; i++)
+        {
+            _entries[i].ForgetHistory();
+        }
+    }
+
     /// <summary>Opens a frame with a key derived for it alone and disposed after (no table: replays are not detected).</summary>
     public static WireStatus OpenOnce(KeyRing ring, byte keyId, NodeId sender, uint generation, ulong counter, ReadOnlySpan<byte> header, Span<byte> cipher, ReadOnlySpan<byte> tag)
     {
@@ -247,6 +259,12 @@ internal sealed class SenderWindows
             _key0 = key;
             _keyId0 = keyId;
             _version0 = version;
+        }
+
+        public void ForgetHistory()
+        {
+            _top = 0;
+            Array.Clear(_bits);
         }
 
         public void Reset(uint generation)
