@@ -71,7 +71,7 @@ public sealed class UdpTransport : ITransport
     public IPEndPoint BoundEndPoint { get; }
 
     /// <summary>The stream channel (tests read its memory counters); null without streams.</summary>
-    internal Tcp.TcpStreamChannel? Streams => _streams;
+    internal TcpStreamChannel? Streams => _streams;
 
     /// <inheritdoc />
     public WireAddress LocalAddress { get; }
