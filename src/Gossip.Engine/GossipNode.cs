@@ -400,11 +400,12 @@ public sealed class GossipNode : IDisposable
     internal void PublishMembers() => _members.Publish(endOfRound: true);
 
     /// <summary>
-    /// Screens a stream frame by its header before the transport buffers the rest (transport thread): the checks the
-    /// intake makes first (size, magic, version, type, flags, cluster), whether the frame is encrypted as this node
-    /// requires, and our own id as sender. Pure reads and counters, so safe off the executor. A refused frame is counted.
+    /// Screens a frame by its header before it is buffered or copied (a stream frame before the transport reads its
+    /// body, a frame before the busy mailbox queues it): the checks the intake makes first (size, magic, version, type,
+    /// flags, cluster), whether the frame is encrypted as this node requires, and our own id as sender. Pure reads and
+    /// counters, so safe off the executor. A refused frame is counted.
     /// </summary>
-    private bool AcceptsStreamFrame(ReadOnlySpan<byte> head, int frameLength)
+    internal bool AcceptsHeader(ReadOnlySpan<byte> head, int frameLength)
     {
         WireStatus status;
         FrameHeader header = default;
@@ -444,6 +445,6 @@ public sealed class GossipNode : IDisposable
     {
         public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream) => node.OnFrame(source, frame, viaStream);
 
-        public bool AcceptsStreamFrame(WireAddress source, ReadOnlySpan<byte> head, int frameLength) => node.AcceptsStreamFrame(head, frameLength);
+        public bool AcceptsStreamFrame(WireAddress source, ReadOnlySpan<byte> head, int frameLength) => node.AcceptsHeader(head, frameLength);
     }
 }

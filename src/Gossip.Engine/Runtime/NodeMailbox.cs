@@ -50,6 +50,14 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
             return true;
         }
 
+        // A busy node checks the header before copying: a frame of another cluster, version or size, or plain where a key
+        // is required, is dropped (counted) at the cost of its header and takes no room in the queue. A frame handled
+        // inline (above) goes through the same checks in the intake.
+        if (!_node.AcceptsHeader(frame[..Math.Min(frame.Length, FrameHeader.Size)], frame.Length))
+        {
+            return true;
+        }
+
         if (Interlocked.Increment(ref _queued) > _capacity)
         {
             Interlocked.Decrement(ref _queued);
