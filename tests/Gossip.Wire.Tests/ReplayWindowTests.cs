@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Gossip.Wire.Tests;
 
 /// <summary>Per-sender keys, counter nonces and the replay window of encrypted frames.</summary>
@@ -25,6 +27,29 @@ public sealed class ReplayWindowTests
         Assert.Equal(46, codec.Overhead);
         Assert.Equal(4 + 46, frame.Length); // the ping body is 4 bytes (see wire-format.md)
         Assert.Equal(FrameHeader.Size + KeyRing.CounterSize, codec.BodyOffset);
+    }
+
+    [Fact]
+    public void EncryptedFrame_FollowsTheDocumentedDerivationAndNonce()
+    {
+        // wire-format.md: PRK = HKDF-Extract(SHA-256, "gossip-perf cluster key", cluster key); key = HKDF-Expand(PRK,
+        // "gossip-perf frame" | key id | sender | generation, key length); nonce = counter | 00 00 00 00.
+        using var ring = new KeyRing(3, Key, firstCounter: 41);
+        byte[] frame = Seal(new FrameCodec(1, ring), Samples.Sender, generation: 1_700_000_000);
+        Assert.Equal(3, frame[5]);
+        Assert.Equal(42UL, BitConverter.ToUInt64(frame, FrameHeader.Size));
+
+        byte[] prk = HKDF.Extract(HashAlgorithmName.SHA256, Key, "gossip-perf cluster key"u8.ToArray());
+        byte[] info = [.. "gossip-perf frame"u8, 3, .. BitConverter.GetBytes(Samples.Sender.Value), .. BitConverter.GetBytes(1_700_000_000u)];
+        byte[] key = HKDF.Expand(HashAlgorithmName.SHA256, prk, 32, info);
+        byte[] nonce = [.. BitConverter.GetBytes(42UL), 0, 0, 0, 0];
+        int bodyLength = frame.Length - FrameHeader.Size - KeyRing.CounterSize - KeyRing.TagSize;
+        byte[] plain = new byte[bodyLength];
+        using var aes = new AesGcm(key, KeyRing.TagSize);
+        aes.Decrypt(nonce, frame.AsSpan(FrameHeader.Size + KeyRing.CounterSize, bodyLength), frame.AsSpan(frame.Length - KeyRing.TagSize), plain, frame.AsSpan(0, FrameHeader.Size));
+        var reader = new GossipReader(plain);
+        Assert.Equal(WireStatus.Ok, Ping.TryRead(ref reader, out Ping ping));
+        Assert.Equal(Samples.Ping, ping);
     }
 
     [Fact]

@@ -181,15 +181,32 @@ public sealed class TcpStreamTests
     [Fact]
     public void OutboundDestinations_BeyondTheCap_AreDroppedAndCounted()
     {
-        using UdpTransport a = NewTransport(o => { o.MaxOutboundStreams = 2; o.StreamConnectTimeout = TimeSpan.FromSeconds(30); });
+        using UdpTransport a = NewTransport(o => o.MaxOutboundStreams = 2);
         a.Start(new RecordingReceiver());
 
-        // Destinations in TEST-NET-1 (never answered): their connections stay pending, so they stay in the table.
-        Assert.True(a.SendLarge(WireAddress.FromBytes([192, 0, 2, 1], 9), new byte[5_000]));
-        Assert.True(a.SendLarge(WireAddress.FromBytes([192, 0, 2, 2], 9), new byte[5_000]));
-        Assert.False(a.SendLarge(WireAddress.FromBytes([192, 0, 2, 3], 9), new byte[5_000]));
-        Assert.Equal(2, a.Streams!.OutboundConnections);
-        Assert.Equal(1, a.Counters.SendDrops);
+        // Three listeners that never accept: the kernel completes the connections, so the first two stay in the table.
+        var listeners = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                listener.Listen(4);
+                listeners.Add(listener);
+            }
+
+            WireAddress At(int i) => WireAddress.FromEndPoint((IPEndPoint)listeners[i].LocalEndPoint!);
+            Assert.True(a.SendLarge(At(0), new byte[5_000]));
+            Assert.True(a.SendLarge(At(1), new byte[5_000]));
+            Assert.False(a.SendLarge(At(2), new byte[5_000]));
+            Assert.Equal(2, a.Streams!.OutboundConnections);
+            Assert.Equal(1, a.Counters.SendDrops);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     [Fact]
