@@ -31,6 +31,7 @@ public sealed class GossipNode : IDisposable
     private readonly NodeContext _node;
     private readonly ITransport _transport;
     private readonly FrameIntake _intake;
+    private readonly FrameCodec _codec;
     private readonly ILogger _logger;
     private readonly RoundScheduler? _scheduler;
     private readonly INodeExecutor _executor;
@@ -64,6 +65,7 @@ public sealed class GossipNode : IDisposable
         _logger = services.Logger ?? NullLogger.Instance;
         WireLimits limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
         var codec = new FrameCodec(options.ClusterId, options.Keys, limits);
+        _codec = codec;
 
         NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
         uint generation = GenerationStore.Choose(options, time);
@@ -83,7 +85,7 @@ public sealed class GossipNode : IDisposable
         _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
         _aggregation = new AggregationRound(_node, _members, frames);
         _joiner = new SeedJoiner(_node, _members, _spread, _exchange);
-        _executor = services.SingleThreaded ? new InlineExecutor(this) : new NodeMailbox(this, options.MaxMailboxFrames);
+        _executor = services.SingleThreaded ? new InlineExecutor(this) : new NodeMailbox(this, options.MaxMailboxFrames, options.MaxMailboxBytes);
         _scheduler = services.SingleThreaded ? null : services.Scheduler ?? RoundScheduler.Shared;
     }
 
@@ -138,6 +140,9 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Members known, owner thread (no snapshot).</summary>
     internal int KnownMembers => _members.Table.Count;
+
+    /// <summary>The most bytes the mailbox ever held in queued frames (0 single-threaded): the deterministic measure of the memory bound.</summary>
+    internal long MailboxPeakBytes => (_executor as NodeMailbox)?.PeakQueuedBytes ?? 0;
 
     /// <summary>The current member-table hash (owner thread).</summary>
     internal ulong TableHash => _members.Table.Hash;
@@ -407,8 +412,52 @@ public sealed class GossipNode : IDisposable
     /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
     internal void PublishMembers() => _members.Publish(endOfRound: true);
 
+    /// <summary>
+    /// Screens a frame by its header before it is buffered or copied (a stream frame before the transport reads its
+    /// body, a frame before the busy mailbox queues it): the checks the intake makes first (size, magic, version, type,
+    /// flags, cluster), whether the frame is encrypted as this node requires, and our own id as sender. Pure reads and
+    /// counters, so safe off the executor. A refused frame is counted.
+    /// </summary>
+    internal bool AcceptsHeader(ReadOnlySpan<byte> head, int frameLength)
+    {
+        WireStatus status;
+        FrameHeader header = default;
+        if (frameLength > _node.Limits.MaxFrameBytes)
+        {
+            status = WireStatus.LimitExceeded;
+        }
+        else if (frameLength < FrameHeader.Size || head.Length < FrameHeader.Size)
+        {
+            status = WireStatus.Truncated;
+        }
+        else
+        {
+            status = _codec.ReadHeader(head[..FrameHeader.Size], out header, out _);
+        }
+
+        if (status == WireStatus.Ok && ((header.Flags & FrameFlags.Encrypted) != 0) != _codec.Encrypted)
+        {
+            status = WireStatus.AuthenticationFailed;
+        }
+
+        if (status == WireStatus.Ok && header.Sender == _node.Id)
+        {
+            status = WireStatus.Malformed;
+        }
+
+        if (status != WireStatus.Ok)
+        {
+            Counters.Drop(status);
+            return false;
+        }
+
+        return true;
+    }
+
     private sealed class FrameReceiver(GossipNode node) : IFrameReceiver
     {
         public void OnFrame(WireAddress source, Span<byte> frame, bool viaStream) => node.OnFrame(source, frame, viaStream);
+
+        public bool AcceptsStreamFrame(WireAddress source, ReadOnlySpan<byte> head, int frameLength) => node.AcceptsHeader(head, frameLength);
     }
 }

@@ -166,6 +166,15 @@ public sealed partial class GossipOptions
     /// <summary>Most received frames queued for the node's executor; beyond it frames are dropped (counted). Default 4,096.</summary>
     public int MaxMailboxFrames { get; set; } = 4_096;
 
+    /// <summary>
+    /// Most bytes of received frames queued for the node's executor, counted as the pooled buffers that hold them (a
+    /// frame's length rounded up to a power of two, at least 16); beyond it frames are dropped (counted as
+    /// <c>LimitExceeded</c>). Frames are queued only while the node is busy; one it takes at once is not queued. Bounds
+    /// what a flood of frames, stream frames of up to 1 MiB included, can make the node hold before checking them:
+    /// with <see cref="MaxMailboxFrames"/> alone that was 4,096 frames of up to 1 MiB. At least 65,536; default 16 MiB.
+    /// </summary>
+    public long MaxMailboxBytes { get; set; } = 16L << 20;
+
     /// <summary>AES-GCM keys; null (default) sends plain frames with a CRC-32 trailer.</summary>
     public KeyRing? Keys { get; set; }
 
@@ -199,6 +208,7 @@ public sealed partial class GossipOptions
         Check(AggregationEpochRounds >= 4, nameof(AggregationEpochRounds));
         Check(EventCapacity >= 0, nameof(EventCapacity));
         Check(MaxMailboxFrames >= 1, nameof(MaxMailboxFrames));
+        Check(MaxMailboxBytes >= 65_536, nameof(MaxMailboxBytes));
     }
 
     private static void Check(bool ok, string name)

@@ -6,7 +6,10 @@ namespace Gossip.Wire;
 /// <summary>
 /// Seals bodies into frames and opens received frames: header check, cluster check, then either the
 /// CRC-32 trailer (plain) or AES-GCM (when a <see cref="KeyRing"/> is configured; the header is the
-/// associated data). One codec per node; not thread-safe when encrypting (see <see cref="KeyRing"/>).
+/// associated data, the key is derived for the sender and its generation, the nonce is the sender's frame counter).
+/// Encrypted frames also pass a replay window per sender: a frame whose counter was already seen, or is more than
+/// 1,984 counters behind the newest one of its sender, is dropped. One codec per node: <see cref="Seal"/> may be called
+/// from any thread, <see cref="Open"/> from one thread at a time (it owns the replay windows).
 /// </summary>
 public sealed class FrameCodec
 {
@@ -17,14 +20,32 @@ public sealed class FrameCodec
     private const byte AcceptedFlagBits = (byte)FrameFlags.Encrypted | 0b10;
 
     private readonly KeyRing? _keys;
+    private readonly SenderWindows? _windows;
 
-    /// <summary>Creates a codec for <paramref name="clusterId"/>; with <paramref name="keys"/>, every frame is encrypted and plain frames are refused.</summary>
-    public FrameCodec(uint clusterId, KeyRing? keys = null, WireLimits? limits = null)
+    /// <summary>
+    /// Creates a codec for <paramref name="clusterId"/>; with <paramref name="keys"/>, every frame is encrypted and plain
+    /// frames are refused, and replay windows are kept for up to <paramref name="replaySenders"/> senders (the least
+    /// recently heard is forgotten first; only senders whose frames authenticated enter). 0 keeps no windows: replayed
+    /// frames are opened again (for tools that only decode captured frames).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="replaySenders"/> is negative.</exception>
+    public FrameCodec(uint clusterId, KeyRing? keys = null, WireLimits? limits = null, int replaySenders = DefaultReplaySenders)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(replaySenders);
         ClusterId = clusterId;
         _keys = keys;
         Limits = limits ?? WireLimits.Datagram;
+        _windows = keys is not null && replaySenders > 0 ? new SenderWindows(keys, replaySenders) : null;
     }
+
+    /// <summary>Senders whose replay windows a codec keeps unless told otherwise: 4,096 (their 256-byte bitmaps take 1 MiB, plus each sender's derived AES-GCM contexts).</summary>
+    public const int DefaultReplaySenders = 4_096;
+
+    /// <summary>Senders whose replay windows are held now (0 for plain codecs).</summary>
+    public int ReplaySenders => _windows?.Count ?? 0;
+
+    /// <summary>Forgets which counters were seen (benchmarks decode the same frames again and again); never in a node.</summary>
+    internal void ForgetReplayHistoryForBenchmark() => _windows?.ForgetHistory();
 
     /// <summary>The cluster id written into and required of every frame.</summary>
     public uint ClusterId { get; }
@@ -36,10 +57,10 @@ public sealed class FrameCodec
     public bool Encrypted => _keys is not null;
 
     /// <summary>Offset of the body inside a frame buffer: write the body at <c>frame[BodyOffset..]</c>.</summary>
-    public int BodyOffset => FrameHeader.Size + (_keys is null ? 0 : KeyRing.NonceSize);
+    public int BodyOffset => FrameHeader.Size + (_keys is null ? 0 : KeyRing.CounterSize);
 
-    /// <summary>Bytes a frame adds around its body (header, nonce, tag or checksum).</summary>
-    public int Overhead => _keys is null ? FrameHeader.Size + ChecksumSize : FrameHeader.Size + KeyRing.NonceSize + KeyRing.TagSize;
+    /// <summary>Bytes a frame adds around its body (header, counter, tag or checksum): 26 plain, 46 encrypted.</summary>
+    public int Overhead => _keys is null ? FrameHeader.Size + ChecksumSize : FrameHeader.Size + KeyRing.CounterSize + KeyRing.TagSize;
 
     /// <summary>Largest body that fits a frame of <paramref name="frameCapacity"/> bytes.</summary>
     public int MaxBodyBytes(int frameCapacity) => Math.Max(0, Math.Min(frameCapacity, Limits.MaxFrameBytes) - Overhead);
@@ -65,7 +86,7 @@ public sealed class FrameCodec
         frame[2] = FrameHeader.CurrentVersion;
         frame[3] = (byte)type;
         frame[4] = (byte)flags;
-        frame[5] = _keys?.PrimaryKeyId ?? 0;
+        frame[5] = 0; // the key id: the ring writes it when it seals (it is part of the associated data)
         BinaryPrimitives.WriteUInt32LittleEndian(frame.Slice(6), ClusterId);
         BinaryPrimitives.WriteUInt64LittleEndian(frame.Slice(10), sender.Value);
         BinaryPrimitives.WriteUInt32LittleEndian(frame.Slice(18), generation);
@@ -77,10 +98,10 @@ public sealed class FrameCodec
             return total;
         }
 
-        Span<byte> nonce = frame.Slice(FrameHeader.Size, KeyRing.NonceSize);
-        Span<byte> body = frame.Slice(FrameHeader.Size + KeyRing.NonceSize, bodyLength);
-        Span<byte> tag = frame.Slice(FrameHeader.Size + KeyRing.NonceSize + bodyLength, KeyRing.TagSize);
-        _keys.Seal(frame[..FrameHeader.Size], nonce, body, tag);
+        Span<byte> counter = frame.Slice(FrameHeader.Size, KeyRing.CounterSize);
+        Span<byte> body = frame.Slice(FrameHeader.Size + KeyRing.CounterSize, bodyLength);
+        Span<byte> tag = frame.Slice(FrameHeader.Size + KeyRing.CounterSize + bodyLength, KeyRing.TagSize);
+        _keys.Seal(sender, generation, frame[..FrameHeader.Size], counter, body, tag);
         return total;
     }
 
@@ -127,16 +148,22 @@ public sealed class FrameCodec
             return WireStatus.Ok;
         }
 
-        int bodyLength = frame.Length - FrameHeader.Size - KeyRing.NonceSize - KeyRing.TagSize;
+        int bodyLength = frame.Length - FrameHeader.Size - KeyRing.CounterSize - KeyRing.TagSize;
         if (bodyLength < 0)
         {
             return WireStatus.Truncated;
         }
 
-        Span<byte> cipher = frame.Slice(FrameHeader.Size + KeyRing.NonceSize, bodyLength);
-        if (!_keys.TryOpen(keyId, frame[..FrameHeader.Size], frame.Slice(FrameHeader.Size, KeyRing.NonceSize), cipher, frame.Slice(frame.Length - KeyRing.TagSize)))
+        ulong counter = BinaryPrimitives.ReadUInt64LittleEndian(frame.Slice(FrameHeader.Size));
+        Span<byte> cipher = frame.Slice(FrameHeader.Size + KeyRing.CounterSize, bodyLength);
+        ReadOnlySpan<byte> associated = frame[..FrameHeader.Size];
+        ReadOnlySpan<byte> tag = frame.Slice(frame.Length - KeyRing.TagSize);
+        status = _windows is not null
+            ? _windows.Open(keyId, header.Sender, header.Generation, counter, associated, cipher, tag)
+            : SenderWindows.OpenOnce(_keys, keyId, header.Sender, header.Generation, counter, associated, cipher, tag);
+        if (status != WireStatus.Ok)
         {
-            return WireStatus.AuthenticationFailed;
+            return status;
         }
 
         body = cipher;

@@ -23,6 +23,8 @@ public enum WireStatus : byte
     Malformed,
     /// <summary>Writing: the value does not fit in the remaining space; the writer is unchanged.</summary>
     DoesNotFit,
-    /// <summary>The frame was already seen (replayed nonce).</summary>
+    /// <summary>The frame was already seen: its counter is marked in the sender's replay window, or it comes from an older generation of its sender.</summary>
     Replayed,
+    /// <summary>The frame's counter is behind its sender's replay window (more than 1,984 counters older than the newest frame accepted from that sender).</summary>
+    TooOld,
 }

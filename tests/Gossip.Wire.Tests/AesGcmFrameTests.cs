@@ -37,8 +37,8 @@ public sealed class AesGcmFrameTests
 
     [Theory]
     [InlineData(3)] // header (associated data)
-    [InlineData(30)] // nonce
-    [InlineData(40)] // ciphertext
+    [InlineData(25)] // counter (the nonce)
+    [InlineData(32)] // ciphertext
     [InlineData(-1)] // tag
     public void TamperedByte_IsAuthenticationFailed(int offset)
     {
@@ -59,7 +59,7 @@ public sealed class AesGcmFrameTests
         byte[] underA = SealPing(new FrameCodec(1, a));
         byte[] underB = SealPing(new FrameCodec(1, b)); // sealed with key 2
         int nonceAt = FrameHeader.Size;
-        Array.Copy(underA, nonceAt, underB, nonceAt, KeyRing.NonceSize);
+        Array.Copy(underA, nonceAt, underB, nonceAt, KeyRing.CounterSize);
         Array.Copy(underA, underA.Length - KeyRing.TagSize, underB, underB.Length - KeyRing.TagSize, KeyRing.TagSize);
         Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, b).Open(underB, out _, out _));
     }
@@ -99,7 +99,7 @@ public sealed class AesGcmFrameTests
         var nonces = new HashSet<string>();
         for (int i = 0; i < 1_000; i++)
         {
-            Assert.True(nonces.Add(Convert.ToHexString(SealPing(codec).AsSpan(FrameHeader.Size, KeyRing.NonceSize))));
+            Assert.True(nonces.Add(Convert.ToHexString(SealPing(codec).AsSpan(FrameHeader.Size, KeyRing.CounterSize))));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using Gossip.Wire;
 
 namespace Gossip.Engine.Runtime;
@@ -9,22 +10,36 @@ namespace Gossip.Engine.Runtime;
 /// flag (<c>_owned</c>, taken with <see cref="Interlocked.CompareExchange(ref int, int, int)"/>) makes whoever holds it
 /// the node's only executor. A caller that finds the node idle takes the flag and does the work inline, with no copy
 /// and no thread hop (the common case: a quiet node gets a datagram or a tick); a caller that finds it busy queues
-/// the work (frames copied into pooled buffers; the queue bounded) and the current owner drains it before letting go.
+/// the work (frames copied into pooled buffers; the queue bounded in frames and in bytes) and the current owner drains
+/// it before letting go.
 /// </summary>
 internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
 {
     private readonly GossipNode _node;
     private readonly int _capacity;
+    private readonly long _maxBytes;
     private readonly ConcurrentQueue<Work> _queue = new();
     private int _queued;
+    private long _queuedBytes;
+    private long _peakQueuedBytes;
     private int _owned;
     private int _tickPending;
 
-    public NodeMailbox(GossipNode node, int capacity)
+    public NodeMailbox(GossipNode node, int capacity, long maxBytes = 16L << 20)
     {
         _node = node;
         _capacity = capacity;
+        _maxBytes = maxBytes;
     }
+
+    /// <summary>Bytes of pooled buffers holding queued frames now.</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    /// <summary>The most <see cref="QueuedBytes"/> ever held: what a test of the memory bound reads (deterministic, unlike the process's memory).</summary>
+    public long PeakQueuedBytes => Volatile.Read(ref _peakQueuedBytes);
+
+    /// <summary>What a queued frame of <paramref name="length"/> bytes holds: the shared array pool hands out powers of two, at least 16.</summary>
+    public static long Charge(int length) => Math.Max(16, (long)BitOperations.RoundUpToPowerOf2((uint)length));
 
     public bool PostFrame(WireAddress source, Span<byte> frame, bool viaStream)
     {
@@ -35,12 +50,31 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
             return true;
         }
 
+        // A busy node checks the header before copying: a frame of another cluster, version or size, or plain where a key
+        // is required, is dropped (counted) at the cost of its header and takes no room in the queue. A frame handled
+        // inline (above) goes through the same checks in the intake.
+        if (!_node.AcceptsHeader(frame[..Math.Min(frame.Length, FrameHeader.Size)], frame.Length))
+        {
+            return true;
+        }
+
         if (Interlocked.Increment(ref _queued) > _capacity)
         {
             Interlocked.Decrement(ref _queued);
             return false;
         }
 
+        // Charged before the copy, so a frame over the budget costs no buffer. The charge is what the pool hands out.
+        long charge = Charge(frame.Length);
+        long held = Interlocked.Add(ref _queuedBytes, charge);
+        if (held > _maxBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -charge);
+            Interlocked.Decrement(ref _queued);
+            return false;
+        }
+
+        RaisePeak(held);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(buffer);
         _queue.Enqueue(new Work(source, buffer, frame.Length, viaStream, null));
@@ -121,7 +155,23 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
         }
         finally
         {
+            Interlocked.Add(ref _queuedBytes, -Charge(work.Length));
             ArrayPool<byte>.Shared.Return(work.Buffer!);
+        }
+    }
+
+    private void RaisePeak(long held)
+    {
+        long peak = Volatile.Read(ref _peakQueuedBytes);
+        while (held > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _peakQueuedBytes, held, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
         }
     }
 

@@ -17,7 +17,9 @@ internal sealed class ChaosKeys(ulong seed)
     /// <summary>A ring for a node starting now.</summary>
     public KeyRing NewRing()
     {
-        var ring = new KeyRing(_current, Key(_current), (uint)seed ^ ++_rings);
+        // A fixed counter start keeps ciphertext, so the trace, the same on every run; each ring starts 2^40 above the
+        // one before, so a node's next ring (a restart) never reuses a counter of the one it replaces.
+        var ring = new KeyRing(_current, Key(_current), (ulong)++_rings << 40);
         if (_next != 0)
         {
             ring.Add(_next, Key(_next));

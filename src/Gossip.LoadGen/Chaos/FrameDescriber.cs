@@ -13,10 +13,13 @@ internal sealed class FrameDescriber(Func<NodeId, string> name)
 {
     private FrameCodec _codec = new(1, null, WireLimits.Stream);
 
-    /// <summary>Every key the run has used (encrypted runs); frames are opened with it.</summary>
+    /// <summary>
+    /// Every key the run has used (encrypted runs); frames are opened with it. No replay windows: the describer sees
+    /// every frame on the wire, duplicates included, and must describe each one.
+    /// </summary>
     public KeyRing? Keys
     {
-        set => _codec = new FrameCodec(1, value, WireLimits.Stream);
+        set => _codec = new FrameCodec(1, value, WireLimits.Stream, replaySenders: 0);
     }
 
     public string Describe(ReadOnlySpan<byte> frame)

@@ -1,4 +1,5 @@
 using Gossip.Engine.Runtime;
+using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Runtime;
 
@@ -7,8 +8,22 @@ internal static class MailboxProbe
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>A frame no node accepts: handling it counts one dropped frame, which makes handling observable.</summary>
-    public static byte[] Garbage() => new byte[48];
+    /// <summary>
+    /// A frame no node accepts: handling it counts one dropped frame, which makes handling observable. Its header is sound
+    /// (cluster 1, plain, a stranger's id), so a busy mailbox queues it; its checksum is not, so the intake drops it.
+    /// </summary>
+    public static byte[] Garbage(int length = 48)
+    {
+        byte[] frame = new byte[length];
+        frame[0] = FrameHeader.Magic0;
+        frame[1] = FrameHeader.Magic1;
+        frame[2] = FrameHeader.CurrentVersion;
+        frame[3] = (byte)MessageType.Ping;
+        frame[6] = 1; // cluster id 1 (little-endian)
+        frame[10] = 0xBD; // sender id 0xBD
+        frame[18] = 1; // generation 1
+        return frame;
+    }
 
     /// <summary>Posts a command that blocks the mailbox's executor until the returned gate is released; returns once it is running.</summary>
     public static ManualResetEventSlim HoldBusy(NodeMailbox mailbox)

@@ -127,6 +127,70 @@ public sealed class NodeMailboxTests
     }
 
     [Fact]
+    public void PostFrame_BeyondTheByteBound_IsRefused_AndTheBytesHeldNeverExceedIt()
+    {
+        using var test = new MailboxTestNode();
+        var mailbox = new NodeMailbox(test.Node, capacity: 4_096, maxBytes: 65_536);
+        byte[] frame = MailboxProbe.Garbage(10_000); // held in a pooled buffer of 16,384 bytes: four fit the bound
+
+        var accepted = new List<bool>();
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                accepted.Add(mailbox.PostFrame(default, frame, viaStream: true));
+            }
+
+            Assert.Equal(65_536, mailbox.QueuedBytes);
+
+            // A small frame still fits the frame count but not the bytes: refused too.
+            Assert.False(mailbox.PostFrame(default, MailboxProbe.Garbage(100), viaStream: false));
+            release.Set();
+            MailboxProbe.Drain(mailbox);
+        }
+
+        Assert.Equal([true, true, true, true, false, false], accepted);
+        Assert.Equal(65_536, mailbox.PeakQueuedBytes);
+        Assert.Equal(0, mailbox.QueuedBytes);
+        Assert.Equal(4, test.Node.Counters.DroppedFor(WireStatus.BadChecksum)); // the four queued frames, handled and dropped
+
+        // The bytes handed back make room again.
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            Assert.True(mailbox.PostFrame(default, frame, viaStream: true));
+            release.Set();
+            MailboxProbe.Drain(mailbox);
+        }
+    }
+
+    [Fact]
+    public void PostFrame_WhileBusy_WithABadHeader_IsDroppedAtOnce_WithoutTakingRoom()
+    {
+        using var test = new MailboxTestNode();
+        var mailbox = new NodeMailbox(test.Node, capacity: 1, maxBytes: 65_536);
+        byte[] otherCluster = MailboxProbe.Garbage(1_000);
+        otherCluster[6] = 2;
+        using (ManualResetEventSlim release = MailboxProbe.HoldBusy(mailbox))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                Assert.True(mailbox.PostFrame(default, new byte[1_000], viaStream: false));
+                Assert.True(mailbox.PostFrame(default, otherCluster, viaStream: false));
+            }
+
+            Assert.Equal(0, mailbox.QueuedBytes);
+            Assert.True(mailbox.PostFrame(default, MailboxProbe.Garbage(), viaStream: false)); // a sound header still finds room
+            release.Set();
+            MailboxProbe.Drain(mailbox);
+        }
+
+        Assert.Equal(100, test.Node.Counters.DroppedFor(WireStatus.BadMagic));
+        Assert.Equal(100, test.Node.Counters.DroppedFor(WireStatus.WrongCluster));
+        Assert.Equal(1, test.Node.Counters.DroppedFor(WireStatus.BadChecksum));
+        Assert.Equal(NodeMailbox.Charge(MailboxProbe.Garbage().Length), mailbox.PeakQueuedBytes); // the one sound frame only
+    }
+
+    [Fact]
     public void FrameFromTransport_WhenNodeMailboxFull_DropsAndCountsLimitExceeded()
     {
         using var transport = new GateTransport();

@@ -108,6 +108,108 @@ public sealed class TcpStreamTests
     }
 
     [Fact]
+    public void SlowDrip_IsCutOff_ThoughBytesKeepArriving()
+    {
+        // 500 ms for a whole frame; a byte every 50 ms restarted the old per-read timeout forever.
+        using UdpTransport b = NewTransport();
+        b.Start(new RecordingReceiver());
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(b.BoundEndPoint);
+        client.Send([0x00, 0x01, 0x00, 0x00]); // a 256-byte frame, sent a byte at a time
+
+        bool cut = Eventually.True(() =>
+        {
+            try
+            {
+                client.Send([0x47]);
+            }
+            catch (SocketException)
+            {
+                return true;
+            }
+
+            Thread.Sleep(50);
+            return IsClosedByPeer(client);
+        });
+        Assert.True(cut, "a dripping connection was never cut");
+        Assert.True(b.Counters.ReceiveErrors >= 1);
+    }
+
+    [Fact]
+    public void InboundConnectionsFromOneSource_BeyondItsCap_AreRefused_OthersStillServed()
+    {
+        using UdpTransport b = NewTransport(o => { o.MaxInboundStreamsPerSource = 3; o.StreamReadTimeout = TimeSpan.FromSeconds(30); });
+        b.Start(new RecordingReceiver());
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                clients.Add(ConnectFrom(new IPAddress([127, 0, 0, 2]), b.BoundEndPoint));
+            }
+
+            Assert.True(Eventually.True(() => IsClosedByPeer(clients[3]) && IsClosedByPeer(clients[4])), "connections beyond the cap were served");
+            Socket other = ConnectFrom(new IPAddress([127, 0, 0, 3]), b.BoundEndPoint);
+            clients.Add(other);
+            Assert.True(Eventually.True(() => b.Streams!.InboundConnections == 4), "the other source was not served");
+            Assert.False(IsClosedByPeer(clients[0]));
+            Assert.False(IsClosedByPeer(other));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void IdleOutboundConnection_IsForgotten_AndTheNextFrameOpensANewOne()
+    {
+        using UdpTransport a = NewTransport(o => o.StreamIdleTimeout = TimeSpan.FromMilliseconds(200));
+        using UdpTransport b = NewTransport();
+        var rb = new RecordingReceiver();
+        a.Start(new RecordingReceiver());
+        b.Start(rb);
+
+        Assert.True(a.SendLarge(b.LocalAddress, new byte[5_000]));
+        Assert.True(Eventually.True(() => rb.Frames.Count == 1));
+        Assert.True(Eventually.True(() => a.Streams!.OutboundConnections == 0), "the idle connection stayed in the table");
+
+        Assert.True(a.SendLarge(b.LocalAddress, new byte[6_000]));
+        Assert.True(Eventually.True(() => rb.Frames.Count == 2), "no new connection after the idle one was forgotten");
+    }
+
+    [Fact]
+    public void OutboundDestinations_BeyondTheCap_AreDroppedAndCounted()
+    {
+        using UdpTransport a = NewTransport(o => o.MaxOutboundStreams = 2);
+        a.Start(new RecordingReceiver());
+
+        // Three listeners that never accept: the kernel completes the connections, so the first two stay in the table.
+        var listeners = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                listener.Listen(4);
+                listeners.Add(listener);
+            }
+
+            WireAddress At(int i) => WireAddress.FromEndPoint((IPEndPoint)listeners[i].LocalEndPoint!);
+            Assert.True(a.SendLarge(At(0), new byte[5_000]));
+            Assert.True(a.SendLarge(At(1), new byte[5_000]));
+            Assert.False(a.SendLarge(At(2), new byte[5_000]));
+            Assert.Equal(2, a.Streams!.OutboundConnections);
+            Assert.Equal(1, a.Counters.SendDrops);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Dispose_WithOpenConnections_Completes()
     {
         UdpTransport b = NewTransport(o => o.StreamReadTimeout = TimeSpan.FromSeconds(30));
@@ -116,6 +218,14 @@ public sealed class TcpStreamTests
         client.Connect(b.BoundEndPoint);
         Task dispose = Task.Run(b.Dispose);
         Assert.Same(dispose, await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(20))));
+    }
+
+    private static Socket ConnectFrom(IPAddress source, IPEndPoint target)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(source, 0));
+        socket.Connect(target);
+        return socket;
     }
 
     private static bool IsClosedByPeer(Socket socket)

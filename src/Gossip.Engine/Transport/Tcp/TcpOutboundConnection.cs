@@ -11,6 +11,8 @@ namespace Gossip.Engine.Transport.Tcp;
 /// The outbound stream to one destination: frames wait in a queue bounded by bytes; a writer task connects on
 /// demand (with a timeout), writes <c>[length][frame]</c> records and closes the connection after an idle period.
 /// A failed connection drops what was queued (counted): large frames are anti-entropy, which the next exchange redoes.
+/// An idle connection retires: it refuses frames from then on and asks its channel to forget it, so the channel's
+/// table holds only destinations in use.
 /// </summary>
 internal sealed class TcpOutboundConnection : IDisposable
 {
@@ -18,21 +20,42 @@ internal sealed class TcpOutboundConnection : IDisposable
     private readonly UdpTransportOptions _options;
     private readonly TransportCounters _counters;
     private readonly CancellationToken _stop;
+    private readonly StreamBudget _budget;
+    private readonly Action<TcpOutboundConnection> _forget;
     private readonly Channel<Frame> _queue = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true });
     private long _queuedBytes;
     private int _writerRunning;
+    private int _retired;
 
-    public TcpOutboundConnection(WireAddress destination, UdpTransportOptions options, TransportCounters counters, CancellationToken stop)
+    public TcpOutboundConnection(WireAddress destination, UdpTransportOptions options, TransportCounters counters, StreamBudget budget, Action<TcpOutboundConnection> forget, CancellationToken stop)
     {
         _destination = destination;
         _options = options;
         _counters = counters;
+        _budget = budget;
+        _forget = forget;
         _stop = stop;
     }
 
+    public WireAddress Destination => _destination;
+
+    /// <summary>True once the connection went idle and was forgotten: it takes no more frames.</summary>
+    public bool Retired => Volatile.Read(ref _retired) == 1;
+
     public bool TryEnqueue(ReadOnlySpan<byte> frame)
     {
+        if (Retired)
+        {
+            return false;
+        }
+
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.MaxQueuedStreamBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            return false;
+        }
+
+        if (!_budget.TryTake(frame.Length + 4))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             return false;
@@ -44,6 +67,8 @@ internal sealed class TcpOutboundConnection : IDisposable
         if (!_queue.Writer.TryWrite(new Frame(copy, frame.Length + 4)))
         {
             ArrayPool<byte>.Shared.Return(copy);
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            _budget.Give(frame.Length + 4);
             return false;
         }
 
@@ -95,6 +120,7 @@ internal sealed class TcpOutboundConnection : IDisposable
                     finally
                     {
                         Interlocked.Add(ref _queuedBytes, 4 - frame.Length);
+                        _budget.Give(frame.Length);
                         ArrayPool<byte>.Shared.Return(frame.Buffer);
                     }
                 }
@@ -102,7 +128,13 @@ internal sealed class TcpOutboundConnection : IDisposable
         }
         catch (OperationCanceledException)
         {
-            // Idle long enough, or shutting down: close; the next frame starts a new writer.
+            // Idle long enough, or shutting down: close, retire and be forgotten; a frame for this destination then
+            // opens a new connection. A frame that raced in before the retirement is still sent (see below).
+            if (!_stop.IsCancellationRequested)
+            {
+                Volatile.Write(ref _retired, 1);
+                _forget(this);
+            }
         }
         finally
         {

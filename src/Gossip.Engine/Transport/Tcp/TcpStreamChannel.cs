@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 using Gossip.Engine.Transport.Udp;
 using Gossip.Wire;
 
@@ -11,10 +12,13 @@ namespace Gossip.Engine.Transport.Tcp;
 
 /// <summary>
 /// Reliable channel for frames too large for a datagram: <c>[length:u32 LE][frame]</c> over TCP. Inbound: one
-/// listener on the UDP socket's address and port, a cap on concurrent connections, a read timeout per frame, and
-/// the length prefix checked against the limit before any body is buffered, so a peer that stalls or announces a
-/// giant frame is cut off without growing memory. Outbound: one connection per destination, opened on demand,
-/// fed from a byte-bounded queue, closed when idle.
+/// listener on the UDP socket's address and port, caps on concurrent connections (in all and per source address), a
+/// deadline for each whole frame (not restarted by each byte, so a slow drip is cut like silence), and each frame's
+/// length prefix and header checked (by the receiver) before its body is buffered, which then reserves its bytes from a
+/// budget shared by all connections: however many peers stall or announce giant frames, they hold at most
+/// <see cref="UdpTransportOptions.MaxInboundStreamBytes"/> in frames plus a read buffer each. Outbound: one connection
+/// per destination (at most <see cref="UdpTransportOptions.MaxOutboundStreams"/>), opened on demand, fed from a queue
+/// bounded in bytes per destination and in all, closed and forgotten when idle.
 /// </summary>
 internal sealed class TcpStreamChannel : IDisposable
 {
@@ -23,12 +27,17 @@ internal sealed class TcpStreamChannel : IDisposable
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<WireAddress, TcpOutboundConnection> _outbound = new();
+    private readonly Dictionary<WireAddress, int> _inboundBySource = [];
+    private readonly StreamBudget _outboundBytes;
     private int _inbound;
+    private long _inboundBytes;
+    private long _peakInboundBytes;
 
     public TcpStreamChannel(UdpTransportOptions options, IPEndPoint bind, TransportCounters counters)
     {
         _options = options;
         _counters = counters;
+        _outboundBytes = new StreamBudget(options.MaxOutboundStreamBytes);
         _listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -47,6 +56,15 @@ internal sealed class TcpStreamChannel : IDisposable
     /// <summary>Inbound connections being served.</summary>
     public int InboundConnections => Volatile.Read(ref _inbound);
 
+    /// <summary>Bytes reserved now by inbound frames being received (announced lengths plus their pooled copies).</summary>
+    public long InboundFrameBytes => Volatile.Read(ref _inboundBytes);
+
+    /// <summary>The most <see cref="InboundFrameBytes"/> ever reserved: what a test of the memory bound reads.</summary>
+    public long PeakInboundFrameBytes => Volatile.Read(ref _peakInboundBytes);
+
+    /// <summary>Outbound destinations held now (idle ones are forgotten).</summary>
+    public int OutboundConnections => _outbound.Count;
+
     public void Start(IFrameReceiver receiver) => _ = AcceptLoopAsync(receiver);
 
     public bool Send(WireAddress destination, ReadOnlySpan<byte> frame)
@@ -56,14 +74,35 @@ internal sealed class TcpStreamChannel : IDisposable
             return false;
         }
 
-        TcpOutboundConnection connection = _outbound.GetOrAdd(destination, static (address, self) => new TcpOutboundConnection(address, self._options, self._counters, self._stop.Token), this);
-        if (!connection.TryEnqueue(frame))
+        // Twice at most: a connection found retired (idle, forgotten) is replaced once.
+        for (int attempt = 0; attempt < 2; attempt++)
         {
-            _counters.OnSendDropped();
-            return false;
+            if (!_outbound.TryGetValue(destination, out TcpOutboundConnection? connection))
+            {
+                if (_outbound.Count >= _options.MaxOutboundStreams)
+                {
+                    break;
+                }
+
+                connection = _outbound.GetOrAdd(destination, static (address, self) => new TcpOutboundConnection(address, self._options, self._counters, self._outboundBytes, self.Forget, self._stop.Token), this);
+            }
+
+            if (connection.Retired)
+            {
+                _outbound.TryRemove(KeyValuePair.Create(destination, connection));
+                continue;
+            }
+
+            if (!connection.TryEnqueue(frame))
+            {
+                break;
+            }
+
+            return true;
         }
 
-        return true;
+        _counters.OnSendDropped();
+        return false;
     }
 
     public void Dispose()
@@ -105,6 +144,7 @@ internal sealed class TcpStreamChannel : IDisposable
                 continue;
             }
 
+            WireAddress source = client.RemoteEndPoint is IPEndPoint endPoint ? WireAddress.FromEndPoint(new IPEndPoint(endPoint.Address, 0)) : default;
             if (Interlocked.Increment(ref _inbound) > _options.MaxInboundStreams)
             {
                 Interlocked.Decrement(ref _inbound);
@@ -113,32 +153,87 @@ internal sealed class TcpStreamChannel : IDisposable
                 continue;
             }
 
-            _ = ServeAsync(client, receiver, token);
+            if (!TryAdmit(source))
+            {
+                Interlocked.Decrement(ref _inbound);
+                _counters.OnReceiveError();
+                client.Dispose();
+                continue;
+            }
+
+            _ = ServeAsync(client, source, receiver, token);
         }
     }
 
-    private async Task ServeAsync(Socket client, IFrameReceiver receiver, CancellationToken token)
+    /// <summary>Counts a connection against its source address's cap; false when the source already holds its share.</summary>
+    private bool TryAdmit(WireAddress source)
+    {
+        lock (_inboundBySource)
+        {
+            int open = _inboundBySource.GetValueOrDefault(source);
+            if (open >= _options.MaxInboundStreamsPerSource)
+            {
+                return false;
+            }
+
+            _inboundBySource[source] = open + 1;
+            return true;
+        }
+    }
+
+    private void Release(WireAddress source)
+    {
+        lock (_inboundBySource)
+        {
+            int open = _inboundBySource.GetValueOrDefault(source) - 1;
+            if (open <= 0)
+            {
+                // Entries exist only while their source has connections open: the table holds at most MaxInboundStreams.
+                _inboundBySource.Remove(source);
+            }
+            else
+            {
+                _inboundBySource[source] = open;
+            }
+        }
+    }
+
+    /// <summary>An idle outbound connection asks to be forgotten (its writer has stopped and it refuses new frames).</summary>
+    private void Forget(TcpOutboundConnection connection) => _outbound.TryRemove(KeyValuePair.Create(connection.Destination, connection));
+
+    private async Task ServeAsync(Socket client, WireAddress source, IFrameReceiver receiver, CancellationToken token)
     {
         WireAddress remote = client.RemoteEndPoint is IPEndPoint endPoint ? WireAddress.FromEndPoint(endPoint) : default;
         var stream = new NetworkStream(client, ownsSocket: true);
         PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 << 10, minimumReadSize: 4 << 10, leaveOpen: false));
+
+        // One deadline per connection, pushed back only when a whole frame has arrived: bytes trickling in do not
+        // extend it, so a connection that does not deliver a frame within StreamReadTimeout is cut, however it stalls.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
+        deadline.CancelAfter(_options.StreamReadTimeout);
+        var frame = new FrameState();
         try
         {
             while (!token.IsCancellationRequested)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-                timeout.CancelAfter(_options.StreamReadTimeout);
-                ReadResult result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                ReadResult result = await reader.ReadAsync(deadline.Token).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 FrameRead read;
-                while ((read = TryReadFrame(ref buffer, receiver, remote)) == FrameRead.Frame)
+                bool delivered = false;
+                while ((read = TryReadFrame(ref buffer, ref frame, receiver, remote)) == FrameRead.Frame)
                 {
+                    delivered = true;
                 }
 
                 if (read == FrameRead.Violation)
                 {
                     _counters.OnReceiveError();
                     return;
+                }
+
+                if (delivered)
+                {
+                    deadline.CancelAfter(_options.StreamReadTimeout);
                 }
 
                 // Examined up to the end: the next read waits for more bytes instead of spinning on a partial frame.
@@ -167,12 +262,14 @@ internal sealed class TcpStreamChannel : IDisposable
         }
         finally
         {
+            Unreserve(ref frame);
             await reader.CompleteAsync().ConfigureAwait(false);
+            Release(source);
             Interlocked.Decrement(ref _inbound);
         }
     }
 
-    private FrameRead TryReadFrame(ref ReadOnlySequence<byte> buffer, IFrameReceiver receiver, WireAddress remote)
+    private FrameRead TryReadFrame(ref ReadOnlySequence<byte> buffer, ref FrameState state, IFrameReceiver receiver, WireAddress remote)
     {
         if (buffer.Length < 4)
         {
@@ -185,6 +282,24 @@ internal sealed class TcpStreamChannel : IDisposable
         if (length == 0 || length > (uint)_options.MaxStreamFrameBytes)
         {
             return FrameRead.Violation;
+        }
+
+        if (state.Reserved == 0)
+        {
+            // The frame's header, before its body: the receiver refuses frames of another cluster, version, size or
+            // encryption at the cost of 26 bytes. Then the frame reserves its bytes, or the connection is cut.
+            int headLength = (int)Math.Min(length, FrameHeader.Size);
+            if (buffer.Length < 4 + headLength)
+            {
+                return FrameRead.NeedMore;
+            }
+
+            Span<byte> head = stackalloc byte[FrameHeader.Size];
+            buffer.Slice(4, headLength).CopyTo(head);
+            if (!receiver.AcceptsStreamFrame(remote, head[..headLength], (int)length) || !TryReserve(ref state, (int)length))
+            {
+                return FrameRead.Violation;
+            }
         }
 
         if (buffer.Length < 4 + length)
@@ -209,10 +324,53 @@ internal sealed class TcpStreamChannel : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(frame);
+            Unreserve(ref state);
         }
 
         buffer = buffer.Slice(4 + length);
         return FrameRead.Frame;
+    }
+
+    /// <summary>Reserves a frame's bytes from the budget shared by all inbound connections: the announced length (buffered by the pipe) and its pooled copy.</summary>
+    private bool TryReserve(ref FrameState state, int length)
+    {
+        long charge = length + Math.Max(16, (long)BitOperations.RoundUpToPowerOf2((uint)length));
+        long held = Interlocked.Add(ref _inboundBytes, charge);
+        if (held > _options.MaxInboundStreamBytes)
+        {
+            Interlocked.Add(ref _inboundBytes, -charge);
+            return false;
+        }
+
+        state.Reserved = charge;
+        long peak = Volatile.Read(ref _peakInboundBytes);
+        while (held > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _peakInboundBytes, held, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+
+        return true;
+    }
+
+    private void Unreserve(ref FrameState state)
+    {
+        if (state.Reserved != 0)
+        {
+            Interlocked.Add(ref _inboundBytes, -state.Reserved);
+            state.Reserved = 0;
+        }
+    }
+
+    /// <summary>The frame a connection is receiving: what it reserved (0 before its header was checked).</summary>
+    private struct FrameState
+    {
+        public long Reserved;
     }
 
     private enum FrameRead

@@ -70,6 +70,9 @@ public sealed class UdpTransport : ITransport
     /// <summary>The endpoint the socket is bound to (the real port when <see cref="UdpTransportOptions.Bind"/> asked for 0).</summary>
     public IPEndPoint BoundEndPoint { get; }
 
+    /// <summary>The stream channel (tests read its memory counters); null without streams.</summary>
+    internal TcpStreamChannel? Streams => _streams;
+
     /// <inheritdoc />
     public WireAddress LocalAddress { get; }
 
