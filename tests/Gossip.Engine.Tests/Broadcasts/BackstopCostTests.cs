@@ -3,7 +3,11 @@ using Xunit.Abstractions;
 
 namespace Gossip.Engine.Tests.Broadcasts;
 
-/// <summary>What a quiet cluster pays per probe (a ping and its ack, nothing else) once every broadcast has been delivered.</summary>
+/// <summary>
+/// What a quiet cluster pays per probe (a ping and its ack, nothing else) once every broadcast has been delivered: the
+/// broadcast backstop's budget is 8 bytes per probe over the 62 B measured here before it existed (it adds the ack's
+/// 4-byte frontier summary: 66 B), and no request or repair while summaries agree.
+/// </summary>
 public sealed class BackstopCostTests(ITestOutputHelper output)
 {
     [Fact]
@@ -22,7 +26,7 @@ public sealed class BackstopCostTests(ITestOutputHelper output)
         double bytesPerProbe = (after.bytes - before.bytes) / (datagrams / 2.0);
         output.WriteLine($"{datagrams} datagrams, {bytesPerProbe:F2} B per probe (ping + ack frames)");
         Assert.True(datagrams > 0 && datagrams % 2 == 0, "a quiet cluster sends pings and acks only");
-        Assert.True(bytesPerProbe <= 72, $"{bytesPerProbe:F2} B per probe");
+        Assert.True(bytesPerProbe <= 62 + 8, $"{bytesPerProbe:F2} B per probe");
     }
 
     private static (long Bytes, long Datagrams) Sent(SimulatedCluster cluster)
