@@ -1,5 +1,5 @@
-using Gossip.Engine.Broadcasts;
 using System.Runtime.CompilerServices;
+using Gossip.Engine.Broadcasts;
 using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
 using Gossip.Engine.Runtime;
