@@ -40,7 +40,7 @@ internal sealed class BroadcastBackstop
         _members = members;
         _frames = frames;
         GossipOptions options = node.Options;
-        _streams = new StreamTable(options.MaxBroadcastOrigins);
+        _streams = new StreamTable(options.MaxBroadcastOrigins, IsMemberStream);
         long ageRounds = (long)Math.Ceiling(options.BroadcastRetention.Ticks / (double)options.GossipInterval.Ticks);
         _retained = new RetentionBuffer(options.MaxRetainedBroadcasts, options.MaxRetainedBroadcastBytes, ageRounds);
         _maxLead = (uint)options.MaxBroadcastLead;
@@ -63,6 +63,9 @@ internal sealed class BroadcastBackstop
             return _summary;
         }
     }
+
+    /// <summary>Streams tracked (bounded by <see cref="GossipOptions.MaxBroadcastOrigins"/>).</summary>
+    public int StreamCount => _streams.Count;
 
     /// <summary>Records a broadcast this node originates: delivered here (not notified) and retained for resending.</summary>
     public void Originate(RumorId id, ReadOnlySpan<byte> payload)
@@ -129,8 +132,8 @@ internal sealed class BroadcastBackstop
     }
 
     /// <summary>
-    /// A peer's progress. A request is answered with the broadcasts the peer lacks; where the peer is ahead (request or
-    /// answer) this node asks it in turn; an answer's floors above our frontier are gaps no one can fill from that peer.
+    /// A peer's progress. A request is answered with the broadcasts the peer lacks, and where the requester is ahead this
+    /// node asks it in turn; an answer's floors above our frontier are gaps no one can fill from that peer.
     /// </summary>
     public void OnFrontier(ref GossipReader reader, Member? sender, WireAddress replyTo)
     {
@@ -165,7 +168,8 @@ internal sealed class BroadcastBackstop
             }
         }
 
-        if (behind)
+        // An answer's repairs follow it in the same frame: only the progress they make asks again (see OnRepairs).
+        if (behind && !answer)
         {
             _pullFrom = sender.Address;
         }
@@ -529,7 +533,7 @@ internal sealed class BroadcastBackstop
         for (int i = 0; i < _streams.Count; i++)
         {
             BroadcastStream stream = _streams[i];
-            if (stream.Frontier > 0 && _members.TryGet(stream.Origin, out Member member) && member.Generation == stream.Generation)
+            if (stream.Frontier > 0 && IsMemberStream(stream))
             {
                 hash ^= stream.Hash;
             }
@@ -539,6 +543,8 @@ internal sealed class BroadcastBackstop
         _summaryVersion = _streams.Version;
         _summaryTableHash = _members.Table.Hash;
     }
+
+    private bool IsMemberStream(BroadcastStream stream) => _members.TryGet(stream.Origin, out Member member) && member.Generation == stream.Generation;
 
     private void PublishRetention()
     {

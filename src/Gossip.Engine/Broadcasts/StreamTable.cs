@@ -2,15 +2,22 @@ namespace Gossip.Engine.Broadcasts;
 
 /// <summary>
 /// The broadcast streams this node tracks, at most a configured number: when full, the stream heard of least recently
-/// makes room (counted). <see cref="Version"/> moves whenever a frontier does, so the probe summary is recomputed only then.
+/// makes room (counted), one whose origin process is not a member here first, so a flood of made-up origins cannot push
+/// out a member's stream (whose retained broadcasts would then be delivered again if it were learned anew).
+/// <see cref="Version"/> moves whenever a frontier does, so the probe summary is recomputed only then.
 /// </summary>
 internal sealed class StreamTable
 {
     private readonly Dictionary<StreamKey, BroadcastStream> _byKey = [];
     private readonly List<BroadcastStream> _list = [];
     private readonly int _capacity;
+    private readonly Func<BroadcastStream, bool> _isMember;
 
-    public StreamTable(int capacity) => _capacity = capacity;
+    public StreamTable(int capacity, Func<BroadcastStream, bool> isMember)
+    {
+        _capacity = capacity;
+        _isMember = isMember;
+    }
 
     public int Count => _list.Count;
 
@@ -42,16 +49,22 @@ internal sealed class StreamTable
 
     private int LeastRecent()
     {
-        int oldest = 0;
-        for (int i = 1; i < _list.Count; i++)
+        int oldest = -1;
+        int oldestOfNonMember = -1;
+        for (int i = 0; i < _list.Count; i++)
         {
-            if (_list[i].LastRound < _list[oldest].LastRound)
+            if (oldest < 0 || _list[i].LastRound < _list[oldest].LastRound)
             {
                 oldest = i;
             }
+
+            if ((oldestOfNonMember < 0 || _list[i].LastRound < _list[oldestOfNonMember].LastRound) && !_isMember(_list[i]))
+            {
+                oldestOfNonMember = i;
+            }
         }
 
-        return oldest;
+        return oldestOfNonMember >= 0 ? oldestOfNonMember : oldest;
     }
 
     private void Evict(int index)
