@@ -29,6 +29,9 @@ public static class GossipMetrics
     private static readonly ObservableCounter<long> Drops = Meter.CreateObservableCounter("gossip.drops", ObserveDrops, "{frame}", "Frames dropped, by reason.");
     private static readonly ObservableCounter<long> Suspicions = Meter.CreateObservableCounter("gossip.suspicions", () => Each(s => s.Node.Suspicions), "{suspicion}", "Suspicions raised.");
     private static readonly ObservableGauge<int> Members = Meter.CreateObservableGauge("gossip.members", ObserveMembers, "{member}", "Members known, by status.");
+    private static readonly ObservableGauge<long> RetainedBroadcasts = Meter.CreateObservableGauge("gossip.broadcasts.retained", () => Each(s => s.Node.RetainedBroadcasts), "{broadcast}", "Broadcasts retained to resend to members that missed them.");
+    private static readonly ObservableGauge<long> RetainedBroadcastBytes = Meter.CreateObservableGauge("gossip.broadcasts.retained.bytes", () => Each(s => s.Node.RetainedBroadcastBytes), "By", "Payload bytes of the broadcasts retained.");
+    private static readonly ObservableCounter<long> BroadcastGaps = Meter.CreateObservableCounter("gossip.broadcasts.gaps", () => Each(s => s.Node.BroadcastGaps), "{gap}", "Gap events: broadcasts missed that no peer retained any more.");
     private static readonly ObservableGauge<long> RumorQueue = Meter.CreateObservableGauge("gossip.rumor.queue.depth", () => Each(s => s.RumorQueueDepth()), "{rumor}", "Rumors being spread.");
 #pragma warning restore CA1823, IDE0052
 

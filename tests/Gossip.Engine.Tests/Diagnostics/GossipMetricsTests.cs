@@ -48,6 +48,8 @@ public sealed class GossipMetricsTests
         MailboxProbe.WaitUntil(() => a.Counters.RumorsOriginated == 1, "the broadcast (queued to the node's mailbox) never ran");
         Dictionary<string, long> after = Collect(a.Id);
         Assert.Equal(1, after["gossip.rumor.queue.depth"]);
+        Assert.Equal((0, 1, 1), (before["gossip.broadcasts.retained"], after["gossip.broadcasts.retained"], after["gossip.broadcasts.retained.bytes"]));
+        Assert.Equal(0, after["gossip.broadcasts.gaps"]);
         Assert.Equal(40, after["gossip.rounds"]);
         Assert.True(after["gossip.messages.sent"] > 0 && after["gossip.messages.received"] > 0);
         Assert.True(after["gossip.bytes.sent"] > after["gossip.messages.sent"] && after["gossip.bytes.received"] > after["gossip.messages.received"]);
