@@ -19,7 +19,17 @@ public enum GossipEventKind : byte
     StateChanged,
     /// <summary>A user rumor arrived for the first time (<see cref="GossipEvent.Rumor"/>, <see cref="GossipEvent.Payload"/>).</summary>
     RumorReceived,
+    /// <summary>
+    /// Broadcasts of <see cref="GossipEvent.Member"/> that this node missed and no peer retains any more (it was away
+    /// longer than <see cref="GossipOptions.BroadcastRetention"/>, or more was broadcast meanwhile than peers retain):
+    /// <see cref="GossipEvent.Rumor"/> is the first missed, <see cref="GossipEvent.LastMissed"/> the last. They will not
+    /// be delivered; later ones are.
+    /// </summary>
+    BroadcastGap,
 }
 
-/// <summary>A change notification, queued without blocking the engine. <see cref="Timestamp"/> is the node's <see cref="TimeProvider"/> timestamp when it happened.</summary>
-public readonly record struct GossipEvent(GossipEventKind Kind, NodeId Member, long Timestamp, string? Key = null, RumorId Rumor = default, ReadOnlyMemory<byte> Payload = default);
+/// <summary>
+/// A change notification, queued without blocking the engine. <see cref="Timestamp"/> is the node's <see cref="TimeProvider"/>
+/// timestamp when it happened. <see cref="LastMissed"/> is set for <see cref="GossipEventKind.BroadcastGap"/> only.
+/// </summary>
+public readonly record struct GossipEvent(GossipEventKind Kind, NodeId Member, long Timestamp, string? Key = null, RumorId Rumor = default, ReadOnlyMemory<byte> Payload = default, RumorId LastMissed = default);

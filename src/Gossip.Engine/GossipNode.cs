@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Gossip.Engine.Aggregation;
 using Gossip.Engine.AntiEntropy;
+using Gossip.Engine.Broadcasts;
 using Gossip.Engine.Dissemination;
 using Gossip.Engine.FailureDetection;
 using Gossip.Engine.Framing;
@@ -40,6 +41,7 @@ public sealed class GossipNode : IDisposable
     private readonly long _intervalTicks;
     private readonly MembershipState _members;
     private readonly MembershipRules _rules;
+    private readonly BroadcastBackstop _broadcasts;
     private readonly Disseminator _spread;
     private readonly Prober _prober;
     private readonly DigestExchange _exchange;
@@ -79,7 +81,8 @@ public sealed class GossipNode : IDisposable
         _intervalTicks = (long)(options.GossipInterval.TotalSeconds * time.TimestampFrequency);
         _members = new MembershipState(_node);
         _intake = new FrameIntake(_node, codec, _members, _logger);
-        _spread = new Disseminator(_node, _members, frames);
+        _broadcasts = new BroadcastBackstop(_node, _members, frames);
+        _spread = new Disseminator(_node, _members, frames, _broadcasts);
         _prober = new Prober(_node, _members, _spread, frames, _health);
         _rules = new MembershipRules(_node, _members, _spread, _prober, frames, _health);
         _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
@@ -218,7 +221,11 @@ public sealed class GossipNode : IDisposable
         return _members.TryGetShared(member, key, out value);
     }
 
-    /// <summary>Spreads a user rumor to the whole cluster; returns its id.</summary>
+    /// <summary>
+    /// Spreads a user rumor to the whole cluster; returns its id. Every member live until it is delivered gets it once,
+    /// in order with this process's other broadcasts (a <see cref="GossipEventKind.RumorReceived"/> event), or, when it was
+    /// away past <see cref="GossipOptions.BroadcastRetention"/>, a <see cref="GossipEventKind.BroadcastGap"/> event naming it.
+    /// </summary>
     public RumorId Broadcast(ReadOnlySpan<byte> payload)
     {
         if (payload.Length > _node.Limits.MaxValueBytes)
@@ -226,7 +233,7 @@ public sealed class GossipNode : IDisposable
             throw new ArgumentOutOfRangeException(nameof(payload), $"A rumor payload is at most {_node.Limits.MaxValueBytes} bytes.");
         }
 
-        var id = new RumorId(Id, (uint)Interlocked.Increment(ref _rumorSequence));
+        var id = new RumorId(Id, (uint)Interlocked.Increment(ref _rumorSequence), Generation);
         byte[] copy = payload.ToArray();
         _executor.PostCommand(node => node._spread.Broadcast(id, copy));
         return id;
@@ -301,6 +308,7 @@ public sealed class GossipNode : IDisposable
         _joiner.Step(round);
         _prober.Step(round);
         _spread.GossipStep();
+        _broadcasts.Step(round);
         _aggregation.Step();
         _members.Reap(round);
         _exchange.Reconnect(round);
@@ -327,6 +335,7 @@ public sealed class GossipNode : IDisposable
         Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null));
         _prober.OnFrameFrom(sender, header);
         _spread.FlushEager();
+        _broadcasts.FlushPull();
         _members.Publish(endOfRound: false);
     }
 
@@ -352,6 +361,8 @@ public sealed class GossipNode : IDisposable
                         _exchange.OnPeerTableHash(ack.TableHash, sender?.Address ?? replyTo);
                     }
 
+                    _broadcasts.OnPeerSummary(ack.FrontierHash, sender);
+
                     break;
                 case MessageType.RelayedAck:
                     _ = RelayedAck.TryRead(ref reader, out RelayedAck relayed);
@@ -374,6 +385,12 @@ public sealed class GossipNode : IDisposable
                 case MessageType.RumorPull:
                     _ = RumorPull.TryRead(ref reader, out RumorPull pull);
                     _spread.OnRumorPull(pull, replyTo);
+                    break;
+                case MessageType.BroadcastFrontier:
+                    _broadcasts.OnFrontier(ref reader, sender, replyTo);
+                    break;
+                case MessageType.BroadcastRepairs:
+                    _broadcasts.OnRepairs(ref reader, sender);
                     break;
                 case MessageType.MerkleRanges:
                     // A SYN's ranges: its digest's, then the rest of the table; an ACK's: where to sweep on.

@@ -136,6 +136,40 @@ public sealed partial class GossipOptions
     /// <summary>Most rumors held for retransmission; when full the oldest is retired early (counted). Default 1,024.</summary>
     public int MaxRumors { get; set; } = 1_024;
 
+    /// <summary>
+    /// Most broadcasts (<see cref="GossipNode.Broadcast"/>) each node retains to resend to members that missed them
+    /// (partitioned, paused, or their datagrams lost); the oldest is evicted first. A member behind by more than what
+    /// its peers retain gets a <see cref="GossipEventKind.BroadcastGap"/> event for the broadcasts no one can resend. 0
+    /// retains none (every broadcast rumor mongering misses becomes a gap). Default 1,024.
+    /// </summary>
+    public int MaxRetainedBroadcasts { get; set; } = 1_024;
+
+    /// <summary>Most payload bytes of retained broadcasts (see <see cref="MaxRetainedBroadcasts"/>); the oldest is evicted first. Default 1 MiB.</summary>
+    public long MaxRetainedBroadcastBytes { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// How long a broadcast is retained for resending (see <see cref="MaxRetainedBroadcasts"/>), counted in rounds of
+    /// <see cref="GossipInterval"/> from when this node received it: a member away longer than this (partitioned,
+    /// paused, stopped) gets a gap event for what it missed. Default 10 minutes.
+    /// </summary>
+    public TimeSpan BroadcastRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Most broadcast origins (one per origin process) whose delivery progress each node tracks; when full, the one heard
+    /// of least recently is forgotten (counted in <see cref="NodeCounters.LimitHits"/>), and a forgotten origin's retained
+    /// broadcasts may be delivered again if it is learned anew. Keep it above the number of processes that broadcast
+    /// within <see cref="BroadcastRetention"/>. Default 1,024.
+    /// </summary>
+    public int MaxBroadcastOrigins { get; set; } = 1_024;
+
+    /// <summary>
+    /// How far ahead of this node's own progress a peer's claimed progress on an origin's broadcasts is believed; a
+    /// claim beyond it is clamped and counted (<see cref="NodeCounters.BroadcastClaimsDropped"/>), so an absurd or
+    /// forged sequence number cannot send this node after broadcasts that were never sent or make it skip real ones.
+    /// Between 64 and 2^24. Default 65,536.
+    /// </summary>
+    public int MaxBroadcastLead { get; set; } = 65_536;
+
     /// <summary>Most members tracked; joins beyond it are dropped (counted). Default 131,072.</summary>
     public int MaxMembers { get; set; } = 131_072;
 
@@ -202,6 +236,11 @@ public sealed partial class GossipOptions
         Check(MaxClockSkew >= TimeSpan.FromSeconds(1) && MaxClockSkew <= TimeSpan.FromDays(30), nameof(MaxClockSkew));
         Check(MaxDatagramBytes is >= 256 and <= 65_507, nameof(MaxDatagramBytes));
         Check(MaxRumors >= 1, nameof(MaxRumors));
+        Check(MaxRetainedBroadcasts >= 0, nameof(MaxRetainedBroadcasts));
+        Check(MaxRetainedBroadcastBytes >= 0, nameof(MaxRetainedBroadcastBytes));
+        Check(BroadcastRetention >= TimeSpan.Zero, nameof(BroadcastRetention));
+        Check(MaxBroadcastOrigins >= 1, nameof(MaxBroadcastOrigins));
+        Check(MaxBroadcastLead is >= 64 and <= 1 << 24, nameof(MaxBroadcastLead));
         Check(MaxMembers >= 2, nameof(MaxMembers));
         Check(ClusterSizeHint >= 0, nameof(ClusterSizeHint));
         Check(MaxKeysPerMember >= 1, nameof(MaxKeysPerMember));

@@ -20,6 +20,13 @@ public sealed class NodeCounters
     internal long LimitHitsValue;
     internal long NoticesForwardedValue;
     internal long NewsDroppedValue;
+    internal long BroadcastsRecoveredValue;
+    internal long BroadcastGapsValue;
+    internal long BroadcastsMissedValue;
+    internal long BroadcastClaimsDroppedValue;
+    internal long RetainedBroadcastsValue;
+    internal long RetainedBroadcastBytesValue;
+    internal long BroadcastsEvictedValue;
     internal readonly long[] DropsByStatus = new long[16];
 
     /// <summary>Rounds run.</summary>
@@ -70,6 +77,30 @@ public sealed class NodeCounters
     /// itself, stale news of a reaped member, a state version not below the owner's own, a key removed and collected.
     /// </summary>
     public long NewsDropped => Volatile.Read(ref NewsDroppedValue);
+
+    /// <summary>Broadcasts delivered after a peer resent them (rumor mongering had missed this node); included in <see cref="RumorsReceived"/>.</summary>
+    public long BroadcastsRecovered => Volatile.Read(ref BroadcastsRecoveredValue);
+
+    /// <summary>Gap events raised: ranges of an origin's broadcasts no peer retained any more when this node asked.</summary>
+    public long BroadcastGaps => Volatile.Read(ref BroadcastGapsValue);
+
+    /// <summary>Broadcasts reported missing in gap events.</summary>
+    public long BroadcastsMissed => Volatile.Read(ref BroadcastsMissedValue);
+
+    /// <summary>
+    /// Broadcast sequence numbers not believed though their frame was sound: a broadcast or claimed progress too far
+    /// ahead (clamped), from a sender or of an origin that is not a member, or a claim about this node's own broadcasts.
+    /// </summary>
+    public long BroadcastClaimsDropped => Volatile.Read(ref BroadcastClaimsDroppedValue);
+
+    /// <summary>Broadcasts retained now for resending (bounded by <see cref="GossipOptions.MaxRetainedBroadcasts"/>).</summary>
+    public long RetainedBroadcasts => Volatile.Read(ref RetainedBroadcastsValue);
+
+    /// <summary>Payload bytes of the broadcasts retained now (bounded by <see cref="GossipOptions.MaxRetainedBroadcastBytes"/>).</summary>
+    public long RetainedBroadcastBytes => Volatile.Read(ref RetainedBroadcastBytesValue);
+
+    /// <summary>Retained broadcasts evicted by count, bytes or age (or too large to retain).</summary>
+    public long BroadcastsEvicted => Volatile.Read(ref BroadcastsEvictedValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
     public long DroppedFor(WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);

@@ -2,11 +2,14 @@ using Gossip.Wire;
 
 namespace Gossip.Engine;
 
-/// <summary>Cluster-wide identity of a user rumor: the originating node and its sequence number.</summary>
-public readonly record struct RumorId(NodeId Origin, uint Sequence)
+/// <summary>
+/// Cluster-wide identity of a user rumor (a broadcast): the originating node, its sequence number, and the generation
+/// of the originating process (each process numbers its broadcasts from 1).
+/// </summary>
+public readonly record struct RumorId(NodeId Origin, uint Sequence, uint Generation = 0)
 {
     /// <summary>A 64-bit mix of the id, used in XOR digests of rumor sets.</summary>
-    public ulong Hash => Mix(Origin.Value ^ ((ulong)Sequence << 32 | Sequence));
+    public ulong Hash => Mix(Origin.Value ^ ((ulong)Sequence << 32 | Sequence) ^ Mix(Generation));
 
     private static ulong Mix(ulong z)
     {

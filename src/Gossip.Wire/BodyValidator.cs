@@ -46,6 +46,8 @@ public static class BodyValidator
             MessageType.RumorPull => RumorPull.TryRead(ref reader, out _),
             MessageType.RelayedAck => RelayedAck.TryRead(ref reader, out _),
             MessageType.Nack => Nack.TryRead(ref reader, out _),
+            MessageType.BroadcastFrontier => SkipFrontier(ref reader, limits),
+            MessageType.BroadcastRepairs => SkipRumors(ref reader, limits),
             _ => WireStatus.Malformed,
         };
         if (status == WireStatus.Ok && !reader.End)
@@ -103,6 +105,26 @@ public static class BodyValidator
         for (int i = 0; status == WireStatus.Ok && i < count; i++)
         {
             status = Rumor.TryRead(ref reader, limits, out _);
+        }
+
+        return status;
+    }
+
+    private static WireStatus SkipFrontier(ref GossipReader reader, WireLimits limits)
+    {
+        WireStatus status = reader.TryReadByte(out byte flags);
+        if (status == WireStatus.Ok && (flags & ~FrontierEntry.KnownFlags) != 0)
+        {
+            return WireStatus.Malformed;
+        }
+
+        if (status == WireStatus.Ok)
+        {
+            status = reader.TryReadCount(limits.MaxListCount, out int count);
+            for (int i = 0; status == WireStatus.Ok && i < count; i++)
+            {
+                status = FrontierEntry.TryRead(ref reader, out _);
+            }
         }
 
         return status;

@@ -18,6 +18,8 @@ public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, ui
     /// <summary>
     /// The protocol version this build writes and accepts. 2: probes shrank (no target in a ping, no subject in a
     /// direct ack, a 32-bit table hash in the ack only; <see cref="MessageType.RelayedAck"/> for indirect probes).
+    /// 3: a rumor carries its origin's generation, an ack a 32-bit broadcast-frontier hash, and two new sections
+    /// (<see cref="MessageType.BroadcastFrontier"/>, <see cref="MessageType.BroadcastRepairs"/>) recover broadcasts.
     /// </summary>
-    public const byte CurrentVersion = 2;
+    public const byte CurrentVersion = 3;
 }

@@ -27,15 +27,22 @@ public enum MessageType : byte
     RumorPull = 11,
     /// <summary>A helper's answer to a <see cref="PingReq"/>: the target acked the helper's ping.</summary>
     RelayedAck = 12,
-    /// <summary>A helper's answer to a <see cref="PingReq"/> whose target has not acked the helper (yet).</summary>
-    Nack = 14,
+    /// <summary>
+    /// How far the sender has delivered each origin's broadcasts (a list of <see cref="FrontierEntry"/>): a request for
+    /// the broadcasts it lacks, or the answer telling the requester what the responder holds and retains.
+    /// </summary>
+    BroadcastFrontier = 13,
+    /// <summary>Broadcasts sent to a node that is behind: delivered like rumors, not spread on.</summary>
+    BroadcastRepairs = 14,
     /// <summary>Several sections in one frame: each is <c>[type:u8][length:u16 little-endian][payload]</c>.</summary>
     Compound = 15,
+    /// <summary>A helper's answer to a <see cref="PingReq"/> whose target has not acked the helper (yet).</summary>
+    Nack = 16,
 }
 
 /// <summary>Helpers over <see cref="MessageType"/>.</summary>
 public static class MessageTypes
 {
     /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
-    public static bool IsDefined(byte value) => value is >= 1 and <= 12 or (byte)MessageType.Nack or (byte)MessageType.Compound;
+    public static bool IsDefined(byte value) => value is >= 1 and <= 14 or (byte)MessageType.Compound or (byte)MessageType.Nack;
 }

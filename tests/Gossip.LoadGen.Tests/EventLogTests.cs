@@ -24,6 +24,19 @@ public sealed class EventLogTests
     }
 
     [Fact]
+    public void DuplicateRumors_CountsRepeatsOfTheSameObserver_Only()
+    {
+        var log = new EventLog();
+        log.Record(B, Received(100));
+        log.Record(C, Received(250));
+        Assert.Equal(0, log.DuplicateRumors);
+
+        log.Record(B, Received(900));
+
+        Assert.Equal(1, log.DuplicateRumors);
+    }
+
+    [Fact]
     public void DeathsOf_DistinctObserversSinceTheCrash_FirstAndLast()
     {
         var log = new EventLog();

@@ -41,6 +41,13 @@ public sealed class FaultsScenarioTests
             Assert.Equal(1.0, pause.GetProperty("PauseSeconds").GetDouble());
             Assert.Equal(0, pause.GetProperty("DeathDeclarations").GetInt64());
             Assert.InRange(pause.GetProperty("CrashDetectedRounds").GetInt32(), 1, 50);
+
+            // Broadcasts sent during the loss, both partitions and the pause reach every live member, exactly once.
+            JsonElement[] deliveries = [.. report.RootElement.GetProperty("BroadcastDeliveries").EnumerateArray()];
+            Assert.Equal(["10 % loss", "half/half partition of 60 rounds", "half/half partition of 300 rounds", "pause of 10 rounds (one node)"], deliveries.Select(d => d.GetProperty("Fault").GetString()));
+            Assert.All(deliveries, d => Assert.Equal(1.0, d.GetProperty("DeliveredFraction").GetDouble()));
+            Assert.All(deliveries, d => Assert.Equal(0, d.GetProperty("DuplicateDeliveries").GetInt32()));
+            Assert.Contains("broadcasts delivered to every live member, half/half partition of 300 rounds", text, StringComparison.Ordinal);
         }
         finally
         {

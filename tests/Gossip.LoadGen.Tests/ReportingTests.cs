@@ -17,7 +17,7 @@ public sealed class ReportingTests
         "Converged", "WarmupSeconds", "ConvergedAtWarmupEnd", "WindowSeconds",
         "CpuPercentPerNode", "CpuPercentProcess", "BandwidthKBpsPerNode", "BandwidthKBpsBusiestNode", "DatagramsPerNodePerSecond",
         "AllocatedBytesPerNodeRound", "NodeRounds", "Gen0Collections", "Gen1Collections", "Gen2Collections",
-        "Rumors", "RumorsComplete", "RumorP50Ms", "RumorP90Ms", "RumorP100Ms", "RumorP50Rounds", "RumorP90Rounds", "RumorP100Rounds",
+        "Rumors", "RumorsComplete", "RumorP50Ms", "RumorP90Ms", "RumorP100Ms", "RumorP50Rounds", "RumorP90Rounds", "RumorP100Rounds", "RumorDuplicateDeliveries",
         "Detection",
         "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowSeconds",
         "Verdicts", "SeedTargetsMet", "Phases", "FirstRumorSpread",

@@ -38,12 +38,22 @@ public sealed class ScenarioJsonTests
         var report = new FaultsReport
         {
             CommandLine = "faults", Date = "d", Nodes = 128, IntervalMs = 200, Loss = [loss], PartitionHeals = [heal],
-            Pauses = [new PauseRow { Nodes = 128, PauseSeconds = 1, Pauses = 20, DeathDeclarations = 0, Suspicions = 3, CrashDetectedRounds = 12 }], ChurnRestarts = 10,
+            Pauses = [new PauseRow { Nodes = 128, PauseSeconds = 1, Pauses = 20, DeathDeclarations = 0, Suspicions = 3, CrashDetectedRounds = 12 }],
+            BroadcastDeliveries =
+            [
+                new BroadcastDeliveryRow
+                {
+                    Fault = "30 % loss", Nodes = 128, Broadcasts = 10, DeliveredToAll = 9, DeliveredFraction = 0.9, FullDeliveryP50Rounds = 4,
+                    FullDeliveryP90Rounds = 7, FullDeliveryP100Rounds = double.PositiveInfinity, FullDeliveryP50Ms = 800, FullDeliveryP90Ms = 1_400,
+                    FullDeliveryP100Ms = double.PositiveInfinity, DuplicateDeliveries = 0, Gaps = 0, Recovered = 12,
+                },
+            ],
+            ChurnRestarts = 10,
             ChurnReconvergeRounds = 32, StateEntriesLost = 0, Verdicts = Verdicts.JudgeDetection(loss.Detection, 0, " at 10 % loss"),
         };
         using JsonDocument json = JsonDocument.Parse(TargetsPrinter.ToJson(report));
         Assert.Equal(
-            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHeals", "Pauses", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost", "Verdicts"],
+            ["CommandLine", "Date", "Nodes", "IntervalMs", "Loss", "PartitionHeals", "Pauses", "BroadcastDeliveries", "ChurnRestarts", "ChurnReconvergeRounds", "StateEntriesLost", "Verdicts"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
         JsonElement row = json.RootElement.GetProperty("Loss")[0];
         Assert.Equal(["Loss", "Detection", "FalsePositives", "FalseDeathDeclarations", "FalsePositiveWindowRounds", "Suspicions"], row.EnumerateObject().Select(p => p.Name));
@@ -54,6 +64,11 @@ public sealed class ScenarioJsonTests
             ["Nodes", "PartitionRounds", "PartitionSeconds", "SidesSplit", "HealRounds", "HealP50Rounds", "HealMaxRounds", "HealMaxSeconds", "LimitRounds", "WallSeconds"],
             healed.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Infinity", healed.GetProperty("HealMaxSeconds").GetString());
+        JsonElement delivery = json.RootElement.GetProperty("BroadcastDeliveries")[0];
+        Assert.Equal(
+            ["Fault", "Nodes", "Broadcasts", "DeliveredToAll", "DeliveredFraction", "FullDeliveryP50Rounds", "FullDeliveryP90Rounds", "FullDeliveryP100Rounds", "FullDeliveryP50Ms", "FullDeliveryP90Ms", "FullDeliveryP100Ms", "DuplicateDeliveries", "Gaps", "Recovered"],
+            delivery.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Infinity", delivery.GetProperty("FullDeliveryP100Ms").GetString());
         Assert.Equal("Infinity", healed.GetProperty("HealRounds")[1].GetString());
         Assert.Equal(3, json.RootElement.GetProperty("Verdicts").GetArrayLength());
         Assert.Equal(

@@ -22,7 +22,7 @@ public sealed class GoldenVectorTests
     public void Ping_Golden() => Assert.Equal("ac02" + "e807", Encode(Samples.Ping, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
-    public void Ack_Golden() => Assert.Equal("ac02" + "e907" + "ddccbbaa", Encode(Samples.Ack, static (m, ref w) => m.TryWrite(ref w)));
+    public void Ack_Golden() => Assert.Equal("ac02" + "e907" + "ddccbbaa" + "44332211", Encode(Samples.Ack, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
     public void RelayedAck_Golden() => Assert.Equal("ac02" + "8877665544332211" + "e907", Encode(Samples.RelayedAck, static (m, ref w) => m.TryWrite(ref w)));
@@ -60,8 +60,8 @@ public sealed class GoldenVectorTests
     {
         Span<byte> buffer = stackalloc byte[64];
         var writer = new GossipWriter(buffer);
-        Assert.True(new Rumor(Samples.Sender, 9, "hi"u8).TryWrite(ref writer));
-        Assert.Equal("0807060504030201" + "09" + "02" + "6869", Hex(writer));
+        Assert.True(new Rumor(Samples.Sender, 3, 9, "hi"u8).TryWrite(ref writer));
+        Assert.Equal("0807060504030201" + "03000000" + "09" + "02" + "6869", Hex(writer));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class GoldenVectorTests
         Assert.True(Samples.Ping.TryWrite(ref writer));
         int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, generation: 1_700_000_000, writer.Position);
         Assert.Equal(
-            "4750" + "02" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "50df4ee6",
+            "4750" + "03" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "77ba6b67",
             Convert.ToHexString(frame.AsSpan(0, length)).ToLowerInvariant());
     }
 
@@ -105,7 +105,7 @@ public sealed class GoldenVectorTests
         Assert.Equal(
             "01" + "0400" + "ac02e807"
             + "08" + "2000" + "0100" + "04420000000000000080e2cfaa0603430000000000000004" + "7f0000010a1f"
-            + "07" + "0e00" + "0100" + "0807060504030201" + "09" + "02" + "6869",
+            + "07" + "1200" + "0100" + "0807060504030201" + "03000000" + "09" + "02" + "6869",
             Convert.ToHexString(buffer[..length]).ToLowerInvariant());
     }
 }

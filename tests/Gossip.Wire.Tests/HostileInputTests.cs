@@ -86,7 +86,7 @@ public sealed class HostileInputTests
         Assert.Equal(WireStatus.Truncated, BodyValidator.ValidateSection(MessageType.Rumors, body, limits));
 
         // A rumor whose payload length is a 10-byte varint of 2^63.
-        byte[] rumor = [0x01, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+        byte[] rumor = [0x01, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
         Assert.Equal(WireStatus.LimitExceeded, BodyValidator.ValidateSection(MessageType.Rumors, rumor, limits));
 
         // Overlong varint (11 bytes) and overflow in the 10th byte.
@@ -120,7 +120,7 @@ public sealed class HostileInputTests
         var reader = new GossipReader(entry.AsSpan(0, writer.Position));
         Assert.Equal(WireStatus.LimitExceeded, KeyValueEntry.TryRead(ref reader, small, out _));
 
-        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x0D, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 13
+        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x10, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 16
         Assert.Equal(WireStatus.Malformed, BodyValidator.ValidateSection(MessageType.RumorPull, [1, 2, 3, 4, 5, 6, 7, 8, 9, 0xAA], WireLimits.Datagram)); // trailing byte
     }
 

@@ -46,7 +46,7 @@ public sealed class RoundTripPropertyTests
         .Sample(p => Assert.Equal(p, RoundTrip(p, m => (ref GossipWriter w) => m.TryWrite(ref w), Ping.TryRead)), iter: 2_000);
 
     [Fact]
-    public void Ack_RoundTrips() => Gen.Select(Varints32, Varints, Gen.UInt, (s, h, x) => new Ack(s, h, x))
+    public void Ack_RoundTrips() => Gen.Select(Varints32, Varints, Gen.UInt, Gen.UInt, (s, h, x, f) => new Ack(s, h, x, f))
         .Sample(a => Assert.Equal(a, RoundTrip(a, m => (ref GossipWriter w) => m.TryWrite(ref w), Ack.TryRead)), iter: 2_000);
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class RoundTripPropertyTests
         int written = 0;
         foreach (byte[] payload in payloads)
         {
-            if (!new Rumor(new NodeId(5), (uint)written, payload).TryWrite(ref writer))
+            if (!new Rumor(new NodeId(5), 7, (uint)written, payload).TryWrite(ref writer))
             {
                 break; // full: the rest waits for the next frame
             }

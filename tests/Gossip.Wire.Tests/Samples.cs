@@ -8,7 +8,7 @@ internal static class Samples
     public static readonly NodeId Sender = new(0x0102030405060708);
 
     public static readonly Ping Ping = new(300, 1_000);
-    public static readonly Ack Ack = new(300, 1_001, 0xAABBCCDD);
+    public static readonly Ack Ack = new(300, 1_001, 0xAABBCCDD, 0x11223344);
     public static readonly RelayedAck RelayedAck = new(300, new NodeId(0x1122334455667788), 1_001);
     public static readonly Nack Nack = new(300, new NodeId(0x1122334455667788));
     public static readonly PingReq PingReq = new(7, new NodeId(0x99), Address4);
@@ -35,7 +35,7 @@ internal static class Samples
         sections.End(ref writer);
         sections.TryBegin(ref writer, MessageType.Rumors);
         ListWriter.TryBegin(ref writer, out ListWriter rumors);
-        new Rumor(Sender, 9, "hi"u8).TryWrite(ref writer);
+        new Rumor(Sender, 3, 9, "hi"u8).TryWrite(ref writer);
         rumors.Add();
         rumors.End(ref writer);
         sections.End(ref writer);

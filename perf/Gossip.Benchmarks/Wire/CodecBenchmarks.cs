@@ -106,7 +106,7 @@ public class CodecBenchmarks
             case "RumorBatchFull":
             {
                 ListWriter.TryBegin(ref writer, out ListWriter list);
-                for (uint i = 0; new Rumor(new NodeId(9), i, _payload).TryWrite(ref writer); i++)
+                for (uint i = 0; new Rumor(new NodeId(9), 1, i, _payload).TryWrite(ref writer); i++)
                 {
                     list.Add();
                 }

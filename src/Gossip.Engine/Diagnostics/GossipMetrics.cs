@@ -39,6 +39,9 @@ public static class GossipMetrics
     private static readonly ObservableCounter<long> Suspicions = Meter.CreateObservableCounter("gossip.suspicions", () => Each(static s => s.Node.Suspicions), "{suspicion}", "Suspicions of other members the node has raised.");
     private static readonly ObservableUpDownCounter<int> Members = Meter.CreateObservableUpDownCounter("gossip.member.count", ObserveMembers, "{member}", "Members the node knows, itself included, by status (gossip.member.status).");
     private static readonly ObservableUpDownCounter<long> ActiveRumors = Meter.CreateObservableUpDownCounter("gossip.active_rumors", () => Each(static s => s.RumorQueueDepth()), "{rumor}", "Rumors the node is still spreading.");
+    private static readonly ObservableUpDownCounter<long> RetainedBroadcasts = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained", () => Each(static s => s.Node.RetainedBroadcasts), "{broadcast}", "Broadcasts retained to resend to members that missed them.");
+    private static readonly ObservableUpDownCounter<long> RetainedBroadcastBytes = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained.bytes", () => Each(static s => s.Node.RetainedBroadcastBytes), "By", "Payload bytes of the broadcasts retained.");
+    private static readonly ObservableCounter<long> BroadcastGaps = Meter.CreateObservableCounter("gossip.broadcasts.gaps", () => Each(static s => s.Node.BroadcastGaps), "{gap}", "Gap events: broadcasts missed that no peer retained any more.");
 #pragma warning restore CA1823, IDE0052
 
     /// <summary>Registers a node's counters; dispose the result to stop reporting them.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gossip.Engine.Broadcasts;
 using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
 using Gossip.Engine.Runtime;
@@ -17,23 +18,23 @@ internal sealed class Disseminator
     private readonly GossipOptions _options;
     private readonly WireLimits _limits;
     private readonly NodeCounters _counters;
-    private readonly NodeId _id;
     private readonly MembershipState _members;
     private readonly FrameComposer _frames;
     private readonly RumorBuffer _rumors;
     private readonly EventQueue _events;
+    private readonly BroadcastBackstop _broadcasts;
     private bool _eagerPending;
     private bool _eagerUnlimited;
     private long _eventPushRound = -1;
     private long _eventsDroppedSeen;
 
-    public Disseminator(NodeContext node, MembershipState members, FrameComposer frames)
+    public Disseminator(NodeContext node, MembershipState members, FrameComposer frames, BroadcastBackstop broadcasts)
     {
+        _broadcasts = broadcasts;
         _node = node;
         _options = node.Options;
         _limits = node.Limits;
         _counters = node.Counters;
-        _id = node.Id;
         _members = members;
         _frames = frames;
         _rumors = new RumorBuffer(node.Options.MaxRumors);
@@ -46,7 +47,10 @@ internal sealed class Disseminator
     /// <summary>Transmits each rumor and event gets: lambda * ceil(log10(n + 1)), n the live members or the configured cluster size.</summary>
     public int RetransmitLimit => Formulas.RetransmitLimit(_options.RetransmitMultiplier, Math.Max(_members.Table.LiveCount, _options.ClusterSizeHint));
 
-    public bool HasSeen(RumorId id) => _rumors.HasSeen(id);
+    /// <summary>The summary of this node's broadcast deliveries that its acks carry (see <see cref="BroadcastBackstop.Summary"/>).</summary>
+    public uint BroadcastSummary => _broadcasts.Summary;
+
+    public bool HasSeen(RumorId id) => _broadcasts.HasDelivered(id);
 
     /// <summary>
     /// Queues an event for piggybacking and, when <paramref name="urgent"/> and eager push is on, sends it to a few peers
@@ -67,6 +71,7 @@ internal sealed class Disseminator
     /// <summary>Starts spreading a rumor this node originates.</summary>
     public void Broadcast(RumorId id, byte[] payload)
     {
+        _broadcasts.Originate(id, payload);
         if (TryAddRumor(id, payload, RetransmitLimit))
         {
             _counters.RumorsOriginatedValue++;
@@ -121,7 +126,7 @@ internal sealed class Disseminator
         }
     }
 
-    /// <summary>Takes the rumors of a Rumors section; new ones are kept, spread on and reported to the application.</summary>
+    /// <summary>Takes the rumors of a Rumors section; new ones are delivered (in order per origin, see <see cref="BroadcastBackstop"/>) and spread on.</summary>
     public void OnRumors(ref GossipReader reader)
     {
         _ = reader.TryReadCount(_limits.MaxListCount, out int count);
@@ -129,19 +134,14 @@ internal sealed class Disseminator
         for (int i = 0; i < count; i++)
         {
             _ = Rumor.TryRead(ref reader, _limits, out Rumor rumor);
-            var id = new RumorId(rumor.Origin, rumor.Sequence);
-            if (rumor.Origin == _id || !TryAddRumor(id, rumor.Payload, limit))
+            if (!_broadcasts.Receive(rumor, recovered: false)
+                || !TryAddRumor(new RumorId(rumor.Origin, rumor.Sequence, rumor.Generation), rumor.Payload, limit))
             {
                 continue;
             }
 
-            _counters.RumorsReceivedValue++;
             _eagerPending |= _options.EagerPush;
             _eagerUnlimited |= _options.EagerPush;
-            if (_node.Events.Enabled)
-            {
-                _node.Events.Notify(GossipEventKind.RumorReceived, rumor.Origin, rumor: id, payload: rumor.Payload.ToArray());
-            }
         }
     }
 

@@ -81,7 +81,7 @@ internal sealed class RumorBuffer
         while (visited < _count && visited < maxItems)
         {
             ref Slot slot = ref _slots[index];
-            if (!new Rumor(slot.Id.Origin, slot.Id.Sequence, slot.Payload.AsSpan(0, slot.Length)).TryWrite(ref writer))
+            if (!new Rumor(slot.Id.Origin, slot.Id.Generation, slot.Id.Sequence, slot.Payload.AsSpan(0, slot.Length)).TryWrite(ref writer))
             {
                 break;
             }

@@ -155,7 +155,7 @@ internal sealed class Prober
 
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash, _spread.BroadcastSummary).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }

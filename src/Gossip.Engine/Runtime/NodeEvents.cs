@@ -33,16 +33,16 @@ internal sealed class NodeEvents
 
     public ChannelReader<GossipEvent> Reader => _channel.Reader;
 
-    public void Notify(GossipEventKind kind, NodeId member, string? key = null, RumorId rumor = default, ReadOnlyMemory<byte> payload = default)
+    public void Notify(GossipEventKind kind, NodeId member, string? key = null, RumorId rumor = default, ReadOnlyMemory<byte> payload = default, RumorId lastMissed = default)
     {
-        if (kind is not (GossipEventKind.StateChanged or GossipEventKind.RumorReceived))
+        if (kind is not (GossipEventKind.StateChanged or GossipEventKind.RumorReceived or GossipEventKind.BroadcastGap))
         {
             Log.MemberChanged(_logger, member, kind);
         }
 
         if (Enabled)
         {
-            _channel.Writer.TryWrite(new GossipEvent(kind, member, _time.GetTimestamp(), key, rumor, payload));
+            _channel.Writer.TryWrite(new GossipEvent(kind, member, _time.GetTimestamp(), key, rumor, payload, lastMissed));
         }
     }
 

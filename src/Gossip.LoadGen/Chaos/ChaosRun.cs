@@ -9,7 +9,10 @@ namespace Gossip.LoadGen.Chaos;
 /// Runs one <see cref="ChaosSchedule"/> on the deterministic simulation and checks the invariants: during the fault
 /// phase (no exception escapes, tables hold only real nodes, no false death once the network has been healthy for
 /// <see cref="SettleRounds"/>), then a quiet period in which the cluster must converge within
-/// <see cref="QuietBoundRounds"/> and stay converged for <see cref="StableRounds"/>.
+/// <see cref="QuietBoundRounds"/> and stay converged for <see cref="StableRounds"/>. Live nodes broadcast every
+/// <see cref="BroadcastEveryRounds"/> rounds of the fault phase: no process may deliver a broadcast twice, and once the
+/// cluster has converged every broadcast whose origin process is still live must reach every live node (delivered or
+/// reported in a gap event) within <see cref="BroadcastBoundRounds"/>.
 /// </summary>
 internal sealed class ChaosRun
 {
@@ -36,6 +39,12 @@ internal sealed class ChaosRun
     /// <summary>A pause up to this long is mild (a long GC): it must cause no death declaration.</summary>
     public static readonly TimeSpan MildPause = TimeSpan.FromSeconds(1);
 
+    /// <summary>Rounds between two broadcasts of the fault phase.</summary>
+    public const int BroadcastEveryRounds = 15;
+
+    /// <summary>Rounds after convergence within which every broadcast of a live origin must be everywhere.</summary>
+    public const int BroadcastBoundRounds = 200;
+
     private const int BoundsEvery = 10;
     private const int LeaveExitRounds = 3;
 
@@ -50,6 +59,9 @@ internal sealed class ChaosRun
     private readonly List<int> _startedRound = [];
     private readonly List<bool> _departed = [];
     private readonly ChaosKeys _keys;
+    private readonly Random _broadcastRandom;
+    private readonly List<RumorId> _broadcasts = [];
+    private readonly HashSet<(int Node, uint Generation, RumorId Rumor)> _delivered = [];
     private SimulatedCluster _cluster = null!;
     private int _round;
     private int _rotationStart = -1;
@@ -65,6 +77,9 @@ internal sealed class ChaosRun
         _mutation = mutation;
         _log = log;
         _keys = new ChaosKeys(schedule.Seed);
+
+        // Its own stream, so who broadcasts does not move any draw of the schedule.
+        _broadcastRandom = new Random((int)(schedule.Seed ^ 0x5EED_B0AD));
         _frames = log is null ? null : new FrameDescriber(Name);
     }
 
@@ -101,6 +116,10 @@ internal sealed class ChaosRun
         if (RunFaultPhase())
         {
             convergedAfter = RunQuietPhase();
+            if (convergedAfter >= 0)
+            {
+                CheckBroadcasts();
+            }
         }
 
         long suspicions = 0;
@@ -145,6 +164,11 @@ internal sealed class ChaosRun
             }
 
             ShapeNetwork(r);
+            if (r % BroadcastEveryRounds == 0)
+            {
+                BroadcastFromSomeone(r);
+            }
+
             if (!Step())
             {
                 return false;
@@ -218,6 +242,53 @@ internal sealed class ChaosRun
 
         return since;
     }
+
+    private void BroadcastFromSomeone(int r)
+    {
+        int n = _cluster.Nodes.Count;
+        int start = _broadcastRandom.Next(n);
+        for (int k = 0; k < n; k++)
+        {
+            int i = (start + k) % n;
+            if (_cluster.IsLive(i) && !_cluster.IsPaused(i) && !_departed[i])
+            {
+                RumorId id = _cluster.Nodes[i].Broadcast(BitConverter.GetBytes(r));
+                _broadcasts.Add(id);
+                Log($"n{i} broadcasts {id.Sequence} (generation {id.Generation})");
+                return;
+            }
+        }
+    }
+
+    /// <summary>After convergence: every broadcast whose origin process is still live reaches every live node within the bound.</summary>
+    private void CheckBroadcasts()
+    {
+        for (int q = 0; ; q++)
+        {
+            int missing = _broadcasts.FindIndex(id => OriginLive(id) && !_cluster.AllLiveHave(id));
+            if (missing < 0)
+            {
+                return;
+            }
+
+            RumorId id = _broadcasts[missing];
+
+            if (q >= BroadcastBoundRounds)
+            {
+                int lacking = _cluster.LiveCount - _cluster.CountHaving(id);
+                Fail(Violation.BroadcastsDelivered, $"{lacking} live nodes lack broadcast {id.Sequence} of {Name(id.Origin)} (generation {id.Generation}) {BroadcastBoundRounds} rounds after convergence");
+                return;
+            }
+
+            if (!Step())
+            {
+                return;
+            }
+        }
+    }
+
+    private bool OriginLive(RumorId id) =>
+        _indexById.TryGetValue(id.Origin, out int i) && _cluster.IsLive(i) && !_departed[i] && _cluster.Nodes[i].Generation == id.Generation;
 
     private int Fail(string invariant, string detail)
     {
@@ -500,7 +571,12 @@ internal sealed class ChaosRun
         GossipNode node = _cluster.Nodes[observer];
         while (node.Events.TryRead(out GossipEvent e))
         {
-            if (e.Kind is GossipEventKind.StateChanged or GossipEventKind.RumorReceived)
+            if (e.Kind == GossipEventKind.RumorReceived && !_delivered.Add((observer, node.Generation, e.Rumor)))
+            {
+                _violations.Add(new Violation(Violation.ExactlyOnce, _round, $"n{observer} delivered broadcast {e.Rumor.Sequence} of {Name(e.Rumor.Origin)} (generation {e.Rumor.Generation}) twice"));
+            }
+
+            if (e.Kind is GossipEventKind.StateChanged or GossipEventKind.RumorReceived or GossipEventKind.BroadcastGap)
             {
                 continue;
             }

@@ -8,6 +8,8 @@ internal readonly record struct Violation(string Invariant, int Round, string De
     public const string StateAgrees = "after the quiet bound all application state agrees with the sequential model";
     public const string NoFalseDeathWhenHealthy = "no live, unpaused node is declared dead unless a severe fault happened within the settle window";
     public const string Bounded = "member tables hold only real nodes and stay within their limits";
+    public const string ExactlyOnce = "no process delivers a broadcast twice";
+    public const string BroadcastsDelivered = "after convergence every broadcast of a live origin reaches every live node (delivered or reported in a gap)";
 
     public override string ToString() => $"round {Round}: {Invariant}: {Detail}";
 }

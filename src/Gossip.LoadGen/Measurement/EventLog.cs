@@ -14,6 +14,9 @@ internal sealed class EventLog
     private readonly Dictionary<RumorId, Dictionary<NodeId, long>> _rumorArrivals = [];
     private readonly List<DeathDeclaration> _deaths = [];
 
+    /// <summary>Notifications of a rumor the observer had already reported.</summary>
+    public int DuplicateRumors { get; private set; }
+
     /// <summary>Records one notification seen by <paramref name="observer"/>; kinds other than rumors and deaths are ignored.</summary>
     public void Record(NodeId observer, in GossipEvent e)
     {
@@ -26,8 +29,11 @@ internal sealed class EventLog
                     _rumorArrivals[e.Rumor] = arrivals = [];
                 }
 
-                // The first arrival counts; a node re-reporting a rumor (it should not) must not move the time.
-                arrivals.TryAdd(observer, e.Timestamp);
+                // The first arrival counts; a node re-reporting a rumor (it must not) is counted, and does not move the time.
+                if (!arrivals.TryAdd(observer, e.Timestamp))
+                {
+                    DuplicateRumors++;
+                }
             }
             else if (e.Kind == GossipEventKind.MemberDead)
             {

@@ -24,6 +24,9 @@ internal sealed record FaultsReport
     /// <summary>Stop-the-world pauses and the crash detected after them.</summary>
     public required IReadOnlyList<PauseRow> Pauses { get; init; }
 
+    /// <summary>Broadcasts sent during loss, partitions and a pause: delivered to every live member, how fast, exactly once.</summary>
+    public required IReadOnlyList<BroadcastDeliveryRow> BroadcastDeliveries { get; init; }
+
     /// <summary>Crash/restart cycles of the churn phase.</summary>
     public required int ChurnRestarts { get; init; }
 

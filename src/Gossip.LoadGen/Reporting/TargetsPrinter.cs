@@ -30,7 +30,7 @@ internal static class TargetsPrinter
         Row(output, "bandwidth per node", $"{r.BandwidthKBpsPerNode:F3} KB/s   (busiest node {r.BandwidthKBpsBusiestNode:F3} KB/s)");
         Row(output, "datagrams per node per second", $"{r.DatagramsPerNodePerSecond:F2}");
         Row(output, "allocated per round per node", $"{r.AllocatedBytesPerNodeRound:F1} B   GCs gen0/1/2: {r.Gen0Collections}/{r.Gen1Collections}/{r.Gen2Collections}");
-        Row(output, "rumor to all nodes p50/p90/p100", $"{r.RumorP50Ms:F1} / {r.RumorP90Ms:F1} / {r.RumorP100Ms:F1} ms = {r.RumorP50Rounds} / {r.RumorP90Rounds} / {r.RumorP100Rounds} rounds, {r.RumorsComplete}/{r.Rumors} complete");
+        Row(output, "rumor to all nodes p50/p90/p100", $"{r.RumorP50Ms:F1} / {r.RumorP90Ms:F1} / {r.RumorP100Ms:F1} ms = {r.RumorP50Rounds} / {r.RumorP90Rounds} / {r.RumorP100Rounds} rounds, {r.RumorsComplete}/{r.Rumors} complete, {r.RumorDuplicateDeliveries} delivered twice");
         DetectionDistribution d = r.Detection;
         Row(output, "crash detected first, p50/p90/max", $"{d.FirstP50Ms:F0} / {d.FirstP90Ms:F0} / {d.FirstMaxMs:F0} ms over {d.Crashes} crashes, one at a time");
         Row(output, "crash detected by all, p50/p90/max", $"{d.LastP50Ms:F0} / {d.LastP90Ms:F0} / {d.LastMaxMs:F0} ms = {d.LastP50Rounds} / {d.LastP90Rounds} / {d.LastMaxRounds} rounds, {d.DetectedByAll}/{d.Crashes} by every observer");

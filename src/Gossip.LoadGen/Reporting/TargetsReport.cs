@@ -110,6 +110,9 @@ internal sealed record TargetsReport
     /// <summary>Same in rounds, p100.</summary>
     public required double RumorP100Rounds { get; init; }
 
+    /// <summary>Notifications of a rumor a node had already reported, over the whole run (the delivery guarantee is 0).</summary>
+    public required int RumorDuplicateDeliveries { get; init; }
+
     /// <summary>Detection over the crashes of the run, one at a time: p50 / p90 / max for the first and the last detector, and every crash.</summary>
     public required DetectionDistribution Detection { get; init; }
 

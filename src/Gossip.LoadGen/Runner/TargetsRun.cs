@@ -118,6 +118,7 @@ internal static class TargetsRun
             RumorP50Rounds = Percentiles.Of(rumorRounds, 50),
             RumorP90Rounds = Percentiles.Of(rumorRounds, 90),
             RumorP100Rounds = Percentiles.Of(rumorRounds, 100),
+            RumorDuplicateDeliveries = cluster.Log.DuplicateRumors,
             Detection = detection,
             FalsePositives = falsePositives,
             FalseDeathDeclarations = falseDeclarations,

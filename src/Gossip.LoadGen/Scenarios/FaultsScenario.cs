@@ -92,6 +92,20 @@ internal static class FaultsScenario
             }
         }
 
+        output.WriteLine();
+        output.WriteLine("broadcasts sent during each fault (10 each): delivered to every member live at the end, time from origination to the last delivery (simulation)");
+        output.WriteLine($"{"fault",34} {"nodes",6} {"to all",7} {"full delivery p50/p90/p100 rounds",34} {"p100 s",7} {"twice",6} {"gaps",5} {"recovered",10}");
+        var deliveries = new List<BroadcastDeliveryRow>();
+        foreach (BroadcastDeliveryRow delivery in RunBroadcastDeliveries(n, interval, losses, args, progress))
+        {
+            deliveries.Add(delivery);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{delivery.Fault,34} {delivery.Nodes,6} {$"{delivery.DeliveredToAll}/{delivery.Broadcasts}",7} {$"{delivery.FullDeliveryP50Rounds} / {delivery.FullDeliveryP90Rounds} / {delivery.FullDeliveryP100Rounds}",34} {delivery.FullDeliveryP100Ms / 1_000,7:F1} {delivery.DuplicateDeliveries,6} {delivery.Gaps,5} {delivery.Recovered,10}"));
+            output.Flush();
+            verdicts.Add(new GoalVerdict($"broadcasts delivered to every live member, {delivery.Fault}", "1 (goal)", delivery.DeliveredFraction, delivery.DeliveredFraction >= 1 && delivery.DuplicateDeliveries == 0, Fatal: false));
+        }
+
         progress.Phase("churn");
         (int restarts, int missing, int reconvergeRounds) = RunChurn(n, interval, args);
         output.WriteLine();
@@ -126,6 +140,7 @@ internal static class FaultsScenario
                     Loss = lossRows,
                     PartitionHeals = heals,
                     Pauses = pauses,
+                    BroadcastDeliveries = deliveries,
                     ChurnRestarts = restarts,
                     ChurnReconvergeRounds = reconvergeRounds,
                     StateEntriesLost = missing,
@@ -179,6 +194,48 @@ internal static class FaultsScenario
             FalsePositiveWindowRounds = Timestamps.Rounds(time.GetElapsedTime(start), interval),
             Suspicions = suspicions,
         };
+    }
+
+    /// <summary>Broadcasts during loss (kept on while they are measured), half/half partitions of 12 s and 1 min, and a 2 s pause.</summary>
+    private static IEnumerable<BroadcastDeliveryRow> RunBroadcastDeliveries(int n, TimeSpan interval, double[] losses, LoadGenArguments args, Progress progress)
+    {
+        void Options(GossipOptions o) => Configure(o, interval, args);
+        foreach (double loss in losses)
+        {
+            progress.Phase($"broadcasts at {loss:P0} loss");
+            yield return BroadcastDeliveryCase.Run(
+                string.Create(CultureInfo.InvariantCulture, $"{loss:P0} loss"),
+                n,
+                50,
+                args.Seed,
+                Options,
+                _ => { },
+                _ => { },
+                new SimulatedNetworkOptions { LossRate = loss });
+        }
+
+        foreach (int rounds in (int[])[60, 300])
+        {
+            progress.Phase($"broadcasts during a partition of {rounds} rounds");
+            yield return BroadcastDeliveryCase.Run(
+                $"half/half partition of {rounds} rounds",
+                n,
+                rounds,
+                args.Seed,
+                Options,
+                c =>
+                {
+                    for (int i = c.Nodes.Count / 2; i < c.Nodes.Count; i++)
+                    {
+                        c.Network.SetPartition(c.Nodes[i].Address, 1);
+                    }
+                },
+                c => c.Network.HealPartitions());
+        }
+
+        int pauseRounds = Math.Max(1, (int)Math.Round(2 / interval.TotalSeconds));
+        progress.Phase("broadcasts during a pause");
+        yield return BroadcastDeliveryCase.Run($"pause of {pauseRounds} rounds (one node)", n, pauseRounds, args.Seed, Options, c => c.Pause(1), c => c.Resume(1));
     }
 
     private static string Seconds(double p50Ms, double p90Ms, double maxMs) =>

@@ -1,5 +1,6 @@
 using Gossip.Engine.Aggregation;
 using Gossip.Engine.AntiEntropy;
+using Gossip.Engine.Broadcasts;
 using Gossip.Engine.Dissemination;
 using Gossip.Engine.FailureDetection;
 using Gossip.Engine.Framing;
@@ -31,7 +32,8 @@ internal sealed class ComponentHarness
         Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self);
         Health = new LocalHealth(Options.MaxLocalHealthScore);
         Members = new MembershipState(Node);
-        Spread = new Disseminator(Node, Members, Frames);
+        Broadcasts = new BroadcastBackstop(Node, Members, Frames);
+        Spread = new Disseminator(Node, Members, Frames, Broadcasts);
         Prober = new Prober(Node, Members, Spread, Frames, Health);
         Rules = new MembershipRules(Node, Members, Spread, Prober, Frames, Health);
         Exchange = new DigestExchange(Node, Members, Rules, Spread, Frames);
@@ -58,6 +60,8 @@ internal sealed class ComponentHarness
     public LocalHealth Health { get; }
 
     public MembershipState Members { get; }
+
+    public BroadcastBackstop Broadcasts { get; }
 
     public Disseminator Spread { get; }
 

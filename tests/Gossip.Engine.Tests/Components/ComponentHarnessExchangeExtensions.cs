@@ -176,7 +176,7 @@ internal static class ComponentHarnessExchangeExtensions
         for (int i = 0; i < count; i++)
         {
             Assert.Equal(WireStatus.Ok, Rumor.TryRead(ref reader, limits, out Rumor rumor));
-            ids.Add(new RumorId(rumor.Origin, rumor.Sequence));
+            ids.Add(new RumorId(rumor.Origin, rumor.Sequence, rumor.Generation));
         }
 
         return ids;
@@ -226,7 +226,7 @@ internal static class ComponentHarnessExchangeExtensions
         Assert.True(ListWriter.TryBegin(ref writer, out ListWriter list));
         foreach ((RumorId id, byte[] payload) in rumors)
         {
-            Assert.True(new Rumor(id.Origin, id.Sequence, payload).TryWrite(ref writer));
+            Assert.True(new Rumor(id.Origin, id.Generation, id.Sequence, payload).TryWrite(ref writer));
             list.Add();
         }
 

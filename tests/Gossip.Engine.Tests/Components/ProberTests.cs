@@ -40,7 +40,7 @@ public sealed class ProberTests
         (long first, SentFrame ping) = StepUntilPing(harness);
         Assert.Equal(target.Address, ping.Destination);
         Assert.Equal(17UL, harness.PingIn(ping).Heartbeat);
-        harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 1, 0), harness.HeaderFrom(2, MessageType.Ack), target);
+        harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 1, 0, 0), harness.HeaderFrom(2, MessageType.Ack), target);
 
         (long second, SentFrame next) = StepUntilPing(harness);
         Assert.Equal(first + harness.Options.ProbeEveryRounds, second);
@@ -101,7 +101,7 @@ public sealed class ProberTests
         harness.Prober.Start();
         (long sent, SentFrame ping) = StepUntilPing(harness);
 
-        harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 5, 0), harness.HeaderFrom(2, MessageType.Ack), target);
+        harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 5, 0, 0), harness.HeaderFrom(2, MessageType.Ack), target);
         StepTo(harness, sent + 1);
         Assert.Equal(0, harness.Health.Score);
 
@@ -122,7 +122,7 @@ public sealed class ProberTests
         Member target = MemberAt(harness, ping.Destination);
         Member other = harness.Member(target.Id.Value == 2 ? 3UL : 2UL);
 
-        bool relayed = harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 5, 0), harness.HeaderFrom(other.Id.Value, MessageType.Ack), other);
+        bool relayed = harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 5, 0, 0), harness.HeaderFrom(other.Id.Value, MessageType.Ack), other);
         StepTo(harness, sent + (2 * harness.Options.ProbeTimeoutRounds));
 
         Assert.False(relayed);
@@ -162,7 +162,7 @@ public sealed class ProberTests
         Assert.Equal(4UL, sent.Heartbeat);
         harness.Transport.Sent.Clear();
 
-        bool relayed = harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]);
+        bool relayed = harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]);
 
         Assert.True(relayed);
         SentFrame relay = Assert.Single(harness.Transport.Sent);
@@ -198,7 +198,7 @@ public sealed class ProberTests
         Member[] members = harness.AddMembers(2, 3);
         harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address);
         Ping sent = harness.PingIn(Assert.Single(harness.Transport.Sent));
-        Assert.True(harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]));
+        Assert.True(harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]));
         harness.Transport.Sent.Clear();
 
         StepTo(harness, 20);
@@ -239,7 +239,7 @@ public sealed class ProberTests
         Ping sent = harness.PingIn(Assert.Single(harness.Transport.Sent));
         harness.Transport.Sent.Clear();
 
-        bool relayed = harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0), harness.HeaderFrom(2, MessageType.Ack), members[0]);
+        bool relayed = harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0, 0), harness.HeaderFrom(2, MessageType.Ack), members[0]);
 
         Assert.False(relayed);
         Assert.Empty(harness.Transport.Sent);
@@ -363,7 +363,7 @@ public sealed class ProberTests
         StepTo(harness, deadline - timeout);
         SentFrame check = Assert.Single(harness.SentTo(target.Address));
         Assert.Equal([new MembershipEvent(MembershipEventKind.Suspect, target.Id, 1, 0, harness.Self.Id, target.Address)], harness.EventsIn(check));
-        harness.Prober.OnAck(new Ack(harness.PingIn(check).Sequence, 2, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+        harness.Prober.OnAck(new Ack(harness.PingIn(check).Sequence, 2, 0, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
 
         StepTo(harness, deadline);
         Assert.Equal(MemberStatus.Alive, target.Status);
@@ -478,7 +478,7 @@ public sealed class ProberTests
 
         SentFrame answer = Assert.Single(harness.Transport.Sent);
         Assert.Equal(sender.Address, answer.Destination);
-        Assert.Equal(new Ack(9, 42, (uint)harness.Members.Table.Hash), harness.AckIn(answer));
+        Assert.Equal(new Ack(9, 42, (uint)harness.Members.Table.Hash, harness.Spread.BroadcastSummary), harness.AckIn(answer));
         Assert.Equal(7UL, sender.Heartbeat);
     }
 
@@ -489,7 +489,7 @@ public sealed class ProberTests
         harness.AddMembers(2, 3);
         (_, SentFrame first) = StepUntilPing(harness);
         Member target = MemberAt(harness, first.Destination);
-        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
+        harness.Prober.OnAck(new Ack(harness.PingIn(first).Sequence, 1, 0, 0), harness.HeaderFrom(target.Id.Value, MessageType.Ack), target);
         harness.Prober.Step(harness.NextRound());
         harness.Prober.SuspectLocally(target);
         long deadline = target.Suspicion!.DeadlineRound;

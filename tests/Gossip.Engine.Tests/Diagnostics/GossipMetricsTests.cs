@@ -48,6 +48,8 @@ public sealed class GossipMetricsTests
         MailboxProbe.WaitUntil(() => a.Counters.RumorsOriginated == 1, "the broadcast (queued to the node's mailbox) never ran");
         Dictionary<string, long> after = Collect(a.Id);
         Assert.Equal(1, after["gossip.active_rumors"]);
+        Assert.Equal((0, 1, 1), (before["gossip.broadcasts.retained"], after["gossip.broadcasts.retained"], after["gossip.broadcasts.retained.bytes"]));
+        Assert.Equal(0, after["gossip.broadcasts.gaps"]);
         Assert.Equal(40, after["gossip.rounds"]);
         Assert.True(after["gossip.network.messages/transmit"] > 0 && after["gossip.network.messages/receive"] > 0);
         Assert.True(after["gossip.network.io/transmit"] > after["gossip.network.messages/transmit"] && after["gossip.network.io/receive"] > after["gossip.network.messages/receive"]);

@@ -165,7 +165,7 @@ public sealed class RumorBufferTests
         for (int i = 0; i < count; i++)
         {
             Assert.Equal(WireStatus.Ok, Rumor.TryRead(ref reader, WireLimits.Datagram with { MaxValueBytes = 65_536 }, out Rumor rumor));
-            rumors.Add((new RumorId(rumor.Origin, rumor.Sequence), rumor.Payload.ToArray()));
+            rumors.Add((new RumorId(rumor.Origin, rumor.Sequence, rumor.Generation), rumor.Payload.ToArray()));
         }
 
         return rumors;
