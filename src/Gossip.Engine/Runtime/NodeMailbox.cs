@@ -160,20 +160,7 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
         }
     }
 
-    private void RaisePeak(long held)
-    {
-        long peak = Volatile.Read(ref _peakQueuedBytes);
-        while (held > peak)
-        {
-            long seen = Interlocked.CompareExchange(ref _peakQueuedBytes, held, peak);
-            if (seen == peak)
-            {
-                return;
-            }
-
-            peak = seen;
-        }
-    }
+    private void RaisePeak(long held) => AtomicPeak.Raise(ref _peakQueuedBytes, held);
 
     private void Guard(WorkAction action, Work work, Span<byte> frame)
     {

@@ -59,6 +59,10 @@ public sealed class HostileStreamTests
                 Eventually.True(() => Enumerable.Range(0, 4).All(i => b.TryGetState(a.Id, $"big{i}", out _)), 60_000),
                 "the legitimate update did not arrive during the attack");
             Assert.True(b.TransportCounters.StreamFramesReceived > streamFramesBefore, "the update did not travel over TCP");
+
+            // The attack goes on until every kind of cut has happened often (an update that arrives fast must not end
+            // it before the counts below are reached: they measure the node's answers, not the attack's length).
+            Eventually.True(() => Volatile.Read(ref connected) >= 400 && b.TransportCounters.ReceiveErrors >= 300 && b.Counters.DroppedFor(WireStatus.BadMagic) >= 100, 60_000);
         }
         finally
         {

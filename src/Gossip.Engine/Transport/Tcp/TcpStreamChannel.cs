@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
+using Gossip.Engine.Runtime;
 using Gossip.Engine.Transport.Udp;
 using Gossip.Wire;
 
@@ -343,17 +344,7 @@ internal sealed class TcpStreamChannel : IDisposable
         }
 
         state.Reserved = charge;
-        long peak = Volatile.Read(ref _peakInboundBytes);
-        while (held > peak)
-        {
-            long seen = Interlocked.CompareExchange(ref _peakInboundBytes, held, peak);
-            if (seen == peak)
-            {
-                break;
-            }
-
-            peak = seen;
-        }
+        AtomicPeak.Raise(ref _peakInboundBytes, held);
 
         return true;
     }
