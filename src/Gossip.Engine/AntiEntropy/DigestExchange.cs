@@ -35,6 +35,7 @@ internal sealed class DigestExchange
 
     /// <summary>ACKs this process sent lately: an ACK2 is taken only as the answer to one of them.</summary>
     private readonly OpenExchanges _open = new(64);
+    private readonly SentSyncs _sent = new(64);
     private long _lastSyncRound = long.MinValue / 2;
     private ulong _syncFrom;
 
@@ -113,6 +114,7 @@ internal sealed class DigestExchange
 
         _spread.WritePiggyback(ref writer, ref sections, rumors: false);
         _frames.Send(destination, ref writer, sections.Count);
+        _sent.Note(destination, _node.Round);
     }
 
     /// <summary>A probe's ack carried the peer's table hash: a different one means we disagree on something, so reconcile (at most every few rounds).</summary>
@@ -193,6 +195,12 @@ internal sealed class DigestExchange
     /// <summary>The initiator's side of step 2: apply the deltas, send back what was requested (ACK2), sweep on if told to.</summary>
     public void OnAck(in FrameOrigin origin, in MerkleRange continuation, ReadOnlySpan<byte> payload)
     {
+        if (!_sent.Answers(origin.Source, origin.ViaStream, _node.Round, Ack2WithinRounds))
+        {
+            _members.CountDropped();
+            return;
+        }
+
         var reader = new GossipReader(payload);
         _ = BodyValidator.SkipDigest(ref reader, _node.Limits);
         int requestsLength = reader.Position;

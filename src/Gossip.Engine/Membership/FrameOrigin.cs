@@ -28,7 +28,8 @@ internal readonly record struct FrameOrigin(NodeId Sender, uint Generation, Wire
         !subject.IsNone && Sender == subject && Generation == generation && !Source.IsNone
         && (ViaStream ? SameHost(Source, address) : Source == address);
 
-    private static bool SameHost(WireAddress a, WireAddress b)
+    /// <summary>True when both addresses name the same host (any port).</summary>
+    public static bool SameHost(WireAddress a, WireAddress b)
     {
         if (a.Family != b.Family)
         {

@@ -79,10 +79,13 @@ public sealed class HostileNewsTests
         Assert.True(cluster.Nodes[4].Counters.NewsDropped >= 1);
     }
 
+    // The ACK answers a SYN node 0 sent to the forger (a lying peer it asked): the delta gets in, and the owner's own
+    // defence against a version it never wrote has to act.
     [Fact]
-    public void StateVersionAtTheMaximum_InAnUnsolicitedAck_DoesNotFreezeTheOwnersReplication()
+    public void StateVersionAtTheMaximum_InAnAckToOurSyn_DoesNotFreezeTheOwnersReplication()
     {
         using SimulatedCluster cluster = ClusterWithVictimState(51, out GossipNode victim, out SimulatedTransport stranger);
+        cluster.Nodes[0].StartSyncForBenchmark(stranger.LocalAddress);
 
         Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck)));
         cluster.RunRounds(20);
@@ -98,15 +101,18 @@ public sealed class HostileNewsTests
         Assert.True(AllSeeAlive(cluster, victim));
     }
 
-    // An ACK2 is taken only as the answer to an ACK the node sent (DigestExchange, OpenExchanges): the forged delta
-    // never gets in, so nothing is held ahead and the owner keeps its generation.
-    [Fact]
-    public void StateVersionAtTheMaximum_InAnUnsolicitedAck2_IsDroppedAtTheDoor()
+    // An ACK is taken only as the answer to a SYN the node sent to that address (DigestExchange, SentSyncs), an ACK2
+    // only as the answer to an ACK it sent (OpenExchanges): the forged delta never gets in, so nothing is held ahead
+    // and the owner keeps its generation.
+    [Theory]
+    [InlineData(MessageType.DigestAck)]
+    [InlineData(MessageType.DigestAck2)]
+    public void StateVersionAtTheMaximum_InAnUnsolicitedAnswer_IsDroppedAtTheDoor(MessageType type)
     {
         using SimulatedCluster cluster = ClusterWithVictimState(52, out GossipNode victim, out SimulatedTransport stranger);
         long dropped = cluster.Nodes[0].Counters.NewsDropped;
 
-        Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, MessageType.DigestAck2)));
+        Assert.True(stranger.Send(cluster.Nodes[0].Address, DeltaFrame(new NodeStateHeader(victim.Id, victim.Generation, MemberStatus.Alive, 1, victim.Address), "evil", ulong.MaxValue, type)));
         cluster.RunRounds(20);
         victim.SetLocal("k", [2]);
         int replicated = cluster.RunUntil(c => c.Nodes.All(n => Holds(n, victim.Id, "k", 2)), 100);
