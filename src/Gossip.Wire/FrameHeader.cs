@@ -20,6 +20,7 @@ public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, ui
     /// direct ack, a 32-bit table hash in the ack only; <see cref="MessageType.RelayedAck"/> for indirect probes).
     /// 3: a rumor carries its origin's generation, an ack a 32-bit broadcast-frontier hash, and two new sections
     /// (<see cref="MessageType.BroadcastFrontier"/>, <see cref="MessageType.BroadcastRepairs"/>) recover broadcasts.
+    /// 4: a state delta says which version its entries start above (<see cref="NodeStateHeader.From"/>).
     /// </summary>
-    public const byte CurrentVersion = 3;
+    public const byte CurrentVersion = 4;
 }

@@ -38,7 +38,7 @@ public sealed class GoldenVectorTests
 
     [Fact]
     public void NodeStateHeader_Golden() =>
-        Assert.Equal("420000000000000080e2cfaa0600b96006fd0000000000000000000000000000010b1f", Encode(Samples.StateHeader, static (m, ref w) => m.TryWrite(ref w)));
+        Assert.Equal("420000000000000080e2cfaa0600b9600006fd0000000000000000000000000000010b1f", Encode(Samples.StateHeader, static (m, ref w) => m.TryWrite(ref w)));
 
     [Fact]
     public void MembershipEvent_Golden() =>
@@ -80,7 +80,7 @@ public sealed class GoldenVectorTests
         Span<byte> buffer = stackalloc byte[128];
         int length = Samples.WriteDigestAck(buffer);
         Assert.Equal(
-            "0100" + "420000000000000080e2cfaa0601b96011" + "0100" + "420000000000000080e2cfaa0600b96006fd0000000000000000000000000000010b1f" + "0100" + "1100016b0176",
+            "0100" + "420000000000000080e2cfaa0601b96011" + "0100" + "420000000000000080e2cfaa0600b9600006fd0000000000000000000000000000010b1f" + "0100" + "1100016b0176",
             Convert.ToHexString(buffer[..length]).ToLowerInvariant());
     }
 
@@ -93,7 +93,7 @@ public sealed class GoldenVectorTests
         Assert.True(Samples.Ping.TryWrite(ref writer));
         int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, generation: 1_700_000_000, writer.Position);
         Assert.Equal(
-            "4750" + "03" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "77ba6b67",
+            "4750" + "04" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "008d7356",
             Convert.ToHexString(frame.AsSpan(0, length)).ToLowerInvariant());
     }
 

@@ -10,7 +10,8 @@ namespace Gossip.Engine.AntiEntropy;
 /// Merges received deltas (ACK and ACK2): a member we never heard of is added, a higher generation restarts it, a
 /// departure is believed, and each state entry is taken when its version is higher than ours. Deltas that could
 /// rewrite a member from outside are dropped and counted: a generation beyond the clock, a live member's new generation
-/// not sent by itself, stale deltas of a reaped member, an entry of a removed and collected key; a delta that holds
+/// not sent by itself, stale deltas of a reaped member, an entry of a removed and collected key, entries that start
+/// above the version we hold (they would leave a hole below); a delta that holds
 /// this node's own state at a version it never wrote makes it start a new generation.
 /// </summary>
 internal sealed class DeltaMerger
@@ -38,6 +39,15 @@ internal sealed class DeltaMerger
             _ = NodeStateHeader.TryRead(ref reader, out NodeStateHeader header);
             _ = reader.TryReadCount(_node.Limits.MaxListCount, out int entries);
             Member? member = MergeHeader(header, origin);
+            if (member is not null && header.From > member.MaxVersion)
+            {
+                // The sender wrote the entries above a version we said we held but no longer do (we reaped or restarted
+                // the member in between): taken, they would raise our max version over a hole that no digest would
+                // ever show again (chaos seed 1940). The next exchange asks from what we really hold.
+                _members.CountDropped();
+                member = null;
+            }
+
             bool aboutSelf = header.Node == _node.Id && header.Generation == _node.Generation;
             for (int j = 0; j < entries; j++)
             {

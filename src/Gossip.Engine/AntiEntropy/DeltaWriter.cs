@@ -51,7 +51,7 @@ internal sealed class DeltaWriter
     private Result TryWrite(ref GossipWriter writer, Member member, ulong fromVersion)
     {
         int start = writer.Position;
-        if (!member.ToStateHeader().TryWrite(ref writer) || !ListWriter.TryBegin(ref writer, out ListWriter entries))
+        if (!member.ToStateHeader(fromVersion).TryWrite(ref writer) || !ListWriter.TryBegin(ref writer, out ListWriter entries))
         {
             writer.Rewind(start);
             return Result.None;

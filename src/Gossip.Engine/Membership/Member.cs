@@ -73,7 +73,7 @@ internal sealed class Member
 
     public DigestEntry ToDigest() => new(Id, Generation, Status, Heartbeat, MaxVersion);
 
-    public NodeStateHeader ToStateHeader() => new(Id, Generation, Status, Heartbeat, Address);
+    public NodeStateHeader ToStateHeader(ulong fromVersion) => new(Id, Generation, Status, Heartbeat, Address, fromVersion);
 
     public MemberSnapshot ToSnapshot() => new(Id, Generation, Incarnation, Status, Address, MaxVersion);
 }

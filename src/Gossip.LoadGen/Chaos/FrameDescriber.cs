@@ -81,6 +81,11 @@ internal sealed class FrameDescriber(Func<NodeId, string> name)
             }
 
             text.Append(i > 0 ? "; " : "").Append(name(header.Node)).Append(" gen ").Append(header.Generation).Append(' ').Append(header.Status);
+            if (header.From > 0)
+            {
+                text.Append(" above v").Append(header.From);
+            }
+
             for (int j = 0; j < entries && KeyValueEntry.TryRead(ref reader, WireLimits.Stream, out KeyValueEntry entry) == WireStatus.Ok; j++)
             {
                 text.Append(j == 0 ? ": " : ", ").Append(Encoding.UTF8.GetString(entry.Key)).Append(" v").Append(entry.Version).Append(entry.Deleted ? " removed" : "");

@@ -22,6 +22,55 @@ public sealed class DeltaMergerTests
         Assert.Equal(["a", "b"], added.State.Keys.Order());
     }
 
+    // Chaos seed 1940: a peer wrote a member's entries above the version our digest named, but we reaped the member
+    // before the answer came; taking them made us hold its max version without the keys below, for good.
+    [Fact]
+    public void Apply_EntriesStartingAboveWhatWeHold_AreNotTaken_AndTheMemberIsStillLearned()
+    {
+        var harness = new ComponentHarness();
+        long dropped = harness.Node.Counters.NewsDropped;
+
+        Apply(harness, Header(5) with { From = 2 }, ("c", 3));
+
+        Member added = harness.Member(5);
+        Assert.Equal(0ul, added.MaxVersion);
+        Assert.Empty(added.State);
+        Assert.Equal(dropped + 1, harness.Node.Counters.NewsDropped);
+
+        Apply(harness, Header(5), ("a", 1), ("b", 2), ("c", 3));
+        Assert.Equal(3ul, added.MaxVersion);
+        Assert.Equal(["a", "b", "c"], added.State.Keys.Order());
+    }
+
+    [Fact]
+    public void Apply_EntriesStartingAtOrBelowWhatWeHold_AreTaken()
+    {
+        var harness = new ComponentHarness();
+        Member member = harness.AddMembers(5)[0];
+        harness.SetState(member, "a", 2);
+
+        Apply(harness, Header(5) with { From = 2 }, ("b", 3));
+        Apply(harness, Header(5) with { From = 1 }, ("c", 4));
+
+        Assert.Equal(4ul, member.MaxVersion);
+        Assert.Equal(["a", "b", "c"], member.State.Keys.Order());
+    }
+
+    [Fact]
+    public void Write_NamesTheVersionItsEntriesStartAbove()
+    {
+        var harness = new ComponentHarness();
+        Member member = harness.AddMembers(5)[0];
+        harness.SetState(member, "a", 1);
+        harness.SetState(member, "b", 2);
+
+        DecodedDelta delta = WriteOne(harness, member, 1, 1_000, out bool whole)!;
+
+        Assert.True(whole);
+        Assert.Equal(1ul, delta.Header.From);
+        Assert.Equal(["b"], delta.Entries.Select(e => e.Key));
+    }
+
     [Theory]
     [InlineData(MemberStatus.Dead, true)]
     [InlineData(MemberStatus.Left, true)]
