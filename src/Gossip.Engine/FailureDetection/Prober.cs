@@ -24,6 +24,7 @@ internal sealed class Prober
     private readonly FrameComposer _frames;
     private readonly LocalHealth _health;
     private readonly RelayTable _relays = new(64);
+    private readonly ProbeRotation _rotation = new();
     private readonly List<Member> _suspects = [];
 
     // Slot 0 is the scheduled probe; the others are confirmation probes of members someone else suspects.
@@ -300,7 +301,9 @@ internal sealed class Prober
         }
 
         _nextProbeRound = round + _health.Scale(_options.ProbeEveryRounds);
-        if (_members.ProbePeers.Next() is { } next)
+        Member? next = _rotation.Pick(_members.Table, _self, _members.Down, _node.Time.GetUtcNow(), _options.GossipInterval * _options.ProbeEveryRounds)
+            ?? _members.ProbePeers.Next();
+        if (next is not null)
         {
             _probes[0] = new PendingProbe { Target = next, Sequence = ++_sequence, SentRound = round };
             SendPing(next, _probes[0].Sequence);

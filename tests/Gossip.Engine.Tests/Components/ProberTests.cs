@@ -525,6 +525,7 @@ public sealed class ProberTests
         for (int i = 0; i < 1_000; i++)
         {
             harness.Transport.Sent.Clear();
+            harness.Time.Advance(harness.Options.GossipInterval);
             long round = harness.NextRound();
             harness.Prober.Step(round);
             if (harness.Transport.Sent.FirstOrDefault(frame => harness.Carries(frame, MessageType.Ping)) is { } ping)
@@ -537,10 +538,12 @@ public sealed class ProberTests
     }
 
     /// <summary>Runs the prober round by round up to and including <paramref name="round"/>.</summary>
+    /// <summary>Runs the prober's rounds up to <paramref name="round"/>, with the clock moving as the round timer would.</summary>
     private static void StepTo(ComponentHarness harness, long round)
     {
         while (harness.Node.Round < round)
         {
+            harness.Time.Advance(harness.Options.GossipInterval);
             harness.Prober.Step(harness.NextRound());
         }
     }
