@@ -42,8 +42,14 @@ public sealed class HealthCheckTests
         Assert.Contains("Alone", alone.Description, StringComparison.Ordinal);
 
         await first.StartAsync(); // the seed comes up: the second node's repeated join reaches it
-        Assert.True(await Until(() => Check(second).Result.Status == HealthStatus.Healthy));
-        Assert.Equal(HealthStatus.Healthy, (await Check(first)).Status); // no seeds: alone or not, healthy while running
+
+        // Joined, it is no longer alone. On a loaded machine its rounds can run late, which raises its local health
+        // and rightly reports Degraded for that reason instead (seen in a full test run at load average 15).
+        Assert.True(await Until(() => Check(second).Result is { Status: not HealthStatus.Unhealthy } entry && !entry.Description!.Contains("Alone", StringComparison.Ordinal)));
+        Assert.Contains((await Check(second)).Status, new[] { HealthStatus.Healthy, HealthStatus.Degraded });
+        HealthReportEntry seed = await Check(first); // no seeds: never degraded for being alone
+        Assert.NotEqual(HealthStatus.Unhealthy, seed.Status);
+        Assert.DoesNotContain("Alone", seed.Description ?? "", StringComparison.Ordinal);
         await second.StopAsync();
         await first.StopAsync();
     }
