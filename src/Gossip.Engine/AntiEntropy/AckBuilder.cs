@@ -76,9 +76,16 @@ internal sealed class AckBuilder
         return length;
     }
 
-    /// <summary>Builds ACK2 for a requests list into <paramref name="body"/>; returns its length, 0 when nothing was requested that we have.</summary>
-    public int BuildAck2(Span<byte> body, ReadOnlySpan<byte> requestsPayload)
+    /// <summary>
+    /// Builds one ACK2 for a requests list into <paramref name="body"/>; returns its length, 0 when nothing was
+    /// requested that we have. <paramref name="answered"/> counts the requests already answered (by earlier frames
+    /// of this answer) and is moved past those this frame answers; <paramref name="more"/> says the frame was cut
+    /// and another one should carry the rest. A member whose delta does not fit even an empty frame goes out as the
+    /// prefix that fits (its oldest entries) and counts as answered, so every frame makes progress.
+    /// </summary>
+    public int BuildAck2(Span<byte> body, ReadOnlySpan<byte> requestsPayload, ref int answered, out bool more)
     {
+        more = false;
         var writer = new GossipWriter(body);
         var sections = new SectionWriter();
         if (!sections.TryBegin(ref writer, MessageType.DigestAck2) || !ListWriter.TryBegin(ref writer, out ListWriter deltas))
@@ -87,20 +94,30 @@ internal sealed class AckBuilder
         }
 
         var requests = new DigestCursor(requestsPayload, _node.Limits);
+        int index = 0;
         while (requests.MoveNext())
         {
-            DigestEntry request = requests.Current;
-            if (!_members.TryGet(request.Node, out Member? mine) || !IsNewer(mine.ToDigest(), request))
+            if (index++ < answered)
             {
                 continue;
             }
 
-            if (!_deltas.TryAdd(ref writer, ref deltas, mine, request.Generation == mine.Generation ? request.MaxVersion : 0))
+            DigestEntry request = requests.Current;
+            if (_members.TryGet(request.Node, out Member? mine) && IsNewer(mine.ToDigest(), request))
             {
-                break;
+                int before = deltas.Count;
+                if (!_deltas.TryAdd(ref writer, ref deltas, mine, request.Generation == mine.Generation ? request.MaxVersion : 0))
+                {
+                    answered = before == 0 ? index : index - 1;
+                    more = true;
+                    break;
+                }
             }
+
+            answered = index;
         }
 
+        more &= requests.MoveNext() || answered < index;
         deltas.End(ref writer);
         if (deltas.Count == 0)
         {

@@ -31,6 +31,9 @@ internal sealed class DigestExchange
     /// <summary>Rounds an ACK2 may take to come back (a few round trips, over a stream or a slow link).</summary>
     private const int Ack2WithinRounds = 10;
 
+    /// <summary>Most frames one ACK2 is sent in (datagrams, when there is no stream channel); the rest waits for the next exchange.</summary>
+    private const int MaxAck2Frames = 8;
+
     private readonly DeltaMerger _merger;
 
     /// <summary>ACKs this process sent lately: an ACK2 is taken only as the answer to one of them.</summary>
@@ -212,8 +215,18 @@ internal sealed class DigestExchange
             replyTo = known.Address;
         }
 
-        AnswerFrame answer = _frames.BeginAnswer();
-        answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength]));
+        // Without a stream channel a large answer takes several datagrams; before, the rest was dropped and the
+        // sweep moved on, so two very different tables needed many sweeps. Bounded: the peer is one we asked.
+        int answered = 0;
+        for (int frame = 0; frame < MaxAck2Frames; frame++)
+        {
+            AnswerFrame answer = _frames.BeginAnswer();
+            answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength], ref answered, out bool more));
+            if (!more)
+            {
+                break;
+            }
+        }
 
         // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
         if (continuation.End == ulong.MaxValue && !replyTo.IsNone)

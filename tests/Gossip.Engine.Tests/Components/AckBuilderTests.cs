@@ -164,8 +164,11 @@ public sealed class AckBuilderTests
             new DigestEntry(new NodeId(9), 0, MemberStatus.Alive, 0, 0));
         byte[] body = new byte[1_400];
 
-        int length = new AckBuilder(harness.Node, harness.Members).BuildAck2(body, requests);
+        int answered = 0;
+        int length = new AckBuilder(harness.Node, harness.Members).BuildAck2(body, requests, ref answered, out bool more);
 
+        Assert.False(more);
+        Assert.Equal(3, answered);
         (MessageType type, byte[] payload) = Assert.Single(ReadCompound(body.AsSpan(0, length), harness.Node.Limits));
         Assert.Equal(MessageType.DigestAck2, type);
         DecodedDelta delta = Assert.Single(ReadDeltas(payload, harness.Node.Limits));
@@ -179,9 +182,52 @@ public sealed class AckBuilderTests
         var harness = new ComponentHarness();
         Member[] members = harness.AddMembers(2);
 
-        int length = new AckBuilder(harness.Node, harness.Members).BuildAck2(new byte[1_400], DigestPayload(members[0].ToDigest()));
+        int answered = 0;
+        int length = new AckBuilder(harness.Node, harness.Members).BuildAck2(new byte[1_400], DigestPayload(members[0].ToDigest()), ref answered, out bool more);
 
         Assert.Equal(0, length);
+        Assert.False(more);
+    }
+
+    // Over datagrams only: what does not fit one frame goes in the next, each frame carrying whole deltas, until every
+    // request is answered; a member too large for any frame goes as the prefix that fits and is not sent again.
+    [Fact]
+    public void BuildAck2_TooLargeForOneFrame_GoesOnInTheNextFrames_UntilEveryRequestIsAnswered()
+    {
+        var harness = new ComponentHarness();
+        Member[] members = harness.AddMembers(Enumerable.Range(2, 30).Select(i => (ulong)i).ToArray());
+        foreach (Member member in members)
+        {
+            harness.SetState(member, "k", 1, new string('v', 200));
+        }
+
+        Member huge = harness.AddMembers(40)[0];
+        for (int key = 0; key < 12; key++)
+        {
+            harness.SetState(huge, "key" + key, (ulong)(1 + key), new string('h', 200));
+        }
+
+        byte[] requests = DigestPayload([.. members.Append(huge).Select(m => new DigestEntry(m.Id, 0, MemberStatus.Alive, 0, 0))]);
+        var builder = new AckBuilder(harness.Node, harness.Members);
+        var received = new List<DecodedDelta>();
+        int answered = 0;
+        int frames = 0;
+        bool more = true;
+        while (more)
+        {
+            byte[] body = new byte[600];
+            int length = builder.BuildAck2(body, requests, ref answered, out more);
+            Assert.True(length > 0, $"frame {frames} was empty");
+            (_, byte[] payload) = Assert.Single(ReadCompound(body.AsSpan(0, length), harness.Node.Limits));
+            received.AddRange(ReadDeltas(payload, harness.Node.Limits));
+            Assert.True(++frames < 40, "no progress");
+        }
+
+        Assert.Equal(31, answered);
+        Assert.Equal(members.Select(m => m.Id).Append(huge.Id).ToHashSet(), received.Select(d => d.Header.Node).ToHashSet());
+        DecodedDelta hugeDelta = Assert.Single(received, d => d.Header.Node == huge.Id);
+        Assert.Equal(hugeDelta.Entries.Select(e => e.Version).Order(), hugeDelta.Entries.Select(e => e.Version));
+        Assert.InRange(hugeDelta.Entries.Count, 1, 11);
     }
 
     private static DigestEntry[] OwnDigest(ComponentHarness harness) =>

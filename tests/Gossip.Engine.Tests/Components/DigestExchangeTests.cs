@@ -307,7 +307,9 @@ public sealed class DigestExchangeTests
         AssertConverged(initiator, responder);
     }
 
-    [Fact(Skip = "bug: over datagrams an ACK2 too big for one datagram is cut (AckBuilder.BuildAck2 breaks) and the rest of the requested deltas is dropped with no continuation, while the sweep moves on past the range; the pair needs many sweeps instead of one")]
+    // Was skipped as a known bug until 2026-12-02: an ACK2 too big for one datagram was cut and the rest of the
+    // requested deltas dropped, while the sweep moved on; it now goes on in further datagrams.
+    [Fact]
     public void Reconcile_TwoDifferentTablesOverDatagramsOnly_ConvergeInOneSweep()
     {
         (ComponentHarness initiator, ComponentHarness responder) = DifferentTables(0);
