@@ -184,7 +184,7 @@ public sealed class ArgumentsTests
             var output = new StringWriter();
             Assert.Equal(0, LoadGenApp.Run(args, output, TextWriter.Null));
             string help = output.ToString();
-            Assert.Contains($"gossip-loadgen {command} [options]", help, StringComparison.Ordinal);
+            Assert.Contains($"gossip-loadgen {command} {(command == "merge" ? "<reports>... " : "")}[options]", help, StringComparison.Ordinal);
             foreach (string option in options)
             {
                 Assert.Contains(option, help, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ internal sealed record PartNodeRow
     /// <summary>Datagrams received in the window.</summary>
     public required long DatagramsReceived { get; init; }
 
-    /// <summary>Rounds run in the window.</summary>
+    /// <summary>Rounds run in the window, read just outside its edges (the report's total is read inside them, so the rows may sum to a few more).</summary>
     public required long Rounds { get; init; }
 
     /// <summary>Live members it listed (itself included) when the window started.</summary>
