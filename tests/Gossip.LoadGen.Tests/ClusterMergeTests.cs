@@ -18,6 +18,7 @@ public sealed class ClusterMergeTests
                 Index = i,
                 Address = "127.0.0.1:1",
                 WireBytes = bytesPerNode * (i + 1),
+                StreamBytes = 0,
                 KBps = bytesPerNode * (i + 1) / 10.0 / 1000,
                 DatagramsSent = 20,
                 DatagramsReceived = 20,

@@ -1,3 +1,4 @@
+using System.Text;
 using Gossip.Engine;
 using Gossip.Wire;
 
@@ -11,7 +12,11 @@ namespace Gossip.LoadGen.Measurement;
 /// </summary>
 internal sealed class PartEventLog
 {
+    /// <summary>The start of the payload of a start announcement (a rumor of the coordinator), followed by its text.</summary>
+    public static readonly byte[] AnnouncementPrefix = "loadgen.start\n"u8.ToArray();
+
     private readonly Lock _gate = new();
+    private readonly Dictionary<NodeId, string> _announcements = [];
     private readonly Dictionary<NodeId, Dictionary<NodeId, long>> _rumorArrivals = [];
     private readonly List<(NodeId Observer, NodeId Subject, long Timestamp)> _deaths = [];
 
@@ -23,7 +28,12 @@ internal sealed class PartEventLog
     {
         lock (_gate)
         {
-            if (e.Kind == GossipEventKind.RumorReceived)
+            if (e.Kind == GossipEventKind.RumorReceived && e.Payload.Span.StartsWith(AnnouncementPrefix))
+            {
+                // An announcement is not one of the measured rumors: its origin may originate one of those too.
+                _announcements.TryAdd(e.Rumor.Origin, Encoding.UTF8.GetString(e.Payload.Span[AnnouncementPrefix.Length..]));
+            }
+            else if (e.Kind == GossipEventKind.RumorReceived)
             {
                 if (!_rumorArrivals.TryGetValue(e.Rumor.Origin, out Dictionary<NodeId, long>? arrivals))
                 {
@@ -39,6 +49,15 @@ internal sealed class PartEventLog
             {
                 _deaths.Add((observer, e.Member, e.Timestamp));
             }
+        }
+    }
+
+    /// <summary>The text of the first announcement any node here received from <paramref name="origin"/>; false while none has.</summary>
+    public bool TryGetAnnouncement(NodeId origin, out string text)
+    {
+        lock (_gate)
+        {
+            return _announcements.TryGetValue(origin, out text!);
         }
     }
 

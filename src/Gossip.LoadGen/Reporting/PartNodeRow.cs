@@ -15,6 +15,9 @@ internal sealed record PartNodeRow
     /// <summary>Wire bytes (payload + 28 per datagram, + stream bytes) sent + received in the window.</summary>
     public required long WireBytes { get; init; }
 
+    /// <summary>Of <see cref="WireBytes"/>, the bytes carried on TCP streams (frames too large for a datagram).</summary>
+    public required long StreamBytes { get; init; }
+
     /// <summary><see cref="WireBytes"/> / window seconds / 1,000.</summary>
     public required double KBps { get; init; }
 

@@ -9,8 +9,8 @@ namespace Gossip.LoadGen.Runner;
 /// <summary>
 /// One process's share of a multi-process run (<c>part</c>). The processes agree on everything but the start from the
 /// <see cref="PartPlan"/>; the start is a barrier through the cluster itself: the coordinator (part 0's node 0) waits
-/// until its nodes see the whole cluster, then sets a state key naming a Unix time a few seconds ahead, which spreads
-/// by anti-entropy to every node. From that time on every process follows the same timetable by its own clock: the
+/// until its nodes see the whole cluster, then broadcasts a rumor naming the run and a Unix time a few seconds ahead,
+/// which reaches every live node. From that time on every process follows the same timetable by its own clock: the
 /// steady window, the rumors (each originated by the process that holds its origin), the crashes (each done by the
 /// process that holds the victim, and watched by every process's nodes), and the end, after which nothing is counted.
 /// </summary>
@@ -154,6 +154,7 @@ internal static class PartRun
                 Index = i,
                 Address = node.Address.ToString(),
                 WireBytes = delta.WireBytes,
+                StreamBytes = delta.StreamBytesSent + delta.StreamBytesReceived,
                 KBps = SteadyStateFigures.KilobytesPerSecond(delta, steady.Window),
                 DatagramsSent = delta.DatagramsSent,
                 DatagramsReceived = delta.DatagramsReceived,
