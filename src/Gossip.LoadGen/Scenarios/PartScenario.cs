@@ -106,6 +106,11 @@ internal static class PartScenario
         }
         catch (SocketException ex)
         {
+            foreach (KeyRing ring in rings)
+            {
+                ring.Dispose();
+            }
+
             Console.Error.WriteLine($"error: cannot bind {nodes} nodes from {bind}: {ex.Message}");
             return 1;
         }
