@@ -68,6 +68,10 @@ internal static class LoadGenApp
                 return FaultsScenario.Run(parsed, progress, output);
             case "chaos":
                 return ChaosScenario.Run(parsed, progress, output);
+            case "part":
+                return PartScenario.Run(parsed, progress, output);
+            case "merge":
+                return MergeCommand.Run(parsed, output);
             case "node":
                 return NodeCommand.Run(parsed, output);
             case "version":

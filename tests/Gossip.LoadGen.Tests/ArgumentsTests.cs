@@ -5,7 +5,7 @@ namespace Gossip.LoadGen.Tests;
 
 public sealed class ArgumentsTests
 {
-    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "version", "help"];
+    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "part", "merge", "version", "help"];
 
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -170,6 +170,8 @@ public sealed class ArgumentsTests
         { "faults", ["--nodes", "--interval", "--fanout", "--mode", "--loss", "--seed", "--crashes", "--json", "--charts"] },
         { "chaos", ["--seeds", "--seed", "--replay", "--schedule", "--log", "--shrink", "--mutation", "--json", "--quiet"] },
         { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--node-id", "--interval", "--fanout", "--mode"] },
+        { "part", ["--part", "--parts", "--nodes", "--run-id", "--bind", "--advertise", "--seeds", "--key-file", "--interval", "--duration", "--seed", "--rumors", "--crashes", "--crash-spacing", "--json"] },
+        { "merge", ["reports", "--json"] },
         { "version", ["--help"] },
     };
 
@@ -182,7 +184,7 @@ public sealed class ArgumentsTests
             var output = new StringWriter();
             Assert.Equal(0, LoadGenApp.Run(args, output, TextWriter.Null));
             string help = output.ToString();
-            Assert.Contains($"gossip-loadgen {command} [options]", help, StringComparison.Ordinal);
+            Assert.Contains($"gossip-loadgen {command} {(command == "merge" ? "<reports>... " : "")}[options]", help, StringComparison.Ordinal);
             foreach (string option in options)
             {
                 Assert.Contains(option, help, StringComparison.Ordinal);

@@ -65,6 +65,24 @@ internal sealed class LoadGenArguments
     /// <summary>The <c>chaos</c> command's safety rule to switch off (proof that the runner can fail).</summary>
     public string? Mutation { get; init; }
 
+    /// <summary>The <c>part</c> command's part of the run, from 0.</summary>
+    public int Part { get; init; }
+
+    /// <summary>The <c>part</c> command's number of processes in the run.</summary>
+    public int Parts { get; init; } = 1;
+
+    /// <summary>The <c>part</c> command's run name, the same in every process of the run.</summary>
+    public string RunId { get; init; } = "run";
+
+    /// <summary>Rumors originated by <c>part</c> (null: its default).</summary>
+    public int? Rumors { get; init; }
+
+    /// <summary>Time between the crashes of <c>part</c> (null: its default).</summary>
+    public TimeSpan? CrashSpacing { get; init; }
+
+    /// <summary>The <c>merge</c> command's part reports.</summary>
+    public IReadOnlyList<string> Reports { get; init; } = [];
+
     /// <summary>A copy with another node count and interval (the scale scenario's sizes).</summary>
     public LoadGenArguments With(int nodes, TimeSpan interval) => new()
     {

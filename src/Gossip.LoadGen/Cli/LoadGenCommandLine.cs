@@ -41,6 +41,15 @@ internal sealed class LoadGenCommandLine
     private readonly Option<bool> _shrink = new("--shrink") { Description = "Shrink the first failing schedule to its smallest failing form" };
     private readonly Option<string?> _mutation = Typed("--mutation", "RULE", "Switch off a safety rule (proof that the runner can fail): no-refutation or no-reconnection", "no-refutation or no-reconnection", static text => text is "no-refutation" or "no-reconnection" ? text : null, "no-refutation", "no-reconnection");
 
+    private readonly Option<int?> _part = Typed("--part", "I", "This process's part of the run, from 0; part 0 coordinates the start [default: 0]", "a non-negative integer", static text => TryInt(text, 0, 65_535));
+    private readonly Option<int?> _parts = Typed("--parts", "P", "Processes in the run [default: 1]", "an integer from 1 to 65536", static text => TryInt(text, 1, 65_536));
+    private readonly Option<string?> _runId = Typed("--run-id", "NAME", "Name of the run, the same in every process; node ids derive from it [default: run]", "a name of 1 to 64 characters without line breaks", static text => text.Length is > 0 and <= 64 && !text.Contains('\n', StringComparison.Ordinal) && !text.Contains('\r', StringComparison.Ordinal) ? text : null);
+    private readonly Option<int?> _rumors = Typed("--rumors", "N", "Rumors originated one after another [default: 10]", "a positive integer", TryPositive);
+    private readonly Option<TimeSpan?> _crashSpacing = Typed("--crash-spacing", "S", "Seconds from one crash to the next [default: the larger of 10 s and 30 intervals]", "a positive number of seconds", TrySeconds);
+    private readonly Option<string?> _partBind = Typed("--bind", "ip:port", "Address of node 0; node i binds port+i (port 0: any free ports) [default: 127.0.0.1:0]", "ip:port", static text => IPEndPoint.TryParse(text, out _) ? text : null);
+    private readonly Option<string?> _partAdvertise = Typed("--advertise", "ip:port", "Address peers should use for node 0 (node i: port+i), when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
+    private readonly Argument<string[]> _reports = new("reports") { Description = "The JSON reports written by every process's part --json", Arity = ArgumentArity.OneOrMore };
+
     private LoadGenCommandLine()
     {
     }
@@ -76,6 +85,14 @@ internal sealed class LoadGenCommandLine
             "Run one real node; stdin: set KEY VALUE | get NODEID KEY | members | leave | quit",
             [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
             run));
+        root.Add(cli.Command(
+            "part",
+            "Run M nodes of a cluster spread over several processes or hosts (--part I --parts P --nodes M, the same --run-id, --seed and --seeds everywhere); writes this process's figures for the shared window, rumors and crashes",
+            [cli._part, cli._parts, cli._nodes, cli._runId, cli._partBind, cli._partAdvertise, cli._seeds, cli._keyFile, cli._interval, cli._fanout, cli._mode, cli._duration, cli._seed, cli._rumors, cli._crashes, cli._crashSpacing, cli._json, cli._quiet],
+            run));
+        Command merge = cli.Command("merge", "Merge the part reports of one run into the figures of the whole cluster (exit 1 when they do not cover it)", [cli._json, cli._quiet], run);
+        merge.Add(cli._reports);
+        root.Add(merge);
         root.Add(cli.Command("version", "Print the version and run the codec self-check", [], run));
 
         var topic = new Argument<string?>("command") { Description = "The command to describe", Arity = ArgumentArity.ZeroOrOne };
@@ -133,8 +150,8 @@ internal sealed class LoadGenCommandLine
         Seeds = command == "chaos" ? [] : result.GetValue(_seeds) ?? [],
         JsonPath = result.GetValue(_json),
         ChartsDirectory = result.GetValue(_charts),
-        Bind = result.GetValue(_bind),
-        Advertise = result.GetValue(_advertise),
+        Bind = command == "part" ? result.GetValue(_partBind) : result.GetValue(_bind),
+        Advertise = command == "part" ? result.GetValue(_partAdvertise) : result.GetValue(_advertise),
         KeyFile = result.GetValue(_keyFile),
         Quiet = result.GetValue(_quiet),
         NodeId = result.GetValue(_nodeId),
@@ -144,6 +161,12 @@ internal sealed class LoadGenCommandLine
         Shrink = result.GetValue(_shrink),
         LogPath = result.GetValue(_log),
         Mutation = result.GetValue(_mutation),
+        Part = result.GetValue(_part) ?? 0,
+        Parts = result.GetValue(_parts) ?? 1,
+        RunId = result.GetValue(_runId) ?? "run",
+        Rumors = result.GetValue(_rumors),
+        CrashSpacing = result.GetValue(_crashSpacing),
+        Reports = command == "merge" ? result.GetValue(_reports) ?? [] : [],
         CommandLine = "dotnet run -c Release --project src/Gossip.LoadGen -- " + string.Join(' ', result.Tokens.Select(static t => t.Value)),
     };
 
