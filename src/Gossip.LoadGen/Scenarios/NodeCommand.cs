@@ -91,6 +91,14 @@ internal static class NodeCommand
                     }
 
                     break;
+                case "stats":
+                    lock (output)
+                    {
+                        output.WriteLine(NodeStatsLine.Format(node));
+                        output.Flush();
+                    }
+
+                    break;
                 case "leave":
                     node.Leave();
                     stop.Cancel();
@@ -101,7 +109,7 @@ internal static class NodeCommand
                 case "":
                     break;
                 default:
-                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | leave | quit");
+                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | stats | leave | quit");
                     break;
             }
         }
