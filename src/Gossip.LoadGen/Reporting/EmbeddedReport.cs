@@ -18,7 +18,7 @@ internal sealed record EmbeddedReport
     /// <summary>/proc/loadavg at the end.</summary>
     public required string LoadAverageEnd { get; init; }
 
-    /// <summary>DOTNET_* variables of the environment the node processes inherited (runtime knobs under test).</summary>
+    /// <summary>DOTNET_* variables of the node processes' environment: inherited, and the scenario's runtime settings (EmbeddedRuntimeKnobs).</summary>
     public required IReadOnlyList<string> RuntimeEnvironment { get; init; }
 
     /// <summary>Node processes.</summary>

@@ -6,7 +6,7 @@ namespace Gossip.LoadGen.Runner;
 
 /// <summary>
 /// One <c>node</c> command in a child process of its own (the same LoadGen assembly, run by the same <c>dotnet</c>
-/// host, inheriting this process's environment, so <c>DOTNET_*</c> knobs set for a run reach every node). Its
+/// host, inheriting this process's environment plus the variables it is given, so <c>DOTNET_*</c> knobs reach every node). Its
 /// standard output is read as it comes: the start line, each member seen joining (timed from just before the process
 /// was started), and the answers to <see cref="RequestStats"/>.
 /// </summary>
@@ -54,7 +54,7 @@ internal sealed class EmbeddedNodeProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>node --bind 127.0.0.1:0</c> (the OS picks the port; it is printed) joining <paramref name="seed"/>, if any.</summary>
-    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers)
+    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, IReadOnlyList<KeyValuePair<string, string>> environment)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
@@ -77,6 +77,11 @@ internal sealed class EmbeddedNodeProcess : IDisposable
         {
             info.ArgumentList.Add("--seeds");
             info.ArgumentList.Add(seed);
+        }
+
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         long started = Stopwatch.GetTimestamp();

@@ -39,11 +39,12 @@ internal static class EmbeddedScenario
         TimeSpan window = duration < TimeSpan.FromSeconds(60) ? duration : TimeSpan.FromSeconds(60);
         int windows = Math.Max(1, (int)Math.Round(duration / window));
         var nodes = new List<EmbeddedNodeProcess>();
+        List<KeyValuePair<string, string>> knobs = EmbeddedRuntimeKnobs.ForChildren();
         try
         {
             progress.Phase($"starting {k} node processes");
             long firstStart = Stopwatch.GetTimestamp();
-            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1);
+            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1, knobs);
             nodes.Add(seed);
             if (!seed.WaitUntil(static p => p.Address is not null, TimeSpan.FromSeconds(30)))
             {
@@ -53,7 +54,7 @@ internal static class EmbeddedScenario
 
             for (int i = 1; i < k; i++)
             {
-                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1));
+                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, knobs));
             }
 
             foreach (EmbeddedNodeProcess node in nodes)
@@ -126,7 +127,7 @@ internal static class EmbeddedScenario
                 progress.Phase($"window {w} of {windows} done");
             }
 
-            EmbeddedReport report = Report(args, k, interval, window, formedMs, loadStart, nodes, startupCpuMs, rows);
+            EmbeddedReport report = Report(args, k, interval, window, formedMs, loadStart, nodes, startupCpuMs, rows, knobs);
             Print(report, output);
             if (args.JsonPath is { } json)
             {
@@ -196,7 +197,16 @@ internal static class EmbeddedScenario
     }
 
     private static EmbeddedReport Report(
-        LoadGenArguments args, int k, TimeSpan interval, TimeSpan window, double formedMs, string loadStart, List<EmbeddedNodeProcess> nodes, double[] startupCpuMs, List<EmbeddedWindow>[] rows)
+        LoadGenArguments args,
+        int k,
+        TimeSpan interval,
+        TimeSpan window,
+        double formedMs,
+        string loadStart,
+        List<EmbeddedNodeProcess> nodes,
+        double[] startupCpuMs,
+        List<EmbeddedWindow>[] rows,
+        List<KeyValuePair<string, string>> knobs)
     {
         var processRows = new List<EmbeddedProcessRow>();
         for (int i = 0; i < k; i++)
@@ -265,7 +275,7 @@ internal static class EmbeddedScenario
             MachineCores = Environment.ProcessorCount,
             LoadAverageStart = loadStart,
             LoadAverageEnd = ProcFs.LoadAverage(),
-            RuntimeEnvironment = RuntimeEnvironment(),
+            RuntimeEnvironment = RuntimeEnvironment(knobs),
             Processes = k,
             IntervalMs = interval.TotalMilliseconds,
             WindowSeconds = window.TotalSeconds,
@@ -327,9 +337,14 @@ internal static class EmbeddedScenario
         return $"{figure}: {v}{unit} (goal <= {g}{unit}) {(value <= goal ? "met" : "missed")}";
     }
 
-    private static List<string> RuntimeEnvironment()
+    private static List<string> RuntimeEnvironment(List<KeyValuePair<string, string>> added)
     {
         var knobs = new List<string>();
+        foreach ((string name, string value) in added)
+        {
+            knobs.Add($"{name}={value}");
+        }
+
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
             string name = (string)e.Key;

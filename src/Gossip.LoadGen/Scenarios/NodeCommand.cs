@@ -40,7 +40,7 @@ internal static class NodeCommand
             }
         }
 
-        using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise }));
+        using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise, DedicatedReceiveThread = true }));
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
