@@ -2,7 +2,7 @@ namespace Gossip.Engine.Runtime;
 
 /// <summary>
 /// A periodic timer on a thread of its own, for the real clock: it sleeps until the next due time and runs the
-/// callback itself. A <see cref="System.Threading.Timer"/> wakes the runtime's timer thread, which queues the callback
+/// callback itself. A <see cref="Timer"/> wakes the runtime's timer thread, which queues the callback
 /// to the thread pool, which wakes a worker: two thread wake-ups per round where one is enough, and in a process that
 /// holds a single idle node those wake-ups are nearly all its CPU. Callbacks never overlap; one that runs past its
 /// next due time delays that firing (firings missed meanwhile are skipped, not run in a burst). The callback must not
