@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Gossip.Engine.Aggregation;
 using Gossip.Engine.AntiEntropy;
@@ -63,7 +62,10 @@ public sealed class GossipNode : IDisposable
         services ??= new GossipNodeServices();
         _transport = transport;
         TimeProvider time = services.Time;
-        IRandomSource random = services.Random ?? new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) << 32 | (uint)RandomNumberGenerator.GetInt32(int.MaxValue));
+        // The seed comes from the runtime's own entropy (Random.Shared), not RandomNumberGenerator: the latter loaded
+        // OpenSSL into every node process, 4.8 MB resident (libcrypto and System.Security.Cryptography) and its start-up,
+        // for 62 bits that seed a generator which is not cryptographic anyway.
+        IRandomSource random = services.Random ?? new SeededRandom((ulong)Random.Shared.NextInt64() << 1 ^ (ulong)Random.Shared.NextInt64());
         _logger = services.Logger ?? NullLogger.Instance;
         WireLimits limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
         var codec = new FrameCodec(options.ClusterId, options.Keys, limits);

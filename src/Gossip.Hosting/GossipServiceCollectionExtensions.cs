@@ -43,6 +43,9 @@ public static class GossipServiceCollectionExtensions
                 Bind = options.BindEndPoint(),
                 Advertise = options.AdvertiseEndPoint(),
                 MaxDatagramBytes = options.Node.MaxDatagramBytes,
+
+                // A hosted node is the only one in its process: a receive thread of its own halves its wake-ups per datagram.
+                DedicatedReceiveThread = true,
             });
             ILogger logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Gossip.Engine") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
             return new GossipNode(options.Node, transport, new GossipNodeServices { Logger = logger });

@@ -72,6 +72,8 @@ internal static class LoadGenApp
                 return PartScenario.Run(parsed, progress, output);
             case "merge":
                 return MergeCommand.Run(parsed, output);
+            case "embedded":
+                return EmbeddedScenario.Run(parsed, progress, output);
             case "node":
                 return NodeCommand.Run(parsed, output);
             case "version":

@@ -81,8 +81,13 @@ internal sealed class LoadGenCommandLine
             [cli._chaosSeeds, cli._seed, cli._replay, cli._schedule, cli._log, cli._shrink, cli._mutation, cli._json, cli._quiet],
             run));
         root.Add(cli.Command(
+            "embedded",
+            "k node processes on loopback (--nodes, default 8), one node each, measured from /proc per process over 60 s windows (--duration, default 300 s): CPU, memory, GC heap, threads, context switches, datagrams, start to joined",
+            [cli._nodes, cli._interval, cli._duration, cli._json, cli._charts, cli._quiet],
+            run));
+        root.Add(cli.Command(
             "node",
-            "Run one real node; stdin: set KEY VALUE | get NODEID KEY | members | leave | quit",
+            "Run one real node; stdin: set KEY VALUE | get NODEID KEY | members | stats | leave | quit",
             [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
             run));
         root.Add(cli.Command(

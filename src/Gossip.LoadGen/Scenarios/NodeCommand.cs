@@ -40,7 +40,7 @@ internal static class NodeCommand
             }
         }
 
-        using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise }));
+        using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise, DedicatedReceiveThread = true }));
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -91,6 +91,14 @@ internal static class NodeCommand
                     }
 
                     break;
+                case "stats":
+                    lock (output)
+                    {
+                        output.WriteLine(NodeStatsLine.Format(node));
+                        output.Flush();
+                    }
+
+                    break;
                 case "leave":
                     node.Leave();
                     stop.Cancel();
@@ -101,7 +109,7 @@ internal static class NodeCommand
                 case "":
                     break;
                 default:
-                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | leave | quit");
+                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | stats | leave | quit");
                     break;
             }
         }

@@ -101,6 +101,52 @@ public sealed class RoundSchedulerTests
     }
 
     [Fact]
+    public void Register_OneNode_FiresOncePerInterval_AndOncePerSlotWhenBothSlotsHoldNodes()
+    {
+        var time = new CountingTimeProvider();
+        using var scheduler = new RoundScheduler();
+        var random = new SeededRandom(5);
+        using var first = new MailboxTestNode(1);
+        using IDisposable a = scheduler.Register(new NodeMailbox(first.Node, 16), Interval, time, random);
+
+        // One node (an embedding service's process): a firing per round, none for the empty slot.
+        Advance(time, 5 * Interval);
+        Assert.Equal(5, time.Firings);
+        Assert.Equal(5, first.Node.Round);
+
+        // Enough nodes that both slots hold some: a firing per slot, each node still ticked once per interval.
+        var others = new MailboxTestNode[16];
+        var registrations = new IDisposable[others.Length];
+        for (int i = 0; i < others.Length; i++)
+        {
+            others[i] = new MailboxTestNode((ulong)i + 2);
+            registrations[i] = scheduler.Register(new NodeMailbox(others[i].Node, 16), Interval, time, random);
+        }
+
+        try
+        {
+            int before = time.Firings;
+            Advance(time, 5 * Interval);
+            Assert.Equal(10, time.Firings - before);
+            Assert.Equal(5, others[0].Node.Round);
+            Assert.Equal(5, others[^1].Node.Round);
+        }
+        finally
+        {
+            for (int i = 0; i < others.Length; i++)
+            {
+                registrations[i].Dispose();
+                others[i].Dispose();
+            }
+        }
+
+        // Back to one node: back to one firing per interval.
+        int alone = time.Firings;
+        Advance(time, 5 * Interval);
+        Assert.Equal(5, time.Firings - alone);
+    }
+
+    [Fact]
     public void Dispose_StopsEveryWheel()
     {
         using var test = new MailboxTestNode();
@@ -135,15 +181,27 @@ public sealed class RoundSchedulerTests
         return count;
     }
 
-    /// <summary>A fake clock that counts the timers created on it: one per wheel.</summary>
+    /// <summary>A fake clock that counts the timers created on it (one per wheel) and their firings (each a thread wake-up on a real clock).</summary>
     private sealed class CountingTimeProvider : FakeTimeProvider
     {
+        private int _firings;
+
         public int TimersCreated { get; private set; }
+
+        public int Firings => Volatile.Read(ref _firings);
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             TimersCreated++;
-            return base.CreateTimer(callback, state, dueTime, period);
+            return base.CreateTimer(
+                s =>
+                {
+                    Interlocked.Increment(ref _firings);
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
         }
     }
 }

@@ -15,11 +15,13 @@ public sealed class UdpTransportTests
         return new UdpTransport(options);
     }
 
-    [Fact]
-    public void TwoTransports_ExchangeDatagramsBothWays_AndCountThem()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TwoTransports_ExchangeDatagramsBothWays_AndCountThem(bool dedicatedReceiveThread)
     {
-        using UdpTransport a = NewTransport();
-        using UdpTransport b = NewTransport();
+        using UdpTransport a = NewTransport(configure: o => o.DedicatedReceiveThread = dedicatedReceiveThread);
+        using UdpTransport b = NewTransport(configure: o => o.DedicatedReceiveThread = dedicatedReceiveThread);
         var ra = new RecordingReceiver();
         var rb = new RecordingReceiver();
         a.Start(ra);
@@ -80,10 +82,12 @@ public sealed class UdpTransportTests
         Assert.NotEqual(advertised.Port, t.BoundEndPoint.Port);
     }
 
-    [Fact]
-    public void HostileTraffic_DoesNotStopTheReceiveLoop()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HostileTraffic_DoesNotStopTheReceiveLoop(bool dedicatedReceiveThread)
     {
-        using UdpTransport target = NewTransport();
+        using UdpTransport target = NewTransport(configure: o => o.DedicatedReceiveThread = dedicatedReceiveThread);
         var receiver = new RecordingReceiver();
         target.Start(receiver);
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -134,11 +138,13 @@ public sealed class UdpTransportTests
         }));
     }
 
-    [Fact]
-    public void ReceiverThatThrows_DoesNotStopTheLoop()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReceiverThatThrows_DoesNotStopTheLoop(bool dedicatedReceiveThread)
     {
         using UdpTransport a = NewTransport();
-        using UdpTransport b = NewTransport();
+        using UdpTransport b = NewTransport(configure: o => o.DedicatedReceiveThread = dedicatedReceiveThread);
         var rb = new RecordingReceiver { ThrowOnFrame = true };
         b.Start(rb);
         a.Start(new RecordingReceiver());
@@ -146,6 +152,19 @@ public sealed class UdpTransportTests
         a.Send(b.LocalAddress, [2]);
         Assert.True(Eventually.True(() => rb.Frames.Count == 2));
         Assert.True(b.Counters.ReceiveErrors >= 2);
+    }
+
+    [Fact]
+    public void DedicatedReceiveThread_RunsWhileStarted_AndEndsOnDispose()
+    {
+        int before = ThreadsNamed("Gossip receive");
+        UdpTransport a = NewTransport(configure: o => o.DedicatedReceiveThread = true);
+        a.Start(new RecordingReceiver());
+        Assert.Equal(before + 1, ThreadsNamed("Gossip receive"));
+
+        // Disposing the socket aborts the blocked receive; Dispose waits for the thread (bounded).
+        a.Dispose();
+        Assert.True(Eventually.True(() => ThreadsNamed("Gossip receive") == before));
     }
 
     [Fact]
@@ -221,6 +240,25 @@ public sealed class UdpTransportTests
         Assert.Equal(1 + Destinations, a.Counters.DatagramsSent);
         Assert.Equal(0, a.Counters.SendDrops);
         Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Threads of this process with the given name, from /proc (names are cut to 15 characters).</summary>
+    private static int ThreadsNamed(string name)
+    {
+        int count = 0;
+        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                count += File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name ? 1 : 0;
+            }
+            catch (IOException)
+            {
+                // The thread exited while listing.
+            }
+        }
+
+        return count;
     }
 
     private sealed class CountingReceiver : IFrameReceiver

@@ -27,6 +27,7 @@ public sealed class UdpTransport : ITransport
     private readonly SocketAddress _sendAddress;
     private IFrameReceiver? _receiver;
     private Task _receiveLoop = Task.CompletedTask;
+    private Thread? _receiveThread;
 
     /// <summary>Binds the socket (and the TCP listener) at once, so <see cref="LocalAddress"/> is known before <see cref="Start"/>.</summary>
     public UdpTransport(UdpTransportOptions options)
@@ -94,7 +95,16 @@ public sealed class UdpTransport : ITransport
             throw new InvalidOperationException("The transport is already started.");
         }
 
-        _receiveLoop = ReceiveLoopAsync(receiver);
+        if (_options.DedicatedReceiveThread)
+        {
+            _receiveThread = new Thread(() => ReceiveLoop(receiver)) { IsBackground = true, Name = "Gossip receive" };
+            _receiveThread.Start();
+        }
+        else
+        {
+            _receiveLoop = ReceiveLoopAsync(receiver);
+        }
+
         _streams?.Start(receiver);
     }
 
@@ -149,7 +159,37 @@ public sealed class UdpTransport : ITransport
         _socket.Dispose();
         _streams?.Dispose();
         _receiveLoop.Wait(TimeSpan.FromSeconds(2));
+        _receiveThread?.Join(TimeSpan.FromSeconds(2));
         _stop.Dispose();
+    }
+
+    /// <summary>The <see cref="UdpTransportOptions.DedicatedReceiveThread"/> loop: blocking receives until the socket is disposed.</summary>
+    private void ReceiveLoop(IFrameReceiver receiver)
+    {
+        byte[] buffer = GC.AllocateArray<byte>(65_536, pinned: true);
+        var from = new SocketAddress(_socket.AddressFamily);
+        CancellationToken token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                int received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                Deliver(receiver, buffer, received, from);
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException) when (token.IsCancellationRequested)
+            {
+                // Disposing the socket aborts the blocked receive.
+                break;
+            }
+            catch (SocketException)
+            {
+                Counters.OnReceiveError();
+            }
+        }
     }
 
     private async Task ReceiveLoopAsync(IFrameReceiver receiver)

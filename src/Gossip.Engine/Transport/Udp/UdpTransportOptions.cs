@@ -70,6 +70,15 @@ public sealed class UdpTransportOptions
     /// <summary>Outbound stream destinations held at once (idle ones are forgotten after <see cref="StreamIdleTimeout"/>); frames to a new destination beyond it are dropped (counted). Default 256.</summary>
     public int MaxOutboundStreams { get; set; } = 256;
 
+    /// <summary>
+    /// Receive datagrams on a thread of the transport's own, in blocking calls, instead of an asynchronous loop on the
+    /// thread pool. Each datagram then wakes one thread instead of two (the socket engine's and a pool worker), and an
+    /// idle node keeps no pool worker busy: for a process that holds one node, such as a service embedding it (the
+    /// hosting package turns it on). A process that holds many nodes should leave it off: it costs a thread per node.
+    /// Default false.
+    /// </summary>
+    public bool DedicatedReceiveThread { get; set; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
     public void Validate()
     {

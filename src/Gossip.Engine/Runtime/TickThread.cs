@@ -1,0 +1,126 @@
+namespace Gossip.Engine.Runtime;
+
+/// <summary>
+/// A periodic timer on a thread of its own, for the real clock: it sleeps until the next due time and runs the
+/// callback itself. A <see cref="Timer"/> wakes the runtime's timer thread, which queues the callback
+/// to the thread pool, which wakes a worker: two thread wake-ups per round where one is enough, and in a process that
+/// holds a single idle node those wake-ups are nearly all its CPU. Callbacks never overlap; one that runs past its
+/// next due time delays that firing (firings missed meanwhile are skipped, not run in a burst). The callback must not
+/// throw.
+/// </summary>
+internal sealed class TickThread : ITimer
+{
+    private readonly Lock _gate = new();
+    private readonly AutoResetEvent _wake = new(initialState: false);
+    private readonly Action _callback;
+    private readonly Thread _thread;
+    private long _periodTicks;
+    private long _dueTimestamp;
+    private bool _disposed;
+
+    /// <summary>Starts the thread; the first firing is <paramref name="dueTime"/> from now.</summary>
+    public TickThread(Action callback, TimeSpan dueTime, TimeSpan period, string name)
+    {
+        _callback = callback;
+        Set(dueTime, period);
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <inheritdoc />
+    public bool Change(TimeSpan dueTime, TimeSpan period)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            Set(dueTime, period);
+            _wake.Set();
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _wake.Set();
+        }
+
+        if (Thread.CurrentThread != _thread && _thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            _wake.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Under the gate (or before the thread starts): an infinite due time stops firing; a zero or infinite period fires once.</summary>
+    private void Set(TimeSpan dueTime, TimeSpan period)
+    {
+        _periodTicks = period == Timeout.InfiniteTimeSpan ? 0 : ToTimestampTicks(period);
+        _dueTimestamp = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : TimeProvider.System.GetTimestamp() + ToTimestampTicks(dueTime);
+    }
+
+    private static long ToTimestampTicks(TimeSpan span) => (long)(Math.Max(0, span.TotalSeconds) * TimeProvider.System.TimestampFrequency);
+
+    private void Run()
+    {
+        while (true)
+        {
+            int waitMs;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                long now = TimeProvider.System.GetTimestamp();
+                if (now >= _dueTimestamp)
+                {
+                    // Due: the next firing is one period after this due time, or one period from now when the callback
+                    // or the machine fell a whole period behind.
+                    long next = _dueTimestamp + _periodTicks;
+                    _dueTimestamp = _periodTicks == 0 ? long.MaxValue : next > now ? next : now + _periodTicks;
+                    waitMs = 0;
+                }
+                else if (_dueTimestamp == long.MaxValue)
+                {
+                    waitMs = Timeout.Infinite;
+                }
+                else
+                {
+                    // Rounded up to whole milliseconds, so the thread wakes at or just after the due time, not once early.
+                    long frequency = TimeProvider.System.TimestampFrequency;
+                    waitMs = (int)Math.Min(int.MaxValue, (((_dueTimestamp - now) * 1000) + frequency - 1) / frequency);
+                }
+            }
+
+            if (waitMs == 0)
+            {
+                _callback();
+            }
+            else
+            {
+                _wake.WaitOne(waitMs);
+            }
+        }
+    }
+}
