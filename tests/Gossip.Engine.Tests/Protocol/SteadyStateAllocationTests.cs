@@ -17,6 +17,21 @@ public sealed class SteadyStateAllocationTests
         AllocationWindows.AssertNothingAllocated(AllocationWindows.Measure(4, () => cluster.RunRounds(100)));
     }
 
+    // Encrypted is the default on real sockets: each node seals with its own ring and opens with a replay window per
+    // sender, so this is the same cluster with a key.
+    [Fact]
+    public void SteadyStateRounds_Encrypted_AllocateNothing()
+    {
+        byte[] key = new byte[32];
+        key[0] = 7;
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 64, Seed = 4, Configure = o => o.Keys = new Gossip.Wire.KeyRing(1, key) });
+        cluster.Nodes[3].SetLocal("k", [1, 2, 3]);
+        cluster.Nodes[4].Broadcast([7]);
+        cluster.RunRounds(300);
+
+        AllocationWindows.AssertNothingAllocated(AllocationWindows.Measure(4, () => cluster.RunRounds(100)));
+    }
+
     [Fact]
     public void SteadyStateRounds_InPartialViews_AllocateNothing()
     {
