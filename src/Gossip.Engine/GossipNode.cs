@@ -54,6 +54,7 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ClusterKeyRequiredException">Neither <see cref="GossipOptions.Keys"/> nor <see cref="GossipOptions.AllowPlaintext"/> is set.</exception>
     /// <exception cref="IOException"><see cref="GossipOptions.GenerationFile"/> is set and cannot be written.</exception>
     public GossipNode(GossipOptions options, ITransport transport, GossipNodeServices? services = null)
     {
@@ -169,6 +170,10 @@ public sealed class GossipNode : IDisposable
         }
 
         Log.Started(_logger, Id, Generation, Address);
+        if (_node.Options.Keys is null)
+        {
+            Log.Plaintext(_logger, Id, Address);
+        }
     }
 
     /// <summary>Stops at once, without a goodbye (peers will detect the silence). Idempotent.</summary>

@@ -244,7 +244,8 @@ public sealed class SimulatedCluster : IDisposable
 
     private GossipOptions NewOptions(NodeId id, uint generation)
     {
-        var options = new GossipOptions { NodeId = id, Generation = generation, EventCapacity = 0 };
+        // The simulation measures the protocol, not the cipher: plain frames, chosen explicitly (Configure may set keys).
+        var options = new GossipOptions { NodeId = id, Generation = generation, EventCapacity = 0, AllowPlaintext = true };
         _options.Configure?.Invoke(options);
         options.NodeId = id;
         options.Generation = generation;

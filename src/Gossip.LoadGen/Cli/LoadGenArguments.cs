@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Gossip.Engine;
 
 namespace Gossip.LoadGen.Cli;
@@ -41,6 +42,12 @@ internal sealed class LoadGenArguments
 
     public bool Quiet { get; init; }
 
+    /// <summary><c>--plaintext</c>: plain frames. Without it real-socket runs are encrypted with <see cref="ClusterKey"/>.</summary>
+    public bool Plaintext { get; init; }
+
+    /// <summary>The run's cluster key: 32 random bytes drawn once per command line, never written anywhere.</summary>
+    public byte[] ClusterKey { get; init; } = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>The command line as typed (after the program name), printed beside every figure.</summary>
     public string CommandLine { get; init; } = "";
 
@@ -70,6 +77,7 @@ internal sealed class LoadGenArguments
     {
         Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
         Loss = Loss, Seed = Seed, Crashes = Crashes, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
+        Plaintext = Plaintext, ClusterKey = ClusterKey,
         CommandLine = CommandLine,
     };
 }

@@ -21,6 +21,9 @@ internal sealed class ComponentHarness
     public ComponentHarness(GossipOptions? options = null, ulong seed = 1, int maxLargeFrameBytes = 0, ulong selfId = 1)
     {
         Options = options ?? new GossipOptions();
+
+        // The harness's codec writes plain frames, so its node opts in to plaintext explicitly.
+        Options.AllowPlaintext = true;
         Options.Validate();
         Transport = new CapturingTransport(AddressOf(selfId), maxLargeFrameBytes);
         WireLimits limits = WireLimits.Datagram with { MaxFrameBytes = Math.Max(Options.MaxDatagramBytes, maxLargeFrameBytes) };
