@@ -224,6 +224,17 @@ public sealed partial class GossipOptions
     /// </summary>
     public bool AllowPlaintext { get; set; }
 
+    /// <summary>
+    /// Limits what a node does for a datagram from an address that is not a live member's (the member table holds no
+    /// live member at that address) in plaintext: its answers total at most the bytes it sent, never go over a stream,
+    /// and are rate-limited per source (no amplification); a ping-req from it, or naming a target that is not a live
+    /// member at the address given, is refused (no reflection). With a key ring, a frame that authenticated comes from
+    /// a key holder, and is answered as a member's (a ping-req from an address not verified is answered once, bare).
+    /// Turn off only for plaintext clusters with partial views (<see cref="MaxMembers"/> below the cluster size), where
+    /// members must answer members they do not hold; the deterministic simulation does. Default true.
+    /// </summary>
+    public bool NonMemberGuard { get; set; } = true;
+
     /// <summary>Wire limits applied to received frames. Default <see cref="WireLimits.Datagram"/> sized to <see cref="MaxDatagramBytes"/>.</summary>
     public WireLimits? Limits { get; set; }
 

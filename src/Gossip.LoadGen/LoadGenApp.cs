@@ -68,6 +68,8 @@ internal static class LoadGenApp
                 return FaultsScenario.Run(parsed, progress, output);
             case "chaos":
                 return ChaosScenario.Run(parsed, progress, output);
+            case "hostile":
+                return HostileScenario.Run(parsed, progress, output);
             case "node":
                 return NodeCommand.Run(parsed, output);
             case "version":

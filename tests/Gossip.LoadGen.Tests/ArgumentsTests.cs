@@ -6,7 +6,7 @@ namespace Gossip.LoadGen.Tests;
 
 public sealed class ArgumentsTests
 {
-    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "version", "help"];
+    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "hostile", "node", "version", "help"];
 
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -171,6 +171,7 @@ public sealed class ArgumentsTests
         { "faults", ["--nodes", "--interval", "--fanout", "--mode", "--loss", "--seed", "--crashes", "--json", "--charts"] },
         { "chaos", ["--seeds", "--seed", "--replay", "--schedule", "--log", "--shrink", "--mutation", "--json", "--quiet"] },
         { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--plaintext", "--node-id", "--interval", "--fanout", "--mode"] },
+        { "hostile", ["--nodes", "--interval", "--duration", "--fuzz", "--streams", "--plaintext", "--json", "--quiet"] },
         { "version", ["--help"] },
     };
 

@@ -45,6 +45,12 @@ internal sealed class LoadGenArguments
     /// <summary><c>--plaintext</c>: plain frames. Without it real-socket runs are encrypted with <see cref="ClusterKey"/>.</summary>
     public bool Plaintext { get; init; }
 
+    /// <summary>The <c>hostile</c> command's fuzzed datagrams (null: its default).</summary>
+    public long? Fuzz { get; init; }
+
+    /// <summary>The <c>hostile</c> command's hostile TCP connections (null: its default).</summary>
+    public int? Streams { get; init; }
+
     /// <summary>The run's cluster key: 32 random bytes drawn once per command line, never written anywhere.</summary>
     public byte[] ClusterKey { get; init; } = RandomNumberGenerator.GetBytes(32);
 

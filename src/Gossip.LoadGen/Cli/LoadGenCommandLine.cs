@@ -36,6 +36,8 @@ internal sealed class LoadGenCommandLine
     private readonly Option<ulong?> _nodeId = Typed<ulong?>("--node-id", "HEX", "Fixed node id (hex, non-zero), so a restarted process supersedes its old self", "a non-zero hexadecimal id", static text => ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 ? id : null);
 
     private readonly Option<int?> _chaosSeeds = Typed("--seeds", "N", "Number of seeds to run, from --seed on [default: 200]", "a positive integer", TryPositive);
+    private readonly Option<long?> _fuzz = Typed<long?>("--fuzz", "N", "Fuzzed datagrams sent at one node [default: 1000000]", "a non-negative integer", static text => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null);
+    private readonly Option<int?> _streams = Typed("--streams", "N", "Hostile TCP connections (slow drip, giant prefix, full-size garbage) [default: 200]", "a positive integer", TryPositive);
     private readonly Option<ulong?> _replay = Typed("--replay", "SEED", "Replay one seed with its readable event log", "a non-negative integer", TryUInt64);
     private readonly Option<string?> _schedule = Typed("--schedule", "FILE", "Replay a saved (shrunk) schedule (JSON)", "a path", NonEmpty);
     private readonly Option<string?> _log = Typed("--log", "PATH", "Where a replay writes its event log (default: the output)", "a path", NonEmpty);
@@ -71,6 +73,11 @@ internal sealed class LoadGenCommandLine
             "chaos",
             "Random fault schedules on the deterministic simulation, invariants checked (exit 1 on a violation): --seeds N from --seed S; --replay S [--log PATH] replays one seed; --schedule FILE replays a saved schedule; --shrink shrinks the first failure",
             [cli._chaosSeeds, cli._seed, cli._replay, cli._schedule, cli._log, cli._shrink, cli._mutation, cli._json, cli._quiet],
+            run));
+        root.Add(cli.Command(
+            "hostile",
+            "Attack a live cluster on real sockets from non-member addresses (forged notices, replays, fuzzing, amplification probes per message type, hostile TCP, a removed key): drops by reason, amplification ratios, false deaths (exit 1 on a broken rule); --duration is the TCP attack's length",
+            [cli._nodes, cli._interval, cli._duration, cli._fuzz, cli._streams, cli._plaintext, cli._json, cli._quiet],
             run));
         root.Add(cli.Command(
             "node",
@@ -139,6 +146,8 @@ internal sealed class LoadGenCommandLine
         KeyFile = result.GetValue(_keyFile),
         Quiet = result.GetValue(_quiet),
         Plaintext = result.GetValue(_plaintext),
+        Fuzz = result.GetValue(_fuzz),
+        Streams = result.GetValue(_streams),
         NodeId = result.GetValue(_nodeId),
         ChaosSeeds = command == "chaos" ? result.GetValue(_chaosSeeds) ?? 200 : 200,
         Replay = result.GetValue(_replay),

@@ -15,6 +15,7 @@ namespace Gossip.LoadGen.Runner;
 internal sealed class UdpClusterUnderTest : IClusterUnderTest
 {
     private readonly List<GossipNode> _nodes = [];
+    private readonly List<UdpTransport> _transports = [];
     private readonly bool[] _live;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _drains = [];
@@ -59,6 +60,7 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
             var node = new GossipNode(options, transport);
             _drains.Add(DrainAsync(node, _stop.Token));
             _nodes.Add(node);
+            _transports.Add(transport);
             _live[i] = true;
         }
 
@@ -121,6 +123,9 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
 
     /// <summary>The nodes, for commands that need more than the scenario seam.</summary>
     public IReadOnlyList<GossipNode> Nodes => _nodes;
+
+    /// <summary>The nodes' transports (same order), for the stream budgets the hostile scenario reads.</summary>
+    public IReadOnlyList<UdpTransport> Transports => _transports;
 
     /// <inheritdoc />
     public void Wait(TimeSpan duration) => Thread.Sleep(duration);

@@ -32,7 +32,7 @@ internal sealed class ComponentHarness
         Counters = new NodeCounters();
         Events = new NodeEvents(Options.EventCapacity, NullLogger.Instance, Time, Counters);
         Node = new NodeContext(Options, limits, self, new SeededRandom(seed), Time, Counters, Events);
-        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self);
+        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self, Time);
         Health = new LocalHealth(Options.MaxLocalHealthScore);
         Members = new MembershipState(Node);
         Broadcasts = new BroadcastBackstop(Node, Members, Frames);

@@ -59,7 +59,7 @@ public sealed class GossipMetricsTests
     }
 
     private static GossipNode NewNode(SimulatedNetwork network, RoundScheduler scheduler, ulong seed) => new(
-        new GossipOptions { EagerPush = false },
+        new GossipOptions { EagerPush = false, AllowPlaintext = true },
         network.CreateTransport(),
         new GossipNodeServices { SingleThreaded = false, Scheduler = scheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(seed) });
 
