@@ -42,7 +42,7 @@ public sealed class GossipOptionsPresetsTests
     public void Node_WithAKeyRing_NeedsNoOptIn()
     {
         var network = new Simulation.SimulatedNetwork(1);
-        using var keys = new Gossip.Wire.KeyRing(1, new byte[32]);
+        using var keys = new Wire.KeyRing(1, new byte[32]);
 
         using var node = new GossipNode(new GossipOptions { Keys = keys }, network.CreateTransport());
 

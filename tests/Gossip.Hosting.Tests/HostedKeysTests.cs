@@ -67,7 +67,7 @@ public sealed class HostedKeysTests
         // (each step was on both nodes before the next), and nobody was declared dead.
         nodeB.SetLocal("after", "rotation"u8);
         Assert.True(await Until(() => nodeA.TryGetState(nodeB.Id, "after", out _)));
-        Assert.Equal(0, nodeA.Counters.DroppedFor(Gossip.Wire.WireStatus.AuthenticationFailed) + nodeB.Counters.DroppedFor(Gossip.Wire.WireStatus.AuthenticationFailed));
+        Assert.Equal(0, nodeA.Counters.DroppedFor(Wire.WireStatus.AuthenticationFailed) + nodeB.Counters.DroppedFor(Wire.WireStatus.AuthenticationFailed));
         Assert.Equal(0, nodeA.Counters.DeathsDeclared + nodeB.Counters.DeathsDeclared);
         await second.StopAsync();
         await first.StopAsync();
