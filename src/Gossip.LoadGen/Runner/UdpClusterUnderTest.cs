@@ -48,6 +48,12 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
                 options.MaxMembers = MemoryClusterUnderTest.PartialViewSize + 1;
                 options.ClusterSizeHint = count;
                 _viewLimit = options.MaxMembers;
+
+                // Plaintext partial views: members must answer members they do not hold (docs/security.md).
+                if (options.Keys is null)
+                {
+                    options.NonMemberGuard = false;
+                }
             }
 
             Interval = options.GossipInterval;
