@@ -8,9 +8,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
-// A service that embeds a gossip node:
-//   dotnet run --project samples/Gossip.Samples.Service -- --urls http://127.0.0.1:5080 --Gossip:Bind 127.0.0.1:7946
-//   dotnet run --project samples/Gossip.Samples.Service -- --urls http://127.0.0.1:5081 --Gossip:Bind 127.0.0.1:7947 --Gossip:Seeds:0 127.0.0.1:7946
+// A service that embeds a gossip node (nodes need a cluster key: one shared key file, here /tmp/cluster.key):
+//   openssl rand -hex 32 > /tmp/cluster.key
+//   dotnet run --project samples/Gossip.Samples.Service -- --urls http://127.0.0.1:5080 --Gossip:Bind 127.0.0.1:7946 --Gossip:KeyFile /tmp/cluster.key
+//   dotnet run --project samples/Gossip.Samples.Service -- --urls http://127.0.0.1:5081 --Gossip:Bind 127.0.0.1:7947 --Gossip:Seeds:0 127.0.0.1:7946 --Gossip:KeyFile /tmp/cluster.key
 // then GET /health (Healthy, Degraded or Unhealthy, with the figures) and GET /members (JSON); the Gossip.Engine meter
 // is printed by OpenTelemetry's console exporter every Metrics:ExportSeconds (10 s by default).
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);

@@ -32,6 +32,7 @@ public sealed class GossipNode : IDisposable
     private readonly ITransport _transport;
     private readonly FrameIntake _intake;
     private readonly FrameCodec _codec;
+    private readonly FrameComposer _frames;
     private readonly ILogger _logger;
     private readonly RoundScheduler? _scheduler;
     private readonly INodeExecutor _executor;
@@ -53,6 +54,7 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Creates a node; nothing is sent until <see cref="Start"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ClusterKeyRequiredException">Neither <see cref="GossipOptions.Keys"/> nor <see cref="GossipOptions.AllowPlaintext"/> is set.</exception>
     /// <exception cref="IOException"><see cref="GossipOptions.GenerationFile"/> is set and cannot be written.</exception>
     public GossipNode(GossipOptions options, ITransport transport, GossipNodeServices? services = null)
     {
@@ -78,7 +80,8 @@ public sealed class GossipNode : IDisposable
         _events = new NodeEvents(options.EventCapacity, _logger, time, Counters);
         _node = new NodeContext(options, limits, self, random, time, Counters, _events) { Mutations = services.Mutations };
 
-        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, self);
+        var frames = new FrameComposer(codec, transport, limits, options.MaxDatagramBytes, Counters, self, time);
+        _frames = frames;
         _health = new LocalHealth(options.MaxLocalHealthScore);
         _intervalTicks = (long)(options.GossipInterval.TotalSeconds * time.TimestampFrequency);
         _members = new MembershipState(_node);
@@ -171,6 +174,10 @@ public sealed class GossipNode : IDisposable
         }
 
         Log.Started(_logger, Id, Generation, Address);
+        if (_node.Options.Keys is null)
+        {
+            Log.Plaintext(_logger, Id, Address);
+        }
     }
 
     /// <summary>Stops at once, without a goodbye (peers will detect the silence). Idempotent.</summary>
@@ -334,7 +341,23 @@ public sealed class GossipNode : IDisposable
         }
 
         WireAddress replyTo = viaStream ? sender?.Address ?? default : source;
-        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null));
+
+        // No amplification (GossipOptions.NonMemberGuard): in plaintext, a datagram from an address that is not a live
+        // member's gets answers no larger than itself, rate-limited, never over a stream we would open. Decided before
+        // the frame's own news is applied, so a frame cannot vouch for itself. A stream frame's source is proven by
+        // TCP's handshake, and it is answered only when its sender is a member. With a key, the frame authenticated: a
+        // key holder's, answered as a member's.
+        bool guarded = _node.Options.NonMemberGuard;
+        bool keyed = _codec.Encrypted;
+        bool verified = viaStream || (sender is { IsLive: true } && sender.Address == source);
+        if (guarded && !keyed && !verified)
+        {
+            _frames.GuardReplies(source, frame.Length);
+        }
+
+        var relay = new PingReqTrust(VerifiedRequester: verified || !guarded, Trusted: keyed || !guarded);
+        Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null), relay);
+        _frames.EndGuard();
         _prober.OnFrameFrom(sender, header);
         _spread.FlushEager();
         _broadcasts.FlushPull();
@@ -342,7 +365,7 @@ public sealed class GossipNode : IDisposable
     }
 
     /// <summary>Hands each section of a validated frame to the component that owns its message type.</summary>
-    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, in FrameOrigin origin)
+    private void Dispatch(SectionReader sections, in FrameHeader header, Member? sender, in FrameOrigin origin, PingReqTrust relay)
     {
         WireAddress replyTo = origin.ReplyTo;
         MerkleRange range = default;
@@ -376,7 +399,7 @@ public sealed class GossipNode : IDisposable
                     break;
                 case MessageType.PingReq:
                     _ = PingReq.TryRead(ref reader, out PingReq request);
-                    _prober.OnPingReq(request, replyTo);
+                    _prober.OnPingReq(request, replyTo, relay.VerifiedRequester, relay.Trusted);
                     break;
                 case MessageType.Membership:
                     _rules.OnMembership(ref reader, origin);
@@ -479,4 +502,7 @@ public sealed class GossipNode : IDisposable
 
         public bool AcceptsStreamFrame(WireAddress source, ReadOnlySpan<byte> head, int frameLength) => node.AcceptsHeader(head, frameLength);
     }
+
+    /// <summary>What a ping-req in this frame may ask (see <see cref="Prober.OnPingReq"/>).</summary>
+    private readonly record struct PingReqTrust(bool VerifiedRequester, bool Trusted);
 }

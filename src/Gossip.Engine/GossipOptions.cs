@@ -209,13 +209,39 @@ public sealed partial class GossipOptions
     /// </summary>
     public long MaxMailboxBytes { get; set; } = 16L << 20;
 
-    /// <summary>AES-GCM keys; null (default) sends plain frames with a CRC-32 trailer.</summary>
+    /// <summary>
+    /// The cluster's AES-GCM keys: every frame is sealed with the primary key (derived per sender) and opened with any
+    /// key of the ring, so keys rotate while the cluster runs (see <see cref="KeyRing"/>). Required: a node without a
+    /// key ring refuses to be created (<see cref="ClusterKeyRequiredException"/>) unless <see cref="AllowPlaintext"/> is
+    /// set. Give each node its own ring, even when the nodes of one process share the cluster key. Default null.
+    /// </summary>
     public KeyRing? Keys { get; set; }
+
+    /// <summary>
+    /// Opts in to plain frames (a CRC-32 trailer, no authentication) when <see cref="Keys"/> is null: only for closed
+    /// networks, tests and simulations. Anyone who can reach the node's port can then speak for any member; the node
+    /// logs a warning when it starts. Ignored when <see cref="Keys"/> is set. Default false: a node needs a key.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
+
+    /// <summary>
+    /// Limits what a node does for a datagram from an address that is not a live member's (the member table holds no
+    /// live member at that address) in plaintext: its answers total at most the bytes it sent, never go over a stream,
+    /// and are rate-limited per source (no amplification); a ping-req from it, or naming a target that is not a live
+    /// member at the address given, is refused (no reflection). With a key ring, a frame that authenticated comes from
+    /// a key holder, and is answered as a member's (a ping-req from an address not verified is answered once, bare).
+    /// Turn off only for plaintext clusters with partial views (<see cref="MaxMembers"/> below the cluster size), where
+    /// members must answer members they do not hold; the deterministic simulation does. Default true.
+    /// </summary>
+    public bool NonMemberGuard { get; set; } = true;
 
     /// <summary>Wire limits applied to received frames. Default <see cref="WireLimits.Datagram"/> sized to <see cref="MaxDatagramBytes"/>.</summary>
     public WireLimits? Limits { get; set; }
 
-    /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    /// <summary>
+    /// Checks every option; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one, or
+    /// <see cref="ClusterKeyRequiredException"/> when there is neither a key ring nor an explicit opt-in to plaintext.
+    /// </summary>
     public void Validate()
     {
         Check(GossipInterval > TimeSpan.Zero, nameof(GossipInterval));
@@ -248,6 +274,10 @@ public sealed partial class GossipOptions
         Check(EventCapacity >= 0, nameof(EventCapacity));
         Check(MaxMailboxFrames >= 1, nameof(MaxMailboxFrames));
         Check(MaxMailboxBytes >= 65_536, nameof(MaxMailboxBytes));
+        if (Keys is null && !AllowPlaintext)
+        {
+            throw new ClusterKeyRequiredException();
+        }
     }
 
     private static void Check(bool ok, string name)

@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Member {Member} is {Status}")]
     public static partial void MemberChanged(ILogger logger, NodeId member, GossipEventKind status);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Gossip node {Node} runs in PLAINTEXT (GossipOptions.AllowPlaintext): frames are not authenticated, anyone who reaches {Address} can speak for any member")]
+    public static partial void Plaintext(ILogger logger, NodeId node, WireAddress address);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Dropped a frame from {Source}: {Status}")]
     public static partial void Dropped(ILogger logger, WireAddress source, WireStatus status);
 }

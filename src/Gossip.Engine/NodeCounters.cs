@@ -27,6 +27,9 @@ public sealed class NodeCounters
     internal long RetainedBroadcastsValue;
     internal long RetainedBroadcastBytesValue;
     internal long BroadcastsEvictedValue;
+    internal long RepliesWithheldValue;
+    internal long RepliesRateLimitedValue;
+    internal long PingReqsRefusedValue;
     internal readonly long[] DropsByStatus = new long[16];
 
     /// <summary>Rounds run.</summary>
@@ -101,6 +104,18 @@ public sealed class NodeCounters
 
     /// <summary>Retained broadcasts evicted by count, bytes or age (or too large to retain).</summary>
     public long BroadcastsEvicted => Volatile.Read(ref BroadcastsEvictedValue);
+
+    /// <summary>
+    /// Answers not sent to a source that is not a live member at its address because they would have been larger than
+    /// what that source sent (no amplification), or would have needed a stream this node opens.
+    /// </summary>
+    public long RepliesWithheld => Volatile.Read(ref RepliesWithheldValue);
+
+    /// <summary>Answers not sent to a source that is not a live member at its address because its rate limit (or the shared one) was spent.</summary>
+    public long RepliesRateLimited => Volatile.Read(ref RepliesRateLimitedValue);
+
+    /// <summary>Ping-reqs refused: from a source that is not a live member at its address, or naming a target that is not one, without the cluster key's word for it.</summary>
+    public long PingReqsRefused => Volatile.Read(ref PingReqsRefusedValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
     public long DroppedFor(WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);

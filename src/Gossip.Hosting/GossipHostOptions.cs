@@ -18,8 +18,20 @@ public sealed class GossipHostOptions
     /// <summary>Seeds to join, as "host:port" entries. Default empty: start a new cluster.</summary>
     public IList<string> Seeds { get; } = [];
 
-    /// <summary>Path of a file holding a 16, 24 or 32-byte AES-GCM key (raw or hex); null sends plain checksummed frames. Default null.</summary>
+    /// <summary>
+    /// Path of the cluster key file: one 16, 24 or 32-byte AES-GCM key (raw or hex), or lines of <c>ID HEX</c> with the
+    /// primary key first (see <see cref="Hosting.KeyFile"/>). Required unless <c>Node.AllowPlaintext</c> is true: without
+    /// either the node refuses to start (<see cref="ClusterKeyRequiredException"/>). The file is read again every
+    /// <see cref="KeyFileReloadInterval"/>, so keys rotate while the node runs. Default null.
+    /// </summary>
     public string? KeyFile { get; set; }
+
+    /// <summary>
+    /// How often the <see cref="KeyFile"/> is read again; a changed file is applied to the running node's key ring (keys
+    /// added, the primary switched, keys removed). A file that does not parse is logged and the keys stay as they were.
+    /// <see cref="TimeSpan.Zero"/> reads it only at start. Default 5 seconds.
+    /// </summary>
+    public TimeSpan KeyFileReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Protocol options of the node (interval, fanout, mode, limits...).</summary>
     public GossipOptions Node { get; set; } = new();

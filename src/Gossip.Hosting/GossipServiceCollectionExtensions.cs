@@ -37,6 +37,8 @@ public static class GossipServiceCollectionExtensions
                 options.Node.Keys = KeyFile.Load(keyFile);
             }
 
+            // Without a key file (or keys set in code) this throws ClusterKeyRequiredException unless
+            // Node.AllowPlaintext was chosen: a hosted node is encrypted by default.
             options.Node.Validate();
             var transport = new UdpTransport(new UdpTransportOptions
             {
@@ -51,6 +53,7 @@ public static class GossipServiceCollectionExtensions
             return new GossipNode(options.Node, transport, new GossipNodeServices { Logger = logger });
         });
         services.AddSingleton<IHostedService, GossipHostedService>();
+        services.AddSingleton<IHostedService, KeyFileReloader>();
         return services;
     }
 }

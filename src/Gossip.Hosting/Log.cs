@@ -20,4 +20,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Gossip node {Node} leaving its cluster as the host stops")]
     public static partial void Leaving(ILogger logger, NodeId node);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Gossip node {Node} applied key file {Path}: keys {KeyIds}, primary {Primary}")]
+    public static partial void KeysReloaded(ILogger logger, NodeId node, string path, IEnumerable<byte> keyIds, byte primary);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Gossip node {Node} kept its keys: key file {Path} could not be applied")]
+    public static partial void KeyFileRejected(ILogger logger, Exception error, NodeId node, string path);
 }

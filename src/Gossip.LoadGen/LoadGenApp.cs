@@ -74,6 +74,8 @@ internal static class LoadGenApp
                 return MergeCommand.Run(parsed, output);
             case "embedded":
                 return EmbeddedScenario.Run(parsed, progress, output);
+            case "hostile":
+                return HostileScenario.Run(parsed, progress, output);
             case "node":
                 return NodeCommand.Run(parsed, output);
             case "version":

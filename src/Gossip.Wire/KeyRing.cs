@@ -65,7 +65,7 @@ public sealed class KeyRing : IDisposable
     /// <summary>Bumped by every <see cref="Add"/> and <see cref="Remove"/>: keys derived before a bump are derived again, so a removed or replaced key opens nothing.</summary>
     internal int Version => Volatile.Read(ref _version);
 
-    /// <summary>Adds (or replaces) a key that incoming frames may use.</summary>
+    /// <summary>Adds (or replaces) a key that incoming frames may use; adding a key the ring already holds under that id changes nothing.</summary>
     public void Add(byte keyId, ReadOnlySpan<byte> key)
     {
         if (key.Length is not (16 or 24 or 32))
@@ -80,6 +80,12 @@ public sealed class KeyRing : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
+            if (Volatile.Read(ref _secrets[keyId]) is { } held && CryptographicOperations.FixedTimeEquals(held, secret))
+            {
+                // The same key again (a reloaded key file lists every key it holds): nothing to derive anew.
+                return;
+            }
+
             Volatile.Write(ref _secrets[keyId], secret);
             Interlocked.Increment(ref _version);
         }
@@ -111,6 +117,24 @@ public sealed class KeyRing : IDisposable
 
             Volatile.Write(ref _secrets[keyId], null);
             Interlocked.Increment(ref _version);
+        }
+    }
+
+    /// <summary>The ids of the keys the ring holds, in increasing order (a snapshot).</summary>
+    public IReadOnlyList<byte> KeyIds
+    {
+        get
+        {
+            var ids = new List<byte>();
+            for (int id = 0; id < _secrets.Length; id++)
+            {
+                if (Volatile.Read(ref _secrets[id]) is not null)
+                {
+                    ids.Add((byte)id);
+                }
+            }
+
+            return ids;
         }
     }
 

@@ -14,8 +14,39 @@ public sealed class GossipOptionsPresetsTests
     public void Preset_Always_Validates(string name)
     {
         GossipOptions options = Preset(name);
+        options.AllowPlaintext = true;
 
         options.Validate();
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public void Preset_WithoutKeyOrPlaintextOptIn_IsRefused(string name)
+    {
+        // Encrypted by default: no preset, however tuned, starts a node without a cluster key.
+        Assert.Throws<ClusterKeyRequiredException>(Preset(name).Validate);
+    }
+
+    [Fact]
+    public void Node_WithoutKeyOrPlaintextOptIn_RefusesToBeCreated_NamingBothWays()
+    {
+        var network = new Simulation.SimulatedNetwork(1);
+
+        ClusterKeyRequiredException error = Assert.Throws<ClusterKeyRequiredException>(() => new GossipNode(new GossipOptions(), network.CreateTransport()));
+
+        Assert.Contains("GossipOptions.Keys", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowPlaintext", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Node_WithAKeyRing_NeedsNoOptIn()
+    {
+        var network = new Simulation.SimulatedNetwork(1);
+        using var keys = new Wire.KeyRing(1, new byte[32]);
+
+        using var node = new GossipNode(new GossipOptions { Keys = keys }, network.CreateTransport());
+
+        Assert.Same(keys, node.Options.Keys);
     }
 
     [Theory]

@@ -58,7 +58,11 @@ public sealed class HealthCheckTests
     public async Task FailureStatus_ReplacesUnhealthy_WhenGiven()
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Services.AddGossip(options => options.Bind = Loopback());
+        builder.Services.AddGossip(options =>
+        {
+            options.Bind = Loopback();
+            options.KeyFile = SharedKeyFile;
+        });
         builder.Services.AddHealthChecks().AddGossipHealthCheck("cluster", HealthStatus.Degraded, ["live"]);
         using IHost host = builder.Build();
         HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -85,6 +89,7 @@ public sealed class HealthCheckTests
         builder.Services.AddGossip(options =>
         {
             options.Bind = bind;
+            options.KeyFile = SharedKeyFile;
             foreach (string seed in seeds)
             {
                 options.Seeds.Add(seed);

@@ -30,6 +30,17 @@ internal static class HostTestSupport
         }
     }
 
+    /// <summary>A key file holding one random cluster key (hex), shared by every hosted node of these tests.</summary>
+    public static string SharedKeyFile { get; } = NewKeyFile();
+
+    /// <summary>A new temporary key file holding one random 32-byte key as hex.</summary>
+    public static string NewKeyFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"gossip-test-{Guid.NewGuid():N}.key");
+        File.WriteAllText(path, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        return path;
+    }
+
     /// <summary>True once <paramref name="condition"/> holds, false if it never does within 20 s (a bound, not a measurement).</summary>
     public static async Task<bool> Until(Func<bool> condition)
     {

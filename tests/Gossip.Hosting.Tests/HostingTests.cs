@@ -95,6 +95,11 @@ public sealed class HostingTests
     private static IHost Build(Dictionary<string, string?> settings)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        if (!settings.ContainsKey("Gossip:Node:AllowPlaintext"))
+        {
+            settings.TryAdd("Gossip:KeyFile", SharedKeyFile);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddGossip(builder.Configuration.GetSection("Gossip"));
         return builder.Build();

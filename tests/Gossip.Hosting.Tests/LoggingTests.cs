@@ -36,6 +36,7 @@ public sealed class LoggingTests
         builder.Services.AddGossip(options =>
         {
             options.Bind = bind;
+            options.KeyFile = SharedKeyFile;
             foreach (string seed in seeds)
             {
                 options.Seeds.Add(seed);

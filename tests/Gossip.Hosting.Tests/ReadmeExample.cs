@@ -8,7 +8,7 @@ namespace Gossip.Hosting.Tests;
 internal static class ReadmeExample
 {
     // README-EXAMPLE-START
-    public static async Task RunServiceAsync(string bind, string[] seeds, CancellationToken stop)
+    public static async Task RunServiceAsync(string bind, string[] seeds, string keyFile, CancellationToken stop)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Services.AddGossip(options =>
@@ -19,6 +19,7 @@ internal static class ReadmeExample
                 options.Seeds.Add(seed);              // join an existing cluster
             }
 
+            options.KeyFile = keyFile;                // the cluster key: frames are encrypted (required)
             options.Node.GossipInterval = TimeSpan.FromMilliseconds(200);
         });
         builder.Services.AddHealthChecks().AddGossipHealthCheck();  // Healthy, Degraded or Unhealthy

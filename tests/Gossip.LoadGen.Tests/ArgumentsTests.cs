@@ -1,11 +1,12 @@
 using Gossip.Engine;
 using Gossip.LoadGen.Cli;
+using Gossip.LoadGen.Runner;
 
 namespace Gossip.LoadGen.Tests;
 
 public sealed class ArgumentsTests
 {
-    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "node", "part", "merge", "version", "help"];
+    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "hostile", "embedded", "node", "part", "merge", "version", "help"];
 
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -164,13 +165,14 @@ public sealed class ArgumentsTests
 
     public static TheoryData<string, string[]> OptionsByCommand => new()
     {
-        { "targets", ["--nodes", "--interval", "--fanout", "--mode", "--transport", "--duration", "--loss", "--seed", "--seeds", "--crashes", "--json", "--charts", "--quiet"] },
+        { "targets", ["--nodes", "--interval", "--fanout", "--mode", "--transport", "--duration", "--loss", "--seed", "--seeds", "--crashes", "--json", "--charts", "--quiet", "--plaintext"] },
         { "scale", ["--nodes", "--interval", "--transport", "--duration", "--crashes", "--json", "--charts", "--quiet"] },
         { "converge", ["--nodes", "--interval", "--fanout", "--transport", "--seed", "--json", "--charts"] },
         { "faults", ["--nodes", "--interval", "--fanout", "--mode", "--loss", "--seed", "--crashes", "--json", "--charts"] },
         { "chaos", ["--seeds", "--seed", "--replay", "--schedule", "--log", "--shrink", "--mutation", "--json", "--quiet"] },
-        { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--node-id", "--interval", "--fanout", "--mode"] },
-        { "part", ["--part", "--parts", "--nodes", "--run-id", "--bind", "--advertise", "--seeds", "--key-file", "--interval", "--duration", "--seed", "--rumors", "--crashes", "--crash-spacing", "--json"] },
+        { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--plaintext", "--node-id", "--interval", "--fanout", "--mode"] },
+        { "hostile", ["--nodes", "--interval", "--duration", "--fuzz", "--streams", "--plaintext", "--json", "--quiet"] },
+        { "part", ["--part", "--parts", "--nodes", "--run-id", "--bind", "--advertise", "--seeds", "--key-file", "--plaintext", "--interval", "--duration", "--seed", "--rumors", "--crashes", "--crash-spacing", "--json"] },
         { "merge", ["reports", "--json"] },
         { "version", ["--help"] },
     };
@@ -258,6 +260,39 @@ public sealed class ArgumentsTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Node_WithoutKeyFileOrPlaintext_RefusesToStart_AndExitsWith2()
+    {
+        var error = new StringWriter();
+        TextWriter original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(2, LoadGenApp.Run(["node", "--bind", "127.0.0.1:0"], TextWriter.Null));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Contains("--key-file", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--plaintext", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Targets_EncryptsByDefault_AndPlaintextIsAnExplicitChoice()
+    {
+        LoadGenArguments encrypted = LoadGenCommandLine.Parse(["targets"], out _)!;
+        LoadGenArguments plain = LoadGenCommandLine.Parse(["targets", "--plaintext"], out _)!;
+        LoadGenArguments memory = LoadGenCommandLine.Parse(["targets", "--transport", "memory"], out _)!;
+
+        Assert.Equal("aes-gcm", ClusterFactory.SecurityOf(encrypted));
+        Assert.Equal(32, encrypted.ClusterKey.Length);
+        Assert.NotEqual(encrypted.ClusterKey, LoadGenCommandLine.Parse(["targets"], out _)!.ClusterKey); // a fresh key per run
+        Assert.Equal("plaintext", ClusterFactory.SecurityOf(plain));
+        Assert.Equal("plaintext", ClusterFactory.SecurityOf(memory)); // the simulation opts in to plaintext
     }
 
     [Fact]

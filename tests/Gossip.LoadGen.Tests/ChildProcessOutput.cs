@@ -20,6 +20,9 @@ internal sealed class ChildProcessOutput
         process.BeginOutputReadLine();
     }
 
+    /// <summary>Every line printed so far.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
     /// <summary>True once a line containing <paramref name="text"/> was printed (after a line containing <paramref name="after"/>, if given).</summary>
     public bool WaitFor(string text, string? after = null, int timeoutSeconds = 40)
     {

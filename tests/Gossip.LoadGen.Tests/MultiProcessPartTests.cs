@@ -27,6 +27,10 @@ public sealed class MultiProcessPartTests
         var processes = new Process[Parts];
         var outputs = new ChildProcessOutput[Parts];
         string[] reports = [.. Enumerable.Range(0, Parts).Select(p => Path.Combine(dir, $"part{p}.json"))];
+
+        // Encrypted, as a real run is: every process reads the same cluster key.
+        string keyFile = Path.Combine(dir, "cluster.key");
+        File.WriteAllText(keyFile, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         try
         {
             for (int p = 0; p < Parts; p++)
@@ -35,7 +39,7 @@ public sealed class MultiProcessPartTests
                 processes[p] = Start(
                     "part", "--part", p.ToString(CultureInfo.InvariantCulture), "--parts", $"{Parts}", "--nodes", $"{Nodes}", "--run-id", RunId,
                     "--bind", bind, "--seeds", $"127.0.0.1:{basePort}", "--duration", "3", "--rumors", "2", "--crashes", "2", "--crash-spacing", "8",
-                    "--json", reports[p], "--quiet");
+                    "--key-file", keyFile, "--json", reports[p], "--quiet");
                 outputs[p] = new ChildProcessOutput(processes[p]);
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -18,12 +17,13 @@ public sealed class MultiProcessTests
     {
         int[] ports = Enumerable.Range(0, Nodes).Select(_ => FreePort()).ToArray();
         string[] ids = Enumerable.Range(0, Nodes).Select(i => (0x1000 + i).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        string keyFile = NodeProcess.NewKeyFile($"1 {Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}");
         var nodes = new NodeProcess[Nodes];
         try
         {
             for (int i = 0; i < Nodes; i++)
             {
-                nodes[i] = NodeProcess.Start(ports[i], ids[i], i == 0 ? null : ports[0]);
+                nodes[i] = NodeProcess.Start(ports[i], ids[i], i == 0 ? null : ports[0], keyFile);
             }
 
             // Every process sees the three others join.
@@ -46,7 +46,7 @@ public sealed class MultiProcessTests
             Assert.True(nodes[0].WaitFor($"MemberDead {ids[2]}"), "node 0 did not detect the kill");
             Assert.True(nodes[3].WaitFor($"MemberDead {ids[2]}"), "node 3 did not detect the kill");
 
-            nodes[2] = NodeProcess.Start(ports[2], ids[2], ports[0]);
+            nodes[2] = NodeProcess.Start(ports[2], ids[2], ports[0], keyFile);
             Assert.True(nodes[0].WaitFor($"MemberJoined {ids[2]}", after: $"MemberDead {ids[2]}"), "the restarted node was not accepted back");
             Assert.True(nodes[2].WaitFor($"MemberJoined {ids[0]}"), "the restarted node did not rejoin the cluster");
         }
@@ -56,6 +56,8 @@ public sealed class MultiProcessTests
             {
                 node?.Kill();
             }
+
+            File.Delete(keyFile);
         }
     }
 
@@ -64,67 +66,5 @@ public sealed class MultiProcessTests
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private sealed class NodeProcess
-    {
-        private readonly Process _process;
-        private readonly ChildProcessOutput _output;
-        private bool _gone;
-
-        private NodeProcess(Process process)
-        {
-            _process = process;
-            _output = new ChildProcessOutput(process);
-        }
-
-        public static NodeProcess Start(int port, string id, int? seedPort)
-        {
-            string dll = typeof(LoadGenApp).Assembly.Location;
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string arg in new[] { dll, "node", "--bind", $"127.0.0.1:{port}", "--node-id", id, "--quiet" })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            if (seedPort is { } seed)
-            {
-                info.ArgumentList.Add("--seeds");
-                info.ArgumentList.Add($"127.0.0.1:{seed}");
-            }
-
-            return new NodeProcess(Process.Start(info)!);
-        }
-
-        public void Send(string line)
-        {
-            _process.StandardInput.WriteLine(line);
-            _process.StandardInput.Flush();
-        }
-
-        public bool WaitFor(string text, string? after = null) => _output.WaitFor(text, after, timeoutSeconds: 30);
-
-        public void Kill()
-        {
-            if (_gone)
-            {
-                return;
-            }
-
-            _gone = true;
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5_000);
-            }
-
-            _process.Dispose();
-        }
     }
 }

@@ -106,13 +106,16 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
 
     private sealed class NodeInNamespace : IDisposable
     {
+        // One cluster key for the three hosts (nodes refuse to start without one).
+        private static readonly string ClusterKeyFile = NodeProcess.NewKeyFile(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
         private readonly Process _process;
         private readonly ChildProcessOutput _output;
 
         public NodeInNamespace(string ns, string bind, string id, string? seed)
         {
             var info = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string arg in new[] { "netns", "exec", ns, "dotnet", typeof(LoadGenApp).Assembly.Location, "node", "--bind", bind, "--node-id", id })
+            foreach (string arg in new[] { "netns", "exec", ns, "dotnet", typeof(LoadGenApp).Assembly.Location, "node", "--bind", bind, "--node-id", id, "--key-file", ClusterKeyFile })
             {
                 info.ArgumentList.Add(arg);
             }

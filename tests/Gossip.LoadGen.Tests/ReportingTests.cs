@@ -13,7 +13,7 @@ public sealed class ReportingTests
     /// <summary>Every figure docs/measurement.md and issue 5 ask of a targets run, by its JSON name.</summary>
     private static readonly string[] TargetsFields =
     [
-        "Command", "CommandLine", "Transport", "TimeBase", "Nodes", "IntervalMs", "Fanout", "Mode", "Loss", "Seed", "MachineCores", "Date",
+        "Command", "CommandLine", "Transport", "TimeBase", "Nodes", "IntervalMs", "Fanout", "Mode", "Security", "Loss", "Seed", "MachineCores", "Date",
         "Converged", "WarmupSeconds", "ConvergedAtWarmupEnd", "WindowSeconds",
         "CpuPercentPerNode", "CpuPercentProcess", "BandwidthKBpsPerNode", "BandwidthKBpsBusiestNode", "DatagramsPerNodePerSecond",
         "AllocatedBytesPerNodeRound", "NodeRounds", "Gen0Collections", "Gen1Collections", "Gen2Collections",

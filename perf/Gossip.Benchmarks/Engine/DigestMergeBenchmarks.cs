@@ -26,8 +26,8 @@ public class DigestMergeBenchmarks
         var senderTransport = new CapturingTransport(Address(2));
         _source = senderTransport.LocalAddress;
         var services = new GossipNodeServices { SingleThreaded = true, Random = new SeededRandom(7) };
-        _receiver = new GossipNode(new GossipOptions { NodeId = new NodeId(1), Generation = 1, EventCapacity = 0 }, receiverTransport, services);
-        var sender = new GossipNode(new GossipOptions { NodeId = new NodeId(2), Generation = 1, EventCapacity = 0 }, senderTransport, new GossipNodeServices { SingleThreaded = true, Random = new SeededRandom(8) });
+        _receiver = new GossipNode(new GossipOptions { NodeId = new NodeId(1), Generation = 1, EventCapacity = 0, AllowPlaintext = true }, receiverTransport, services);
+        var sender = new GossipNode(new GossipOptions { NodeId = new NodeId(2), Generation = 1, EventCapacity = 0, AllowPlaintext = true }, senderTransport, new GossipNodeServices { SingleThreaded = true, Random = new SeededRandom(8) });
         _receiver.Start();
         sender.Start();
         for (int i = 3; i < Members + 3; i++)

@@ -42,6 +42,7 @@ public static class GossipMetrics
     private static readonly ObservableUpDownCounter<long> RetainedBroadcasts = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained", () => Each(static s => s.Node.RetainedBroadcasts), "{broadcast}", "Broadcasts retained to resend to members that missed them.");
     private static readonly ObservableUpDownCounter<long> RetainedBroadcastBytes = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained.bytes", () => Each(static s => s.Node.RetainedBroadcastBytes), "By", "Payload bytes of the broadcasts retained.");
     private static readonly ObservableCounter<long> BroadcastGaps = Meter.CreateObservableCounter("gossip.broadcasts.gaps", () => Each(static s => s.Node.BroadcastGaps), "{gap}", "Gap events: broadcasts missed that no peer retained any more.");
+    private static readonly ObservableCounter<long> Refusals = Meter.CreateObservableCounter("gossip.answers.refused", ObserveRefusals, "{answer}", "Answers to non-member addresses not sent, by reason (error.type): larger than the request (withheld), over the per-source rate (rate_limited), ping-reqs refused (ping_req_refused).");
 #pragma warning restore CA1823, IDE0052
 
     /// <summary>Registers a node's counters; dispose the result to stop reporting them.</summary>
@@ -81,6 +82,16 @@ public static class GossipMetrics
                     yield return new Measurement<long>(count, new(NodeIdAttribute, source.Name), new("error.type", DropReasonNames[i]));
                 }
             }
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveRefusals()
+    {
+        foreach (Source source in Sources.Values)
+        {
+            yield return new Measurement<long>(source.Node.RepliesWithheld, new(NodeIdAttribute, source.Name), new("error.type", "withheld"));
+            yield return new Measurement<long>(source.Node.RepliesRateLimited, new(NodeIdAttribute, source.Name), new("error.type", "rate_limited"));
+            yield return new Measurement<long>(source.Node.PingReqsRefused, new(NodeIdAttribute, source.Name), new("error.type", "ping_req_refused"));
         }
     }
 

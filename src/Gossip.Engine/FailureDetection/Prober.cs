@@ -154,7 +154,7 @@ internal sealed class Prober
             _members.HearHeartbeat(sender, header.Generation, ping.Heartbeat);
         }
 
-        GossipWriter writer = _frames.Begin();
+        GossipWriter writer = _frames.BeginReply(replyTo);
         var sections = new SectionWriter();
         if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash, _spread.BroadcastSummary).TryWrite(ref writer))
         {
@@ -178,7 +178,7 @@ internal sealed class Prober
         }
 
         Acknowledge(ack.Sequence, subject);
-        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence))
+        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence, out bool bare))
         {
             return false;
         }
@@ -190,7 +190,11 @@ internal sealed class Prober
             sections.End(ref writer);
         }
 
-        _spread.WritePiggyback(ref writer, ref sections);
+        if (!bare)
+        {
+            _spread.WritePiggyback(ref writer, ref sections);
+        }
+
         _frames.Send(requester, ref writer, sections.Count);
         return true;
     }
@@ -227,16 +231,32 @@ internal sealed class Prober
         }
     }
 
-    /// <summary>A request to probe a member for its requester: ping it and remember whom to relay the ack to.</summary>
-    public void OnPingReq(in PingReq request, WireAddress replyTo)
+    /// <summary>
+    /// A request to probe a member for its requester: ping it and remember whom to relay the ack to. Not a reflector:
+    /// the requester must be a live member at the address the request came from, and the target a live member at the
+    /// address named, unless the request is <paramref name="trusted"/> (it opened under the cluster key, so only a key
+    /// holder could have sealed it, or <see cref="GossipOptions.NonMemberGuard"/> is off). Partial views need the
+    /// exception: a helper often holds neither the requester nor the target, and a key holder could ping any address
+    /// itself. A trusted request from an address not verified is answered bare and once (a relayed ack or a nack, no
+    /// piggyback), so the answer stays smaller than the request. Refusals are counted
+    /// (<see cref="NodeCounters.PingReqsRefused"/>).
+    /// </summary>
+    public void OnPingReq(in PingReq request, WireAddress replyTo, bool verifiedRequester, bool trusted)
     {
         if (request.Target == _id || request.TargetAddress.IsNone)
         {
             return;
         }
 
+        bool knownTarget = _members.TryGet(request.Target, out Member? target) && target.IsLive && target.Address == request.TargetAddress;
+        if (!trusted && (!verifiedRequester || !knownTarget))
+        {
+            _node.Counters.PingReqsRefusedValue++;
+            return;
+        }
+
         uint sequence = ++_sequence;
-        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round, _node.Round + Formulas.NackDelayRounds(_options.ProbeTimeoutRounds));
+        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round, _node.Round + Formulas.NackDelayRounds(_options.ProbeTimeoutRounds), bare: !verifiedRequester);
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
         if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))

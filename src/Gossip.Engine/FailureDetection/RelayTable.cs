@@ -14,14 +14,19 @@ internal sealed class RelayTable
 
     public RelayTable(int capacity) => _entries = new Entry[capacity];
 
-    public void Add(uint mySequence, WireAddress requester, uint requesterSequence, NodeId target, long round, long nackRound)
+    /// <summary>Remembers a relay; a <paramref name="bare"/> one (a requester not verified at its address) is answered once, without piggyback.</summary>
+    public void Add(uint mySequence, WireAddress requester, uint requesterSequence, NodeId target, long round, long nackRound, bool bare = false)
     {
-        _entries[_next] = new Entry(mySequence, requester, requesterSequence, target, round, nackRound, Used: true, Nacked: false);
+        _entries[_next] = new Entry(mySequence, requester, requesterSequence, target, round, nackRound, Used: true, Nacked: false, Bare: bare);
         _next = (_next + 1) % _entries.Length;
     }
 
     /// <summary>Finds and removes the relay for an ack of <paramref name="mySequence"/> from <paramref name="target"/>.</summary>
     public bool TryTake(uint mySequence, NodeId target, long oldestRound, out WireAddress requester, out uint requesterSequence)
+        => TryTake(mySequence, target, oldestRound, out requester, out requesterSequence, out _);
+
+    /// <summary>As above; <paramref name="bare"/> tells whether the relay must be answered without piggyback.</summary>
+    public bool TryTake(uint mySequence, NodeId target, long oldestRound, out WireAddress requester, out uint requesterSequence, out bool bare)
     {
         for (int i = 0; i < _entries.Length; i++)
         {
@@ -31,12 +36,14 @@ internal sealed class RelayTable
                 e.Used = false;
                 requester = e.Requester;
                 requesterSequence = e.RequesterSequence;
+                bare = e.Bare;
                 return true;
             }
         }
 
         requester = default;
         requesterSequence = 0;
+        bare = false;
         return false;
     }
 
@@ -52,6 +59,9 @@ internal sealed class RelayTable
             if (e.Used && !e.Nacked && round >= e.NackRound)
             {
                 e.Nacked = true;
+
+                // A bare relay is answered once: after its nack, a late ack is not relayed.
+                e.Used = !e.Bare;
                 requester = e.Requester;
                 requesterSequence = e.RequesterSequence;
                 target = e.Target;
@@ -65,5 +75,5 @@ internal sealed class RelayTable
         return false;
     }
 
-    private record struct Entry(uint MySequence, WireAddress Requester, uint RequesterSequence, NodeId Target, long Round, long NackRound, bool Used, bool Nacked);
+    private record struct Entry(uint MySequence, WireAddress Requester, uint RequesterSequence, NodeId Target, long Round, long NackRound, bool Used, bool Nacked, bool Bare);
 }

@@ -18,12 +18,21 @@ internal sealed class FrameComposer
     private readonly Member _self;
     private readonly byte[] _datagram;
     private readonly int _largeBytes;
+    private readonly ReplyLimiter _limiter;
+
+    // The reply guard (see GuardReplies): while a frame from a source that is not a live member at that address is
+    // handled, what may still be sent back to it, and whether its answer's rate-limit token was taken.
+    private WireAddress _guarded;
+    private int _credit;
+    private bool _guarding;
+    private bool _tokenTaken;
 
     [ThreadStatic]
     private static byte[]? _answerScratch;
 
-    public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, Member self)
+    public FrameComposer(FrameCodec codec, ITransport transport, WireLimits limits, int maxDatagramBytes, NodeCounters counters, Member self, TimeProvider? time = null)
     {
+        _limiter = new ReplyLimiter(time ?? TimeProvider.System);
         _codec = codec;
         _transport = transport;
         _largeBytes = Math.Min(transport.MaxLargeFrameBytes, limits.MaxFrameBytes);
@@ -44,8 +53,65 @@ internal sealed class FrameComposer
     /// <summary>A writer over the body of the datagram buffer.</summary>
     public GossipWriter Begin() => new(_codec.BodySpan(_datagram));
 
+    /// <summary>
+    /// A writer for an answer to <paramref name="destination"/>: the whole datagram, or, while the reply guard holds
+    /// that address, only as many bytes as its frame brought (so an ack's piggyback shrinks to fit instead of the whole
+    /// answer being withheld).
+    /// </summary>
+    public GossipWriter BeginReply(WireAddress destination) => _guarding && destination == _guarded
+        ? new(_codec.BodySpan(_datagram.AsSpan(0, Math.Min(_datagram.Length, _credit))))
+        : Begin();
+
+    /// <summary>
+    /// Opens the reply guard for a frame from <paramref name="source"/>, which is not a live member at that address:
+    /// until <see cref="EndGuard"/>, frames to that address may total at most <paramref name="receivedBytes"/> (the
+    /// frame's own length: no amplification), never go over a stream this node would have to open, and only while the
+    /// source's rate limit allows (<see cref="ReplyLimiter"/>). Whatever is withheld is counted
+    /// (<see cref="NodeCounters.RepliesWithheld"/>, <see cref="NodeCounters.RepliesRateLimited"/>).
+    /// </summary>
+    public void GuardReplies(WireAddress source, int receivedBytes)
+    {
+        _guarded = source;
+        _credit = receivedBytes;
+        _guarding = !source.IsNone;
+        _tokenTaken = false;
+    }
+
+    /// <summary>Closes the reply guard: sends after the frame was handled (eager pushes, rounds) go to members.</summary>
+    public void EndGuard() => _guarding = false;
+
+    /// <summary>True when a frame of <paramref name="length"/> bytes may go to <paramref name="destination"/> now (charged to the guard).</summary>
+    private bool MaySend(WireAddress destination, int length)
+    {
+        if (!_guarding || destination != _guarded)
+        {
+            return true;
+        }
+
+        if (length > _credit)
+        {
+            _counters.RepliesWithheldValue++;
+            return false;
+        }
+
+        if (!_tokenTaken)
+        {
+            if (!_limiter.TryTake(destination))
+            {
+                _counters.RepliesRateLimitedValue++;
+                _credit = 0;
+                return false;
+            }
+
+            _tokenTaken = true;
+        }
+
+        _credit -= length;
+        return true;
+    }
+
     /// <summary>The body area of an answer's buffer: the stream-sized one, or the datagram buffer.</summary>
-    internal Span<byte> BodyOf(byte[]? large, int frameBytes) => _codec.BodySpan(large is null ? _datagram : large.AsSpan(0, frameBytes));
+    internal Span<byte> BodyOf(byte[]? large, int frameBytes) => _codec.BodySpan(large is null ? _datagram.AsSpan(0, Math.Min(frameBytes, _datagram.Length)) : large.AsSpan(0, frameBytes));
 
     /// <summary>Seals the datagram buffer's body and sends it; a lone section goes as a plain frame (3 bytes less on every quiet-cluster probe and ack).</summary>
     public void Send(WireAddress destination, ref GossipWriter writer, int sectionCount)
@@ -61,7 +127,7 @@ internal sealed class FrameComposer
         }
 
         int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
-        if (length > 0 && !destination.IsNone && _transport.Send(destination, _datagram.AsSpan(0, length)))
+        if (length > 0 && !destination.IsNone && MaySend(destination, length) && _transport.Send(destination, _datagram.AsSpan(0, length)))
         {
             _counters.FramesSentValue++;
         }
@@ -76,9 +142,13 @@ internal sealed class FrameComposer
     /// answer is sent before the handler returns), so 10,000 nodes do not hold 10,000 of them; and it is not rented from
     /// the shared pool, which may trim it and make a steady-state round allocate a fresh one.
     /// </remarks>
-    public AnswerFrame BeginAnswer() => HasLargeChannel
-        ? new AnswerFrame(this, LargeScratch(_largeBytes), _largeBytes)
-        : new AnswerFrame(this, null, _datagram.Length);
+    /// <remarks>While the reply guard is open the answer is to the guarded source (answers go to the frame's sender), so it
+    /// is built in the datagram buffer cut to the bytes that source sent: it carries what fits, never a stream.</remarks>
+    public AnswerFrame BeginAnswer() => _guarding
+        ? new AnswerFrame(this, null, Math.Min(_datagram.Length, _credit))
+        : HasLargeChannel
+            ? new AnswerFrame(this, LargeScratch(_largeBytes), _largeBytes)
+            : new AnswerFrame(this, null, _datagram.Length);
 
     private static byte[] LargeScratch(int bytes)
     {
@@ -107,7 +177,7 @@ internal sealed class FrameComposer
 
         Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
         int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
-        bool sent = length > 0 && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
+        bool sent = length > 0 && MaySend(destination, overDatagram ? int.MaxValue : length) && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
         if (sent)
         {
             _counters.FramesSentValue++;

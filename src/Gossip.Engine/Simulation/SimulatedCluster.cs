@@ -244,7 +244,10 @@ public sealed class SimulatedCluster : IDisposable
 
     private GossipOptions NewOptions(NodeId id, uint generation)
     {
-        var options = new GossipOptions { NodeId = id, Generation = generation, EventCapacity = 0 };
+        // The simulation measures the protocol, not the cipher: plain frames, chosen explicitly (Configure may set keys),
+        // and no guard against non-members, whose rules would refuse what partial views need (members answering members
+        // they do not hold); the guard is tested on its own and on real sockets.
+        var options = new GossipOptions { NodeId = id, Generation = generation, EventCapacity = 0, AllowPlaintext = true, NonMemberGuard = false };
         _options.Configure?.Invoke(options);
         options.NodeId = id;
         options.Generation = generation;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Gossip.Engine;
 
 namespace Gossip.LoadGen.Cli;
@@ -40,6 +41,18 @@ internal sealed class LoadGenArguments
     public string? KeyFile { get; init; }
 
     public bool Quiet { get; init; }
+
+    /// <summary><c>--plaintext</c>: plain frames. Without it real-socket runs are encrypted with <see cref="ClusterKey"/>.</summary>
+    public bool Plaintext { get; init; }
+
+    /// <summary>The <c>hostile</c> command's fuzzed datagrams (null: its default).</summary>
+    public long? Fuzz { get; init; }
+
+    /// <summary>The <c>hostile</c> command's hostile TCP connections (null: its default).</summary>
+    public int? Streams { get; init; }
+
+    /// <summary>The run's cluster key: 32 random bytes drawn once per command line, never written anywhere.</summary>
+    public byte[] ClusterKey { get; init; } = RandomNumberGenerator.GetBytes(32);
 
     /// <summary>The command line as typed (after the program name), printed beside every figure.</summary>
     public string CommandLine { get; init; } = "";
@@ -88,6 +101,7 @@ internal sealed class LoadGenArguments
     {
         Command = Command, Nodes = nodes, Interval = interval, Fanout = Fanout, Mode = Mode, Transport = Transport, Duration = Duration,
         Loss = Loss, Seed = Seed, Crashes = Crashes, Seeds = Seeds, JsonPath = null, ChartsDirectory = null, Bind = Bind, Advertise = Advertise, KeyFile = KeyFile, Quiet = Quiet, NodeId = NodeId,
+        Plaintext = Plaintext, ClusterKey = ClusterKey,
         CommandLine = CommandLine,
     };
 }

@@ -28,13 +28,16 @@ internal sealed class LoadGenCommandLine
     private readonly Option<string?> _json = Typed("--json", "PATH", "Also write the report as JSON to PATH", "a path", NonEmpty);
     private readonly Option<string?> _charts = Typed("--charts", "DIR", "Also write SVG charts into DIR", "a directory", NonEmpty);
     private readonly Option<bool> _quiet = new("--quiet") { Description = "No progress output" };
+    private readonly Option<bool> _plaintext = new("--plaintext") { Description = "Send plain checksummed frames instead of AES-GCM (default: encrypted; UDP runs draw a fresh cluster key per run, node takes --key-file)" };
 
     private readonly Option<string?> _bind = Typed("--bind", "ip:port", "Address to bind UDP and TCP to [default: 127.0.0.1:7946]", "ip:port", static text => IPEndPoint.TryParse(text, out _) ? text : null);
     private readonly Option<string?> _advertise = Typed("--advertise", "ip:port", "Address peers should use, when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
-    private readonly Option<string?> _keyFile = Typed("--key-file", "PATH", "AES-GCM key file (16, 24 or 32 bytes, raw or hex); none sends plain checksummed frames", "a path", NonEmpty);
+    private readonly Option<string?> _keyFile = Typed("--key-file", "PATH", "AES-GCM cluster key file: one 16, 24 or 32-byte key (raw or hex), or lines of 'ID HEX', primary first; required unless --plaintext", "a path", NonEmpty);
     private readonly Option<ulong?> _nodeId = Typed<ulong?>("--node-id", "HEX", "Fixed node id (hex, non-zero), so a restarted process supersedes its old self", "a non-zero hexadecimal id", static text => ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 ? id : null);
 
     private readonly Option<int?> _chaosSeeds = Typed("--seeds", "N", "Number of seeds to run, from --seed on [default: 200]", "a positive integer", TryPositive);
+    private readonly Option<long?> _fuzz = Typed<long?>("--fuzz", "N", "Fuzzed datagrams sent at one node [default: 1000000]", "a non-negative integer", static text => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null);
+    private readonly Option<int?> _streams = Typed("--streams", "N", "Hostile TCP connections (slow drip, giant prefix, full-size garbage) [default: 200]", "a positive integer", TryPositive);
     private readonly Option<ulong?> _replay = Typed("--replay", "SEED", "Replay one seed with its readable event log", "a non-negative integer", TryUInt64);
     private readonly Option<string?> _schedule = Typed("--schedule", "FILE", "Replay a saved (shrunk) schedule (JSON)", "a path", NonEmpty);
     private readonly Option<string?> _log = Typed("--log", "PATH", "Where a replay writes its event log (default: the output)", "a path", NonEmpty);
@@ -70,7 +73,7 @@ internal sealed class LoadGenCommandLine
             HelpName = ToolName,
         };
 
-        Option[] cluster = [cli._nodes, cli._interval, cli._fanout, cli._mode, cli._transport, cli._duration, cli._loss, cli._seed, cli._seeds, cli._crashes, cli._json, cli._charts, cli._quiet];
+        Option[] cluster = [cli._nodes, cli._interval, cli._fanout, cli._mode, cli._transport, cli._duration, cli._loss, cli._seed, cli._seeds, cli._crashes, cli._json, cli._charts, cli._quiet, cli._plaintext];
         root.Add(cli.Command("targets", "128 nodes on UDP loopback, 200 ms, fanout 3: CPU, bandwidth, rumor spread, crash detection, verdict against the seed targets (exit 1 when missed) and our goals", cluster, run));
         root.Add(cli.Command("scale", "The same figures as n grows (UDP, and in memory with --transport memory)", cluster, run));
         root.Add(cli.Command("converge", "Rounds to spread a rumor vs the ideal synchronous model (in memory)", cluster, run));
@@ -86,14 +89,19 @@ internal sealed class LoadGenCommandLine
             [cli._nodes, cli._interval, cli._duration, cli._json, cli._charts, cli._quiet],
             run));
         root.Add(cli.Command(
+            "hostile",
+            "Attack a live cluster on real sockets from non-member addresses (forged notices, replays, fuzzing, amplification probes per message type, hostile TCP, a removed key): drops by reason, amplification ratios, false deaths (exit 1 on a broken rule); --duration is the TCP attack's length",
+            [cli._nodes, cli._interval, cli._duration, cli._fuzz, cli._streams, cli._plaintext, cli._json, cli._quiet],
+            run));
+        root.Add(cli.Command(
             "node",
-            "Run one real node; stdin: set KEY VALUE | get NODEID KEY | members | stats | leave | quit",
-            [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
+            "Run one real node (needs --key-file, or --plaintext); stdin: set KEY VALUE | get NODEID KEY | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit",
+            [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._plaintext, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
             run));
         root.Add(cli.Command(
             "part",
-            "Run M nodes of a cluster spread over several processes or hosts (--part I --parts P --nodes M, the same --run-id, --seed and --seeds everywhere); writes this process's figures for the shared window, rumors and crashes",
-            [cli._part, cli._parts, cli._nodes, cli._runId, cli._partBind, cli._partAdvertise, cli._seeds, cli._keyFile, cli._interval, cli._fanout, cli._mode, cli._duration, cli._seed, cli._rumors, cli._crashes, cli._crashSpacing, cli._json, cli._quiet],
+            "Run M nodes of a cluster spread over several processes or hosts (--part I --parts P --nodes M, the same --run-id, --seed, --seeds and --key-file everywhere, or --plaintext); writes this process's figures for the shared window, rumors and crashes",
+            [cli._part, cli._parts, cli._nodes, cli._runId, cli._partBind, cli._partAdvertise, cli._seeds, cli._keyFile, cli._plaintext, cli._interval, cli._fanout, cli._mode, cli._duration, cli._seed, cli._rumors, cli._crashes, cli._crashSpacing, cli._json, cli._quiet],
             run));
         Command merge = cli.Command("merge", "Merge the part reports of one run into the figures of the whole cluster (exit 1 when they do not cover it)", [cli._json, cli._quiet], run);
         merge.Add(cli._reports);
@@ -159,6 +167,9 @@ internal sealed class LoadGenCommandLine
         Advertise = command == "part" ? result.GetValue(_partAdvertise) : result.GetValue(_advertise),
         KeyFile = result.GetValue(_keyFile),
         Quiet = result.GetValue(_quiet),
+        Plaintext = result.GetValue(_plaintext),
+        Fuzz = result.GetValue(_fuzz),
+        Streams = result.GetValue(_streams),
         NodeId = result.GetValue(_nodeId),
         ChaosSeeds = command == "chaos" ? result.GetValue(_chaosSeeds) ?? 200 : 200,
         Replay = result.GetValue(_replay),

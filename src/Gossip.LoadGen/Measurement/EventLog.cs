@@ -14,6 +14,9 @@ internal sealed class EventLog
     private readonly Dictionary<RumorId, Dictionary<NodeId, long>> _rumorArrivals = [];
     private readonly List<DeathDeclaration> _deaths = [];
 
+    /// <summary>MemberLeft notifications seen by any observer.</summary>
+    public int Departures { get; private set; }
+
     /// <summary>Notifications of a rumor the observer had already reported.</summary>
     public int DuplicateRumors { get; private set; }
 
@@ -38,6 +41,10 @@ internal sealed class EventLog
             else if (e.Kind == GossipEventKind.MemberDead)
             {
                 _deaths.Add(new DeathDeclaration(observer, e.Member, e.Timestamp));
+            }
+            else if (e.Kind == GossipEventKind.MemberLeft)
+            {
+                Departures++;
             }
         }
     }

@@ -24,7 +24,7 @@ internal static class TargetsPrinter
         ArgumentNullException.ThrowIfNull(output);
         string time = r.TimeBase == "virtual" ? " (virtual time)" : "";
         output.WriteLine($"command: {r.CommandLine}");
-        Row(output, "nodes / interval / fanout / mode", $"{r.Nodes} / {r.IntervalMs} ms / {r.Fanout} / {r.Mode} on {r.Transport}{time}, loss {r.Loss:P0}, {r.MachineCores} cores, {r.Date}");
+        Row(output, "nodes / interval / fanout / mode", $"{r.Nodes} / {r.IntervalMs} ms / {r.Fanout} / {r.Mode} on {r.Transport}{time}, {r.Security}, loss {r.Loss:P0}, {r.MachineCores} cores, {r.Date}");
         Row(output, "warm-up until converged", $"{r.WarmupSeconds:F1} s ({r.ConvergedAtWarmupEnd}/{r.Nodes} nodes saw everyone{(r.Converged ? "" : "; NOT converged: timed out")}); steady window {r.WindowSeconds:F1} s, {r.NodeRounds} node-rounds");
         Row(output, "CPU per node (% of one core)", $"{r.CpuPercentPerNode:F4} %   (process {r.CpuPercentProcess:F2} %)");
         Row(output, "bandwidth per node", $"{r.BandwidthKBpsPerNode:F3} KB/s   (busiest node {r.BandwidthKBpsBusiestNode:F3} KB/s)");

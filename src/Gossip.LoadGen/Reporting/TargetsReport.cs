@@ -32,6 +32,9 @@ internal sealed record TargetsReport
     /// <summary>Push, Pull or PushPull.</summary>
     public required string Mode { get; init; }
 
+    /// <summary>"aes-gcm" (every frame encrypted and authenticated with the run's cluster key) or "plaintext".</summary>
+    public string Security { get; init; } = "plaintext";
+
     /// <summary>Simulated loss rate (memory transport only; 0 on UDP).</summary>
     public required double Loss { get; init; }
 

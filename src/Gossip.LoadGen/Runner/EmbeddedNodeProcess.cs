@@ -53,8 +53,11 @@ internal sealed class EmbeddedNodeProcess : IDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <c>node --bind 127.0.0.1:0</c> (the OS picks the port; it is printed) joining <paramref name="seed"/>, if any.</summary>
-    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, IReadOnlyList<KeyValuePair<string, string>> environment)
+    /// <summary>
+    /// Starts <c>node --bind 127.0.0.1:0</c> (the OS picks the port; it is printed) joining <paramref name="seed"/>, if
+    /// any, encrypted with the cluster key in <paramref name="keyFile"/>, as an embedding service would run.
+    /// </summary>
+    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, string keyFile, IReadOnlyList<KeyValuePair<string, string>> environment)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
@@ -65,7 +68,7 @@ internal sealed class EmbeddedNodeProcess : IDisposable
         };
         string[] args =
         [
-            typeof(EmbeddedNodeProcess).Assembly.Location, "node", "--bind", "127.0.0.1:0", "--quiet",
+            typeof(EmbeddedNodeProcess).Assembly.Location, "node", "--bind", "127.0.0.1:0", "--quiet", "--key-file", keyFile,
             "--interval", interval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
         ];
         foreach (string arg in args)

@@ -92,6 +92,7 @@ internal static class TargetsRun
             IntervalMs = cluster.Interval.TotalMilliseconds,
             Fanout = settings.Fanout,
             Mode = settings.Mode,
+            Security = settings.Security,
             Loss = settings.Loss,
             Seed = settings.Seed,
             MachineCores = Environment.ProcessorCount,

@@ -15,6 +15,9 @@ internal sealed record TargetsSettings
     /// <summary>Dissemination mode the nodes run with (for the report). Default "PushPull".</summary>
     public string Mode { get; init; } = "PushPull";
 
+    /// <summary>"aes-gcm" or "plaintext": how the nodes' frames travel (for the report). Default "plaintext".</summary>
+    public string Security { get; init; } = "plaintext";
+
     /// <summary>Simulated loss rate (for the report). Default 0.</summary>
     public double Loss { get; init; }
 

@@ -15,6 +15,7 @@ namespace Gossip.LoadGen.Runner;
 internal sealed class UdpClusterUnderTest : IClusterUnderTest
 {
     private readonly List<GossipNode> _nodes = [];
+    private readonly List<UdpTransport> _transports = [];
     private readonly bool[] _live;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _drains = [];
@@ -47,6 +48,12 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
                 options.MaxMembers = MemoryClusterUnderTest.PartialViewSize + 1;
                 options.ClusterSizeHint = count;
                 _viewLimit = options.MaxMembers;
+
+                // Plaintext partial views: members must answer members they do not hold (docs/security.md).
+                if (options.Keys is null)
+                {
+                    options.NonMemberGuard = false;
+                }
             }
 
             Interval = options.GossipInterval;
@@ -59,6 +66,7 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
             var node = new GossipNode(options, transport);
             _drains.Add(DrainAsync(node, _stop.Token));
             _nodes.Add(node);
+            _transports.Add(transport);
             _live[i] = true;
         }
 
@@ -121,6 +129,9 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
 
     /// <summary>The nodes, for commands that need more than the scenario seam.</summary>
     public IReadOnlyList<GossipNode> Nodes => _nodes;
+
+    /// <summary>The nodes' transports (same order), for the stream budgets the hostile scenario reads.</summary>
+    public IReadOnlyList<UdpTransport> Transports => _transports;
 
     /// <inheritdoc />
     public void Wait(TimeSpan duration) => Thread.Sleep(duration);

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Gossip.LoadGen.Cli;
 using Gossip.LoadGen.Measurement;
 using Gossip.LoadGen.Reporting;
@@ -40,11 +41,15 @@ internal static class EmbeddedScenario
         int windows = Math.Max(1, (int)Math.Round(duration / window));
         var nodes = new List<EmbeddedNodeProcess>();
         List<KeyValuePair<string, string>> knobs = EmbeddedRuntimeKnobs.ForChildren();
+
+        // Encrypted, as a service runs a node by default: one cluster key for the run, in a file only this user reads.
+        string keyFile = Path.Combine(Directory.CreateTempSubdirectory("gossip-embedded-").FullName, "cluster.key");
+        File.WriteAllText(keyFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
         try
         {
             progress.Phase($"starting {k} node processes");
             long firstStart = Stopwatch.GetTimestamp();
-            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1, knobs);
+            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1, keyFile, knobs);
             nodes.Add(seed);
             if (!seed.WaitUntil(static p => p.Address is not null, TimeSpan.FromSeconds(30)))
             {
@@ -54,7 +59,7 @@ internal static class EmbeddedScenario
 
             for (int i = 1; i < k; i++)
             {
-                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, knobs));
+                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, keyFile, knobs));
             }
 
             foreach (EmbeddedNodeProcess node in nodes)
@@ -147,6 +152,8 @@ internal static class EmbeddedScenario
             {
                 node.Dispose();
             }
+
+            Directory.Delete(Path.GetDirectoryName(keyFile)!, recursive: true);
         }
     }
 

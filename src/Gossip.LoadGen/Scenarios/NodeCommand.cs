@@ -9,8 +9,10 @@ using Gossip.Wire;
 namespace Gossip.LoadGen.Scenarios;
 
 /// <summary>
-/// <c>node</c>: one real node on UDP. Prints membership and state changes as they happen; reads commands from
-/// stdin: <c>set KEY VALUE</c>, <c>get ID KEY</c>, <c>members</c>, <c>leave</c>, <c>quit</c>. Several processes (or hosts)
+/// <c>node</c>: one real node on UDP, encrypted with <c>--key-file</c> (or plain with <c>--plaintext</c>; one of the two
+/// is required). Prints membership and state changes and broadcasts as they happen; reads commands from stdin:
+/// <c>set KEY VALUE</c>, <c>get ID KEY</c>, <c>broadcast TEXT</c>, <c>members</c>, the key commands of
+/// <see cref="NodeKeysCommand"/> (<c>keys list|install|use|remove</c>), <c>leave</c>, <c>quit</c>. Several processes (or hosts)
 /// running this form one cluster.
 /// </summary>
 internal static class NodeCommand
@@ -38,6 +40,15 @@ internal static class NodeCommand
                 Console.Error.WriteLine($"error: --key-file: {ex.Message}");
                 return 2;
             }
+        }
+        else if (args.Plaintext)
+        {
+            options.AllowPlaintext = true;
+        }
+        else
+        {
+            Console.Error.WriteLine("error: a node needs a cluster key: --key-file PATH (one key, raw or hex, or lines of 'ID HEX'), or --plaintext to send unauthenticated frames on a closed network.");
+            return 2;
         }
 
         using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise, DedicatedReceiveThread = true }));
@@ -99,6 +110,12 @@ internal static class NodeCommand
                     }
 
                     break;
+                case "broadcast" when parts.Length >= 2:
+                    node.Broadcast(Encoding.UTF8.GetBytes(line.Trim()["broadcast".Length..].Trim()));
+                    break;
+                case "keys":
+                    Reply(output, NodeKeysCommand.Run(options.Keys, parts.Length > 1 ? line.Trim()["keys".Length..].Trim() : ""));
+                    break;
                 case "leave":
                     node.Leave();
                     stop.Cancel();
@@ -109,7 +126,7 @@ internal static class NodeCommand
                 case "":
                     break;
                 default:
-                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | members | stats | leave | quit");
+                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit");
                     break;
             }
         }
@@ -117,6 +134,15 @@ internal static class NodeCommand
         stop.Cancel();
         printer.Wait(TimeSpan.FromSeconds(1));
         return 0;
+    }
+
+    private static void Reply(TextWriter output, string text)
+    {
+        lock (output)
+        {
+            output.WriteLine(text);
+            output.Flush();
+        }
     }
 
     private static async Task PrintEventsAsync(GossipNode node, TextWriter output, CancellationToken stop)
@@ -128,7 +154,7 @@ internal static class NodeCommand
                 string text = e.Kind switch
                 {
                     GossipEventKind.StateChanged => $"state {e.Member} {e.Key}",
-                    GossipEventKind.RumorReceived => $"rumor {e.Rumor.Origin}/{e.Rumor.Sequence}",
+                    GossipEventKind.RumorReceived => $"rumor {e.Rumor.Origin}/{e.Rumor.Sequence} {Encoding.UTF8.GetString(e.Payload.Span)}",
                     _ => $"{e.Kind} {e.Member}",
                 };
                 lock (output)

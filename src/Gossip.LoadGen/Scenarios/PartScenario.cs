@@ -41,6 +41,12 @@ internal static class PartScenario
         }
 
         string? keyFile = args.KeyFile;
+        if (keyFile is null && !args.Plaintext)
+        {
+            Console.Error.WriteLine("error: every process of a run needs the same cluster key: --key-file PATH (one key, raw or hex, or lines of 'ID HEX'), or --plaintext on a closed network.");
+            return LoadGenApp.BadArguments;
+        }
+
         if (keyFile is not null)
         {
             try
@@ -96,6 +102,10 @@ internal static class PartScenario
                 KeyRing ring = KeyFile.Load(keyFile);
                 rings.Add(ring);
                 o.Keys = ring;
+            }
+            else
+            {
+                o.AllowPlaintext = true;
             }
         }
 

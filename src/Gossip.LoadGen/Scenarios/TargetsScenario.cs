@@ -29,6 +29,7 @@ internal static class TargetsScenario
             CommandLine = args.CommandLine,
             Fanout = args.Fanout,
             Mode = args.Mode.ToString(),
+            Security = ClusterFactory.SecurityOf(args),
             Loss = args.Transport == "memory" ? args.Loss : 0,
             Seed = args.Seed,
             Window = args.Duration ?? defaultWindow,

@@ -21,6 +21,9 @@ internal sealed class ComponentHarness
     public ComponentHarness(GossipOptions? options = null, ulong seed = 1, int maxLargeFrameBytes = 0, ulong selfId = 1)
     {
         Options = options ?? new GossipOptions();
+
+        // The harness's codec writes plain frames, so its node opts in to plaintext explicitly.
+        Options.AllowPlaintext = true;
         Options.Validate();
         Transport = new CapturingTransport(AddressOf(selfId), maxLargeFrameBytes);
         WireLimits limits = WireLimits.Datagram with { MaxFrameBytes = Math.Max(Options.MaxDatagramBytes, maxLargeFrameBytes) };
@@ -29,7 +32,7 @@ internal sealed class ComponentHarness
         Counters = new NodeCounters();
         Events = new NodeEvents(Options.EventCapacity, NullLogger.Instance, Time, Counters);
         Node = new NodeContext(Options, limits, self, new SeededRandom(seed), Time, Counters, Events);
-        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self);
+        Frames = new FrameComposer(Codec, Transport, limits, Options.MaxDatagramBytes, Counters, self, Time);
         Health = new LocalHealth(Options.MaxLocalHealthScore);
         Members = new MembershipState(Node);
         Broadcasts = new BroadcastBackstop(Node, Members, Frames);

@@ -45,4 +45,92 @@ public sealed class FrameComposerTests
         Assert.True(sent.Large);
         Assert.True(sent.Bytes.Length > harness.Frames.DatagramBytes);
     }
+
+    [Fact]
+    public void Guard_AFrameLargerThanTheRequest_IsWithheldAndCounted_OthersStillGo()
+    {
+        var harness = new ComponentHarness();
+        WireAddress stranger = ComponentHarness.AddressOf(99);
+        var alive = new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address);
+        harness.Frames.SendEvent(stranger, alive);
+        int eventFrame = Assert.Single(harness.Transport.Sent).Bytes.Length;
+        harness.Transport.Sent.Clear();
+
+        harness.Frames.GuardReplies(stranger, eventFrame - 1);
+        harness.Frames.SendEvent(stranger, alive);
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(2), alive);
+        harness.Frames.EndGuard();
+
+        SentFrame sent = Assert.Single(harness.Transport.Sent);
+        Assert.Equal(ComponentHarness.AddressOf(2), sent.Destination);
+        Assert.Equal(1, harness.Counters.RepliesWithheld);
+    }
+
+    [Fact]
+    public void Guard_RepliesTogether_NeverExceedTheBytesReceived()
+    {
+        var harness = new ComponentHarness();
+        WireAddress stranger = ComponentHarness.AddressOf(99);
+        var alive = new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address);
+
+        harness.Frames.GuardReplies(stranger, 150);
+        for (int i = 0; i < 5; i++)
+        {
+            harness.Frames.SendEvent(stranger, alive);
+        }
+
+        harness.Frames.EndGuard();
+
+        Assert.InRange(harness.Transport.Sent.Sum(f => f.Bytes.Length), 1, 150);
+        Assert.True(harness.Counters.RepliesWithheld > 0);
+    }
+
+    [Fact]
+    public void Guard_AnAnswer_IsCutToTheRequestsSize_AndNeverOpensAStream()
+    {
+        var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        WireAddress stranger = ComponentHarness.AddressOf(99);
+
+        harness.Frames.GuardReplies(stranger, 80);
+        Framing.AnswerFrame answer = harness.Frames.BeginAnswer();
+        int room = answer.Body.Length;
+        harness.Frames.BeginAnswer().Send(stranger, 200); // a body the answer could not have held: refused, not sent
+        harness.Frames.EndGuard();
+
+        Assert.Equal(80 - harness.Codec.Overhead, room);
+        Assert.Empty(harness.Transport.Sent);
+        Assert.Equal(1, harness.Counters.RepliesWithheld);
+    }
+
+    [Fact]
+    public void Guard_PerSourceRateLimit_AllowsABurstThenRefillsWithTime()
+    {
+        var harness = new ComponentHarness();
+        WireAddress stranger = ComponentHarness.AddressOf(99);
+        var alive = new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address);
+        int Answered(int requests)
+        {
+            int before = harness.Transport.Sent.Count;
+            for (int i = 0; i < requests; i++)
+            {
+                harness.Frames.GuardReplies(stranger, 1_400);
+                harness.Frames.SendEvent(stranger, alive);
+                harness.Frames.EndGuard();
+            }
+
+            return harness.Transport.Sent.Count - before;
+        }
+
+        Assert.Equal(Framing.ReplyLimiter.BurstPerSource, Answered(20));
+        Assert.Equal(20 - Framing.ReplyLimiter.BurstPerSource, harness.Counters.RepliesRateLimited);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(Framing.ReplyLimiter.PerSourcePerSecond, Answered(20));
+
+        // Another source has its own bucket.
+        harness.Frames.GuardReplies(ComponentHarness.AddressOf(98), 1_400);
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(98), alive);
+        harness.Frames.EndGuard();
+        Assert.Equal(ComponentHarness.AddressOf(98), harness.Transport.Sent[^1].Destination);
+    }
 }

@@ -31,6 +31,7 @@ public sealed class GossipMetricsTests
         }
 
         Assert.True(network.CreateTransport().Send(a.Address, new byte[40]));
+        Assert.True(network.CreateTransport().Send(a.Address, StrangersPingReq(b)));
         network.RunUntil(TimeSpan.FromMilliseconds(2_100));
         Dictionary<string, long> before = Collect(a.Id);
         Assert.Equal(2, before["gossip.member.count/alive"]);
@@ -54,12 +55,23 @@ public sealed class GossipMetricsTests
         Assert.True(after["gossip.network.messages/transmit"] > 0 && after["gossip.network.messages/receive"] > 0);
         Assert.True(after["gossip.network.io/transmit"] > after["gossip.network.messages/transmit"] && after["gossip.network.io/receive"] > after["gossip.network.messages/receive"]);
         Assert.Equal(1, after["gossip.frames.dropped/bad_magic"]);
+        Assert.Equal(1, after["gossip.answers.refused/ping_req_refused"]);
         Assert.True(after["gossip.suspicions"] >= 1);
         Assert.Equal(1, after["gossip.member.count/alive"]);
     }
 
+    /// <summary>A ping-req from a non-member (plaintext): the node refuses to relay it.</summary>
+    private static byte[] StrangersPingReq(GossipNode target)
+    {
+        var codec = new FrameCodec(1);
+        byte[] frame = new byte[128];
+        var writer = new GossipWriter(codec.BodySpan(frame));
+        Assert.True(new PingReq(9, target.Id, target.Address).TryWrite(ref writer));
+        return frame[..codec.Seal(frame, MessageType.PingReq, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position)];
+    }
+
     private static GossipNode NewNode(SimulatedNetwork network, RoundScheduler scheduler, ulong seed) => new(
-        new GossipOptions { EagerPush = false },
+        new GossipOptions { EagerPush = false, AllowPlaintext = true },
         network.CreateTransport(),
         new GossipNodeServices { SingleThreaded = false, Scheduler = scheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(seed) });
 

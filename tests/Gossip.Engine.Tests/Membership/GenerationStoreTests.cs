@@ -34,7 +34,7 @@ public sealed class GenerationStoreTests : IDisposable
     [Fact]
     public void TryStore_AGenerationStartedWhileRunning_IsWhereTheNextRestartGoesOn()
     {
-        var options = new GossipOptions { GenerationFile = File };
+        var options = new GossipOptions { GenerationFile = File, AllowPlaintext = true };
         var clock = new FakeTimeProvider(Now);
         uint started = GenerationStore.Choose(options, clock);
         uint renewed = GenerationStore.Next(clock, started);
@@ -61,7 +61,7 @@ public sealed class GenerationStoreTests : IDisposable
     [InlineData(30 * 86_400 + 1, false)]
     public void Validate_MaxClockSkew_IsBetweenOneSecondAndThirtyDays(double seconds, bool valid)
     {
-        var options = new GossipOptions { MaxClockSkew = TimeSpan.FromSeconds(seconds) };
+        var options = new GossipOptions { MaxClockSkew = TimeSpan.FromSeconds(seconds), AllowPlaintext = true };
 
         Exception? error = Record.Exception(options.Validate);
 
@@ -78,7 +78,7 @@ public sealed class GenerationStoreTests : IDisposable
     [Fact]
     public void Choose_RestartInTheSameSecond_TakesAHigherGeneration()
     {
-        var options = new GossipOptions { GenerationFile = File };
+        var options = new GossipOptions { GenerationFile = File, AllowPlaintext = true };
         var clock = new FakeTimeProvider(Now);
 
         uint first = GenerationStore.Choose(options, clock);
@@ -92,7 +92,7 @@ public sealed class GenerationStoreTests : IDisposable
     [Fact]
     public void Choose_AfterTheClockSteppedBack_StillTakesAHigherGeneration()
     {
-        var options = new GossipOptions { GenerationFile = File };
+        var options = new GossipOptions { GenerationFile = File, AllowPlaintext = true };
         uint first = GenerationStore.Choose(options, new FakeTimeProvider(Now));
 
         uint second = GenerationStore.Choose(options, new FakeTimeProvider(Now.AddHours(-1)));
@@ -105,7 +105,7 @@ public sealed class GenerationStoreTests : IDisposable
     {
         System.IO.File.WriteAllText(File, "not a generation");
 
-        uint generation = GenerationStore.Choose(new GossipOptions { GenerationFile = File }, new FakeTimeProvider(Now));
+        uint generation = GenerationStore.Choose(new GossipOptions { GenerationFile = File, AllowPlaintext = true }, new FakeTimeProvider(Now));
 
         Assert.Equal((uint)Now.ToUnixTimeSeconds(), generation);
         Assert.Equal(generation.ToString(System.Globalization.CultureInfo.InvariantCulture), System.IO.File.ReadAllText(File));
@@ -117,8 +117,8 @@ public sealed class GenerationStoreTests : IDisposable
         var network = new SimulatedNetwork(1);
         var clock = new FakeTimeProvider(Now);
         var services = new GossipNodeServices { SingleThreaded = true, Time = clock, Random = new SeededRandom(1) };
-        using var before = new GossipNode(new GossipOptions { GenerationFile = File }, network.CreateTransport(), services);
-        using var after = new GossipNode(new GossipOptions { GenerationFile = File }, network.CreateTransport(), services);
+        using var before = new GossipNode(new GossipOptions { GenerationFile = File, AllowPlaintext = true }, network.CreateTransport(), services);
+        using var after = new GossipNode(new GossipOptions { GenerationFile = File, AllowPlaintext = true }, network.CreateTransport(), services);
 
         Assert.True(after.Generation > before.Generation);
     }

@@ -157,7 +157,7 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         // Another process takes the port at once and answers every probe sent there, with its own id in the header.
         cluster.Network.Reconnect(victim.Address);
         using var stranger = new GossipNode(
-            new GossipOptions { NodeId = new NodeId(0xABCDEF), Generation = 1, EventCapacity = 0 },
+            new GossipOptions { NodeId = new NodeId(0xABCDEF), Generation = 1, EventCapacity = 0, AllowPlaintext = true },
             cluster.Network.CreateTransport(victim.Address),
             new GossipNodeServices { SingleThreaded = true, Time = cluster.Network.Clock, Random = new SeededRandom(7) });
         stranger.Start();

@@ -1,4 +1,5 @@
 using Gossip.Engine.Simulation;
+using Gossip.Wire;
 
 namespace Gossip.Engine.Tests.Protocol;
 
@@ -24,7 +25,7 @@ public sealed class SteadyStateAllocationTests
     {
         byte[] key = new byte[32];
         key[0] = 7;
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 64, Seed = 4, Configure = o => o.Keys = new Gossip.Wire.KeyRing(1, key) });
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 64, Seed = 4, Configure = o => o.Keys = new KeyRing(1, key) });
         cluster.Nodes[3].SetLocal("k", [1, 2, 3]);
         cluster.Nodes[4].Broadcast([7]);
         cluster.RunRounds(300);

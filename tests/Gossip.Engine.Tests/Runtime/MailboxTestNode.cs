@@ -16,7 +16,7 @@ internal sealed class MailboxTestNode : IDisposable
     {
         var network = new SimulatedNetwork(seed);
         Node = new GossipNode(
-            options ?? new GossipOptions(),
+            options ?? new GossipOptions { AllowPlaintext = true },
             network.CreateTransport(),
             new GossipNodeServices { SingleThreaded = false, Scheduler = _idleScheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(seed) });
         Node.Start();

@@ -196,7 +196,7 @@ public sealed class NodeMailboxTests
         using var transport = new GateTransport();
         using var scheduler = new RoundScheduler();
         using var node = new GossipNode(
-            new GossipOptions { MaxMailboxFrames = 2 },
+            new GossipOptions { MaxMailboxFrames = 2, AllowPlaintext = true },
             transport,
             new GossipNodeServices { SingleThreaded = false, Scheduler = scheduler, Time = new FakeTimeProvider(), Random = new SeededRandom(5) });
         node.Start();

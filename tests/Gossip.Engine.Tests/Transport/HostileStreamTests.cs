@@ -21,9 +21,9 @@ public sealed class HostileStreamTests
     public async Task HundredsOfSlowDripAndGiantPrefixConnections_DoNotHoldBackALegitimateUpdate_AndMemoryStaysBounded()
     {
         static UdpTransportOptions TransportOptions() => new() { StreamReadTimeout = TimeSpan.FromSeconds(1) };
-        using var a = new GossipNode(new GossipOptions { ClusterId = Cluster, EventCapacity = 0 }, new UdpTransport(TransportOptions()));
+        using var a = new GossipNode(new GossipOptions { ClusterId = Cluster, EventCapacity = 0, AllowPlaintext = true }, new UdpTransport(TransportOptions()));
         var bTransport = new UdpTransport(TransportOptions());
-        using var b = new GossipNode(new GossipOptions { ClusterId = Cluster, EventCapacity = 0 }, bTransport);
+        using var b = new GossipNode(new GossipOptions { ClusterId = Cluster, EventCapacity = 0, AllowPlaintext = true }, bTransport);
         a.Start();
         b.Start();
         b.Join([a.Address]);

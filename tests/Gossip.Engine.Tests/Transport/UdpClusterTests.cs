@@ -24,7 +24,7 @@ public sealed class UdpClusterTests
                 var node = new GossipNode(
                     // A larger retransmit budget than the default: this test is about real sockets carrying the
                     // protocol, not about the (tested in simulation) odds that a bounded-budget rumor misses a node.
-                    new GossipOptions { EventCapacity = 0, RetransmitMultiplier = 8 },
+                    new GossipOptions { EventCapacity = 0, RetransmitMultiplier = 8, AllowPlaintext = true },
                     new UdpTransport(new UdpTransportOptions()));
                 node.Start();
                 nodes.Add(node);

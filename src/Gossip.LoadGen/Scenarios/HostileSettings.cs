@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+
+namespace Gossip.LoadGen.Scenarios;
+
+/// <summary>What <see cref="HostileScenario.Execute"/> runs.</summary>
+internal sealed record HostileSettings
+{
+    public string CommandLine { get; init; } = "";
+
+    public int Nodes { get; init; } = 8;
+
+    public bool Plaintext { get; init; }
+
+    public byte[] ClusterKey { get; init; } = RandomNumberGenerator.GetBytes(32);
+
+    public long FuzzedDatagrams { get; init; } = 1_000_000;
+
+    public int StreamConnections { get; init; } = 200;
+
+    public TimeSpan StreamSeconds { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(200);
+}
