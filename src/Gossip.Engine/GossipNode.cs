@@ -472,6 +472,9 @@ public sealed class GossipNode : IDisposable
         }
     }
 
+    /// <summary>Replicated-map versions still spreading as rumors (owner thread).</summary>
+    internal int HotDataVersionsForTest => _spread.HotDataVersions;
+
     /// <summary>The replicated map (tests and LoadGen; owner thread for anything beyond its thread-safe reads).</summary>
     internal ReplicatedMap Data => _data;
 
