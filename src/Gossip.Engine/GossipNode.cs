@@ -296,7 +296,7 @@ public sealed class GossipNode : IDisposable
         ulong stamp = _data.Write(key, value, deleted);
         if (stamp != 0)
         {
-            _spread.SpreadData(new DataEntry(key, value, stamp, Id, deleted));
+            _spread.SpreadData(new DataEntry(key, value, stamp, Id, deleted), local: true);
             _spread.FlushEager();
         }
     }

@@ -91,8 +91,12 @@ internal sealed class Disseminator
         }
     }
 
-    /// <summary>Starts spreading a new version of a replicated-map key (a local write, or one newer than ours from a peer), pushed at once.</summary>
-    public void SpreadData(in DataEntry entry)
+    /// <summary>
+    /// Starts spreading a new version of a replicated-map key: a local write is pushed at once; one newer than ours from
+    /// a peer is pushed at most once a round, as suspicions are, so that a node receiving a stream of writes sends one
+    /// eager push a round, not one per frame (at 100 writes a second over 32 nodes, that was 113 KB/s per node).
+    /// </summary>
+    public void SpreadData(in DataEntry entry, bool local)
     {
         long retiredBefore = _data.RetiredEarly;
         _data.Add(entry, RetransmitLimit);
@@ -102,7 +106,7 @@ internal sealed class Disseminator
         }
 
         _eagerPending |= _options.EagerPush;
-        _eagerUnlimited |= _options.EagerPush;
+        _eagerUnlimited |= _options.EagerPush && local;
     }
 
     /// <summary>The round's exchange with up to fanout peers: push what we spread, ask for what they spread, or both.</summary>

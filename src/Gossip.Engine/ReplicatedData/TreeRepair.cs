@@ -175,7 +175,7 @@ internal sealed class TreeRepair
                 _counters.DataEntriesMergedValue++;
                 if (rumor)
                 {
-                    _spread.SpreadData(entry);
+                    _spread.SpreadData(entry, local: false);
                 }
             }
             else if (outcome is MergeOutcome.FromTheFuture or MergeOutcome.Full or MergeOutcome.TooLarge)
