@@ -29,7 +29,7 @@ namespace Gossip.Engine;
 /// replicated map (<see cref="ReplicatedMap"/>, repaired by <see cref="TreeRepair"/>), all writing through one
 /// <see cref="FrameComposer"/>.
 /// </remarks>
-public sealed class GossipNode : IDisposable
+public sealed class GossipNode : IDisposable, IReplicatedMap
 {
     private readonly NodeContext _node;
     private readonly ITransport _transport;
@@ -261,6 +261,24 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>A copy of every key and value of the replicated map as this node holds it (removed keys left out). Any thread.</summary>
     public IReadOnlyList<KeyValuePair<byte[], byte[]>> GetDataEntries() => _data.Snapshot();
+
+    /// <inheritdoc />
+    int IReplicatedMap.Count => DataCount;
+
+    /// <inheritdoc />
+    ulong IReplicatedMap.RootHash => DataRootHash;
+
+    /// <inheritdoc />
+    void IReplicatedMap.Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => SetData(key, value);
+
+    /// <inheritdoc />
+    void IReplicatedMap.Remove(ReadOnlySpan<byte> key) => RemoveData(key);
+
+    /// <inheritdoc />
+    bool IReplicatedMap.TryGet(ReadOnlySpan<byte> key, out byte[] value) => TryGetData(key, out value);
+
+    /// <inheritdoc />
+    IReadOnlyList<KeyValuePair<byte[], byte[]>> IReplicatedMap.GetEntries() => GetDataEntries();
 
     /// <summary>
     /// Spreads a user rumor to the whole cluster; returns its id. Every member live until it is delivered gets it once,
