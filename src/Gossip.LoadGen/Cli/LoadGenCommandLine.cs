@@ -74,7 +74,7 @@ internal sealed class LoadGenCommandLine
             run));
         root.Add(cli.Command(
             "node",
-            "Run one real node; stdin: set KEY VALUE | get NODEID KEY | members | leave | quit",
+            "Run one real node; stdin: put KEY VALUE | get KEY | del KEY | keys (replicated map) | set KEY VALUE | get NODEID KEY | members | leave | quit",
             [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
             run));
         root.Add(cli.Command("version", "Print the version and run the codec self-check", [], run));

@@ -63,12 +63,12 @@ internal static class ReplicateScenario
         int steadyNodes = args.Nodes ?? 128;
         double seconds = args.Duration?.TotalSeconds ?? 60;
         output.WriteLine($"steady: {steadyNodes} nodes holding 10,000 keys, {seconds} s of simulated time (bandwidth: payload + 28 B a datagram, sent + received)");
-        foreach (double writesPerSecond in new[] { 0.0, 100.0 })
+        foreach ((int held, double writesPerSecond) in new[] { (0, 0.0), (10_000, 0.0), (10_000, 100.0) })
         {
-            progress.Phase($"replicate steady {writesPerSecond}/s");
-            DataSteadyRow row = Steady(steadyNodes, 10_000, writesPerSecond, seconds, args.Seed);
+            progress.Phase($"replicate steady {held} keys {writesPerSecond}/s");
+            DataSteadyRow row = Steady(steadyNodes, held, writesPerSecond, seconds, args.Seed);
             steady.Add(row);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {writesPerSecond,5} writes/s: {row.KBPerSecondPerNode:F3} KB/s per node (busiest {row.BusiestKBPerSecond:F3}), repair {row.RepairBytesPerSecondPerNode:F1} B/s per node, compute {row.ComputeMsPerNodeSecond:F3} ms per node-second, {row.AllocatedBytesPerNodeRound:F1} B allocated per node-round{(row.Converged ? "" : ", NOT CONVERGED")}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {held,6} keys {writesPerSecond,5} writes/s: {row.KBPerSecondPerNode:F3} KB/s per node (busiest {row.BusiestKBPerSecond:F3}), repair {row.RepairBytesPerSecondPerNode:F1} B/s per node, compute {row.ComputeMsPerNodeSecond:F3} ms per node-second, {row.AllocatedBytesPerNodeRound:F1} B allocated per node-round{(row.Converged ? "" : ", NOT CONVERGED")}"));
             output.Flush();
         }
 
