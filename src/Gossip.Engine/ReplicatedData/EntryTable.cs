@@ -3,8 +3,8 @@ namespace Gossip.Engine.ReplicatedData;
 /// <summary>
 /// The entries of the replicated map and the <see cref="HashTree"/> over them, kept in step: every insert, update and
 /// removal XORs the entry's hash change into the tree. Entries are chained per deepest held tree node, which serves
-/// as the key index and lets a subtree's entries be listed without a scan. When the count passes 16^depth the tree
-/// goes one level deeper and the chains are rebuilt (O(n), at 16, 256, 4,096, 65,536 entries: amortized O(1) a write).
+/// as the key index and lets a subtree's entries be listed without a scan. When the count passes 4 × 16^depth the tree
+/// goes one level deeper and the chains are rebuilt (O(n), at 64, 1,024, 16,384, 262,144 entries: amortized O(1) a write).
 /// Not thread-safe: <see cref="ReplicatedMap"/> serializes access.
 /// </summary>
 internal sealed class EntryTable
@@ -78,7 +78,7 @@ internal sealed class EntryTable
 
         Tombstones += deleted ? 1 : 0;
         _tree.Apply(keyHash, delta);
-        if (existing < 0 && _tree.Depth < HashTree.MaxDepth && Count > 1 << (4 * _tree.Depth))
+        if (existing < 0 && _tree.Depth < HashTree.MaxDepth && Count > HashTree.EntriesPerLeaf << (4 * _tree.Depth))
         {
             Deepen(HashTree.DepthFor(Count));
         }
