@@ -248,8 +248,10 @@ internal sealed class TreeRepair
             int bytes = 1 + VarIntSize(subtree.Index);
             int items = 0;
             EntryTable.SubtreeCursor cursor = _map.Table.Subtree(subtree.Level, subtree.Index);
-            while (cursor.MoveNext(out int slot))
+            while (bytes <= room && items <= maxItems && cursor.MoveNext(out int slot))
             {
+                // Stops once the subtree cannot fit: a member asking for the whole map (level 0) costs a frame's worth
+                // of entries visited, not a walk of every entry.
                 if (!Skip(slot, skipReceived))
                 {
                     bytes += Encoded(slot).EncodedSize;
@@ -288,14 +290,24 @@ internal sealed class TreeRepair
             return;
         }
 
-        for (int i = 0; i < subtreeList.Count; i++)
+        bool full = false;
+        for (int i = 0; i < subtreeList.Count && !full; i++)
         {
             EntryTable.SubtreeCursor cursor = _map.Table.Subtree(_subtrees[i].Level, _subtrees[i].Index);
-            while (entryList.Count < maxItems && cursor.MoveNext(out int slot))
+            while (!full && entryList.Count < maxItems && cursor.MoveNext(out int slot))
             {
-                if (!Skip(slot, skipReceived) && Encoded(slot).TryWrite(ref writer))
+                if (Skip(slot, skipReceived))
+                {
+                    continue;
+                }
+
+                if (Encoded(slot).TryWrite(ref writer))
                 {
                     entryList.Add();
+                }
+                else
+                {
+                    full = true; // the frame is full: stop walking the subtree (a frame's worth is the most one answer carries)
                 }
             }
         }
