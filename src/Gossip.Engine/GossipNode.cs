@@ -359,7 +359,8 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
 
     /// <summary>
     /// One round, in this order: our own timeliness (local health), heartbeat, rejoin while alone, failure detection, the gossip exchange, an aggregation
-    /// step, reaping, a reconnect attempt towards the dead, and the member snapshot. Allocation-free in steady state.
+    /// step, reaping, collecting a few expired replicated-map tombstones, a reconnect attempt towards the dead, and the member snapshot. Allocation-free
+    /// in steady state.
     /// </summary>
     internal void RunRound()
     {
