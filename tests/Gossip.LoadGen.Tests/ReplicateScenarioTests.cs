@@ -43,10 +43,10 @@ public sealed class ReplicateScenarioTests
         try
         {
             var output = new StringWriter();
-            Assert.Equal(0, LoadGenApp.Run(["replicate", "--nodes", "12", "--duration", "2", "--quiet", "--json", json], output, TextWriter.Null));
+            Assert.Equal(0, LoadGenApp.Run(["replicate", "--nodes", "12", "--duration", "2", "--transport", "memory", "--quiet", "--json", json], output, TextWriter.Null));
             using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
             Assert.Equal(
-                ["CommandLine", "Date", "MachineCores", "Reconcile", "Spread", "Steady", "Partition", "Memory"],
+                ["CommandLine", "Date", "MachineCores", "Reconcile", "Spread", "Steady", "Partition", "Memory", "Udp"],
                 report.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Equal(3, report.RootElement.GetProperty("Reconcile").GetArrayLength());
             Assert.Contains("matches the LWW model: True", output.ToString(), StringComparison.Ordinal);

@@ -23,6 +23,9 @@ internal sealed record ReplicateReport
 
     /// <summary>Bytes per key beyond key and value.</summary>
     public required DataMemoryRow Memory { get; init; }
+
+    /// <summary>The loopback UDP part (wall time); null with <c>--transport memory</c>.</summary>
+    public DataUdpRow? Udp { get; init; }
 }
 
 /// <summary>Reconciling two replicas that differ in <see cref="Differing"/> keys.</summary>
@@ -42,3 +45,10 @@ internal sealed record DataPartitionRow(int Nodes, int ConflictingKeys, int Part
 
 /// <summary>Memory per key at <see cref="Keys"/> keys: managed heap growth over the key and value bytes.</summary>
 internal sealed record DataMemoryRow(int Keys, int KeyBytes, int ValueBytes, double BytesPerKey, double OverheadPerKey);
+
+/// <summary>
+/// Loopback UDP, wall time: a converged static map's steady cost per node (bandwidth: payload + 28 bytes a datagram
+/// plus stream bytes, sent and received; CPU: process CPU over the window per node, % of one core) and the time for a
+/// write to reach every node.
+/// </summary>
+internal sealed record DataUdpRow(int Nodes, int Keys, double Seconds, double KBPerSecondPerNode, double BusiestKBPerSecond, double RepairBytesPerSecondPerNode, double CpuPercentPerNode, double CpuPercentProcess, int Writes, double SpreadP50Ms, double SpreadP90Ms, double SpreadMaxMs, bool Converged);

@@ -17,6 +17,8 @@ namespace Gossip.LoadGen.Scenarios;
 /// bytes and rounds to reconcile two replicas of 1,000,000 keys differing in d keys beside a flat digest; rounds for
 /// one write to reach every node; steady bandwidth with and without writes; a half/half partition with conflicting
 /// writes; memory per key. <c>--nodes</c> replaces the cluster sizes, and a smaller key count is used with it (a quick run).
+/// With <c>--transport udp</c> (the default) a loopback UDP part follows (<see cref="ReplicateUdp"/>): 128 nodes (or
+/// <c>--nodes</c>) holding 10,000 keys, their steady cost and the wall time of a write's spread.
 /// </summary>
 internal static class ReplicateScenario
 {
@@ -25,10 +27,6 @@ internal static class ReplicateScenario
 
     public static int Run(LoadGenArguments args, Progress progress, TextWriter output)
     {
-        if (args.Transport != "memory")
-        {
-            Console.Error.WriteLine("note: replicate counts rounds and bytes, so it runs in the in-memory network (virtual time) whatever --transport says.");
-        }
 
         bool quick = args.Nodes is not null;
         int keys = quick ? 20_000 : 1_000_000;
@@ -80,6 +78,14 @@ internal static class ReplicateScenario
         DataMemoryRow memory = Memory(keys);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory: {memory.Keys:N0} keys of {memory.KeyBytes} + {memory.ValueBytes} bytes: {memory.BytesPerKey:F1} B per key, {memory.OverheadPerKey:F1} B beyond key and value"));
 
+        DataUdpRow? udp = null;
+        if (args.Transport == "udp")
+        {
+            progress.Phase("replicate udp");
+            udp = ReplicateUdp.Run(args.Nodes ?? 128, 10_000, args.Duration ?? TimeSpan.FromSeconds(30), 10, args.Seed);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"udp: {udp.Nodes} nodes on loopback holding {udp.Keys:N0} keys, {udp.Seconds:F0} s steady: {udp.KBPerSecondPerNode:F3} KB/s per node (busiest {udp.BusiestKBPerSecond:F3}), repair {udp.RepairBytesPerSecondPerNode:F1} B/s per node, CPU {udp.CpuPercentPerNode:F4} % per node ({udp.CpuPercentProcess:F2} % process); a write reaches every node in p50 {udp.SpreadP50Ms:F0} / p90 {udp.SpreadP90Ms:F0} / p100 {udp.SpreadMaxMs:F0} ms ({udp.Writes} writes){(udp.Converged ? "" : ", NOT CONVERGED")}"));
+        }
+
         if (args.ChartsDirectory is { } dir)
         {
             var chart = new SvgChart($"Bytes to reconcile {keys:N0} keys differing in d keys", "d (differing keys)", "bytes moved", logX: true);
@@ -102,11 +108,12 @@ internal static class ReplicateScenario
                     Steady = steady,
                     Partition = partition,
                     Memory = memory,
+                    Udp = udp,
                 },
                 json);
         }
 
-        bool ok = reconcile.All(r => r.Converged) && steady.All(s => s.Converged) && partition.SameRootEverywhere && partition.MatchesModel;
+        bool ok = reconcile.All(r => r.Converged) && steady.All(s => s.Converged) && partition.SameRootEverywhere && partition.MatchesModel && (udp?.Converged ?? true);
         return ok ? 0 : 1;
     }
 
