@@ -26,6 +26,12 @@ public enum GossipEventKind : byte
     /// be delivered; later ones are.
     /// </summary>
     BroadcastGap,
+    /// <summary>
+    /// A replicated-map key changed, by a local write or a newer version from a peer: <see cref="GossipEvent.Payload"/>
+    /// is the key, <see cref="GossipEvent.Member"/> the node that wrote the version now held (read it with
+    /// <see cref="GossipNode.TryGetData"/>).
+    /// </summary>
+    DataChanged,
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Gossip.Engine.Dissemination;
 using Gossip.Engine.FailureDetection;
 using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
+using Gossip.Engine.ReplicatedData;
 using Gossip.Engine.Runtime;
 using Gossip.Engine.Transport;
 using Gossip.Wire;
@@ -23,10 +24,11 @@ namespace Gossip.Engine;
 /// The node is a coordinator: the public API, frame dispatch and the order of a round. Each protocol concept is a
 /// component that owns its state: <see cref="MembershipState"/> and <see cref="MembershipRules"/> (who is a member
 /// and how news about members is believed), <see cref="Prober"/> (failure detection), <see cref="Disseminator"/>
-/// (rumors and piggybacked events), <see cref="DigestExchange"/> (anti-entropy), <see cref="AggregationRound"/>,
-/// all writing through one <see cref="FrameComposer"/>.
+/// (rumors and piggybacked events), <see cref="DigestExchange"/> (anti-entropy), <see cref="AggregationRound"/>, the
+/// replicated map (<see cref="ReplicatedMap"/>, repaired by <see cref="TreeRepair"/>), all writing through one
+/// <see cref="FrameComposer"/>.
 /// </remarks>
-public sealed class GossipNode : IDisposable
+public sealed class GossipNode : IDisposable, IReplicatedMap
 {
     private readonly NodeContext _node;
     private readonly ITransport _transport;
@@ -47,6 +49,8 @@ public sealed class GossipNode : IDisposable
     private readonly DigestExchange _exchange;
     private readonly AggregationRound _aggregation;
     private readonly SeedJoiner _joiner;
+    private readonly ReplicatedMap _data;
+    private readonly TreeRepair _repair;
 
     private IDisposable? _schedule;
     private IDisposable? _metrics;
@@ -88,7 +92,9 @@ public sealed class GossipNode : IDisposable
         _intake = new FrameIntake(_node, codec, _members, _logger);
         _broadcasts = new BroadcastBackstop(_node, _members, frames);
         _spread = new Disseminator(_node, _members, frames, _broadcasts);
-        _prober = new Prober(_node, _members, _spread, frames, _health);
+        _data = new ReplicatedMap(_node);
+        _prober = new Prober(_node, _members, _spread, frames, _health, _data);
+        _repair = new TreeRepair(_node, _data, _spread, frames);
         _rules = new MembershipRules(_node, _members, _spread, _prober, frames, _health);
         _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
         _aggregation = new AggregationRound(_node, _members, frames);
@@ -145,6 +151,12 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>Change notifications; when the application does not drain them the oldest are dropped (counted in <see cref="NodeCounters.EventsDropped"/>).</summary>
     public ChannelReader<GossipEvent> Events => _events.Reader;
+
+    /// <summary>The root hash of this node's replicated map (0 when empty): two nodes holding the same map have the same root.</summary>
+    public ulong DataRootHash => _data.Root;
+
+    /// <summary>Entries of the replicated map, removed keys included until their tombstones are collected.</summary>
+    public int DataCount => _data.Count;
 
     /// <summary>Members known, owner thread (no snapshot).</summary>
     internal int KnownMembers => _members.Table.Count;
@@ -231,6 +243,53 @@ public sealed class GossipNode : IDisposable
     }
 
     /// <summary>
+    /// Writes a key of the cluster-wide replicated map: any node may write any key; the version spreads at once as a
+    /// rumor and Merkle repair brings it to any node the rumor missed. Concurrent writes of a key resolve the same way
+    /// everywhere: the later hybrid-logical-clock stamp wins, then the higher node id (see docs/protocol.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The key is empty or longer than <see cref="GossipOptions.MaxDataKeyBytes"/>, or the value longer than <see cref="GossipOptions.MaxDataValueBytes"/>.</exception>
+    /// <exception cref="InvalidOperationException">The key is new and the map holds <see cref="GossipOptions.MaxDataEntries"/> entries.</exception>
+    public void SetData(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        _data.ThrowIfInvalid(key, value);
+        byte[] keyCopy = key.ToArray();
+        byte[] valueCopy = value.ToArray();
+        _executor.PostCommand(node => node.WriteData(keyCopy, valueCopy, deleted: false));
+    }
+
+    /// <summary>Removes a key of the replicated map: a tombstone spreads and is kept for <see cref="GossipOptions.DataTombstoneRetention"/>. Throws as <see cref="SetData"/> does.</summary>
+    public void RemoveData(ReadOnlySpan<byte> key)
+    {
+        _data.ThrowIfInvalid(key, default);
+        byte[] keyCopy = key.ToArray();
+        _executor.PostCommand(node => node.WriteData(keyCopy, [], deleted: true));
+    }
+
+    /// <summary>Reads a key of the replicated map as this node holds it (a copy); false when absent or removed. Any thread.</summary>
+    public bool TryGetData(ReadOnlySpan<byte> key, out byte[] value) => _data.TryGet(key, out value);
+
+    /// <summary>A copy of every key and value of the replicated map as this node holds it (removed keys left out). Any thread.</summary>
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> GetDataEntries() => _data.Snapshot();
+
+    /// <inheritdoc />
+    int IReplicatedMap.Count => DataCount;
+
+    /// <inheritdoc />
+    ulong IReplicatedMap.RootHash => DataRootHash;
+
+    /// <inheritdoc />
+    void IReplicatedMap.Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => SetData(key, value);
+
+    /// <inheritdoc />
+    void IReplicatedMap.Remove(ReadOnlySpan<byte> key) => RemoveData(key);
+
+    /// <inheritdoc />
+    bool IReplicatedMap.TryGet(ReadOnlySpan<byte> key, out byte[] value) => TryGetData(key, out value);
+
+    /// <inheritdoc />
+    IReadOnlyList<KeyValuePair<byte[], byte[]>> IReplicatedMap.GetEntries() => GetDataEntries();
+
+    /// <summary>
     /// Spreads a user rumor to the whole cluster; returns its id. Every member live until it is delivered gets it once,
     /// in order with this process's other broadcasts (a <see cref="GossipEventKind.RumorReceived"/> event), or, when it was
     /// away past <see cref="GossipOptions.BroadcastRetention"/>, a <see cref="GossipEventKind.BroadcastGap"/> event naming it.
@@ -257,6 +316,16 @@ public sealed class GossipNode : IDisposable
         }
 
         _executor.PostCommand(node => node._aggregation.Publish(value));
+    }
+
+    private void WriteData(byte[] key, byte[] value, bool deleted)
+    {
+        ulong stamp = _data.Write(key, value, deleted);
+        if (stamp != 0)
+        {
+            _spread.SpreadData(new DataEntry(key, value, stamp, Id, deleted), local: true);
+            _spread.FlushEager();
+        }
     }
 
     /// <summary>Runs one gossip round now. The scheduler calls this; a simulation calls it directly.</summary>
@@ -299,7 +368,8 @@ public sealed class GossipNode : IDisposable
 
     /// <summary>
     /// One round, in this order: our own timeliness (local health), heartbeat, rejoin while alone, failure detection, the gossip exchange, an aggregation
-    /// step, reaping, a reconnect attempt towards the dead, and the member snapshot. Allocation-free in steady state.
+    /// step, reaping, collecting a few expired replicated-map tombstones, a reconnect attempt towards the dead, and the member snapshot. Allocation-free
+    /// in steady state.
     /// </summary>
     internal void RunRound()
     {
@@ -320,6 +390,7 @@ public sealed class GossipNode : IDisposable
         _broadcasts.Step(round);
         _aggregation.Step();
         _members.Reap(round);
+        _data.CollectTombstones(64);
         _exchange.Reconnect(round);
         _members.Publish(endOfRound: true);
     }
@@ -387,6 +458,7 @@ public sealed class GossipNode : IDisposable
                     }
 
                     _broadcasts.OnPeerSummary(ack.FrontierHash, sender);
+                    _repair.OnPeerRoot(ack.DataRoot, sender);
 
                     break;
                 case MessageType.RelayedAck:
@@ -430,6 +502,12 @@ public sealed class GossipNode : IDisposable
                 case MessageType.DigestAck2:
                     _exchange.OnAck2(payload, origin);
                     break;
+                case MessageType.DataEntries:
+                    _repair.OnEntries(payload, sender);
+                    break;
+                case MessageType.DataTreeLevel:
+                    _repair.OnTreeLevel(payload, sender);
+                    break;
                 case MessageType.Aggregation:
                     _ = AggregateShare.TryRead(ref reader, out AggregateShare share);
                     _aggregation.Receive(share);
@@ -437,6 +515,12 @@ public sealed class GossipNode : IDisposable
             }
         }
     }
+
+    /// <summary>Replicated-map versions still spreading as rumors (owner thread).</summary>
+    internal int HotDataVersionsForTest => _spread.HotDataVersions;
+
+    /// <summary>The replicated map (tests and LoadGen; owner thread for anything beyond its thread-safe reads).</summary>
+    internal ReplicatedMap Data => _data;
 
     /// <summary>True when this node has seen the rumor (for tests and LoadGen; owner thread only in multi-threaded mode).</summary>
     internal bool HasSeen(RumorId id) => _spread.HasSeen(id);

@@ -188,6 +188,35 @@ public sealed partial class GossipOptions
     public int MaxKeysPerMember { get; set; } = 1_024;
 
     /// <summary>
+    /// Most entries of the replicated map (<see cref="GossipNode.SetData"/>), tombstones included until they are
+    /// collected. A write of a new key beyond it is refused (<see cref="InvalidOperationException"/> locally; counted in
+    /// <see cref="NodeCounters.DataEntriesDropped"/> and <see cref="NodeCounters.LimitHits"/> when it comes from a peer).
+    /// A million entries of short keys and values take about 100 MB. Default 1,000,000.
+    /// </summary>
+    public int MaxDataEntries { get; set; } = 1_000_000;
+
+    /// <summary>Longest replicated-map key, in bytes: 1 to 255, and within <see cref="WireLimits.MaxKeyBytes"/>. Default 128.</summary>
+    public int MaxDataKeyBytes { get; set; } = 128;
+
+    /// <summary>Largest replicated-map value, in bytes: 0 to 1,024, and within <see cref="WireLimits.MaxValueBytes"/>. Default 1,024.</summary>
+    public int MaxDataValueBytes { get; set; } = 1_024;
+
+    /// <summary>
+    /// How long a removed replicated-map key is kept as a tombstone before it is collected, counted from the removal's
+    /// stamp. It must outlast the membership reconnect window (<see cref="ReconnectForRounds"/> rounds): a node cut off
+    /// for that long is still welcomed back, and if a tombstone were gone by then its old copy of the key would return.
+    /// A shorter value is raised to that window plus one hour. Default 25 hours (the default window is 24 hours).
+    /// </summary>
+    public TimeSpan DataTombstoneRetention { get; set; } = TimeSpan.FromHours(25);
+
+    /// <summary>
+    /// Most bytes of Merkle-repair traffic (tree levels and entries) a node sends per round; a repair that needs more
+    /// continues in later rounds (the roots still differ, so the next probe starts it again). At least 2,048, at most
+    /// 60,000 (one repair answer is at most one frame). Default 60,000.
+    /// </summary>
+    public int DataRepairBytesPerRound { get; set; } = 60_000;
+
+    /// <summary>
     /// Rounds per aggregation epoch; estimates are those of the last completed epoch. Must be the same on every node.
     /// Default 96 (19 s at 200 ms). Push-sum needs O(log n + log 1/error) rounds; the tests reach 1e-6 relative error
     /// with 64-round epochs at 32 and 64 nodes. Larger clusters or tighter error want longer epochs.
@@ -270,6 +299,11 @@ public sealed partial class GossipOptions
         Check(MaxMembers >= 2, nameof(MaxMembers));
         Check(ClusterSizeHint >= 0, nameof(ClusterSizeHint));
         Check(MaxKeysPerMember >= 1, nameof(MaxKeysPerMember));
+        Check(MaxDataEntries >= 1, nameof(MaxDataEntries));
+        Check(MaxDataKeyBytes is >= 1 and <= 255, nameof(MaxDataKeyBytes));
+        Check(MaxDataValueBytes is >= 0 and <= 1_024, nameof(MaxDataValueBytes));
+        Check(DataTombstoneRetention > TimeSpan.Zero, nameof(DataTombstoneRetention));
+        Check(DataRepairBytesPerRound is >= 2_048 and <= 60_000, nameof(DataRepairBytesPerRound));
         Check(AggregationEpochRounds >= 4, nameof(AggregationEpochRounds));
         Check(EventCapacity >= 0, nameof(EventCapacity));
         Check(MaxMailboxFrames >= 1, nameof(MaxMailboxFrames));

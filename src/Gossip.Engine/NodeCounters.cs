@@ -30,6 +30,12 @@ public sealed class NodeCounters
     internal long RepliesWithheldValue;
     internal long RepliesRateLimitedValue;
     internal long PingReqsRefusedValue;
+    internal long DataEntriesMergedValue;
+    internal long DataEntriesDroppedValue;
+    internal long DataRepairsValue;
+    internal long DataLevelsDescendedValue;
+    internal long DataRepairBytesValue;
+    internal long DataRepairFramesValue;
     internal readonly long[] DropsByStatus = new long[16];
 
     /// <summary>Rounds run.</summary>
@@ -116,6 +122,27 @@ public sealed class NodeCounters
 
     /// <summary>Ping-reqs refused: from a source that is not a live member at its address, or naming a target that is not one, without the cluster key's word for it.</summary>
     public long PingReqsRefused => Volatile.Read(ref PingReqsRefusedValue);
+
+    /// <summary>Replicated-map entries taken from peers because they were newer than this node's (rumors and repairs).</summary>
+    public long DataEntriesMerged => Volatile.Read(ref DataEntriesMergedValue);
+
+    /// <summary>
+    /// Replicated-map input not taken though its frame was sound: entries stamped too far in the future, new keys beyond
+    /// <see cref="GossipOptions.MaxDataEntries"/>, and repair or entry sections from a sender that is not a member.
+    /// </summary>
+    public long DataEntriesDropped => Volatile.Read(ref DataEntriesDroppedValue);
+
+    /// <summary>Merkle repairs this node started (a peer's root differed from its own).</summary>
+    public long DataRepairs => Volatile.Read(ref DataRepairsValue);
+
+    /// <summary>Tree levels this node descended for peers (each <c>DataTreeLevel</c> section it compared).</summary>
+    public long DataLevelsDescended => Volatile.Read(ref DataLevelsDescendedValue);
+
+    /// <summary>Bytes of Merkle-repair frames this node sent (tree levels and repair entries, frame overhead included).</summary>
+    public long DataRepairBytes => Volatile.Read(ref DataRepairBytesValue);
+
+    /// <summary>Merkle-repair frames this node sent.</summary>
+    public long DataRepairFrames => Volatile.Read(ref DataRepairFramesValue);
 
     /// <summary>Frames dropped with the given wire status (bad checksum, wrong cluster, ...).</summary>
     public long DroppedFor(WireStatus status) => Volatile.Read(ref DropsByStatus[(int)status & 15]);

@@ -11,7 +11,7 @@ namespace Gossip.Hosting;
 /// <summary>Registers a gossip node with the .NET generic host.</summary>
 public static class GossipServiceCollectionExtensions
 {
-    /// <summary>Adds a <see cref="GossipNode"/> singleton on UDP (with TCP streams) configured from <paramref name="configuration"/> (e.g. the "Gossip" section), started and stopped with the host.</summary>
+    /// <summary>Adds a <see cref="GossipNode"/> singleton (also as its <see cref="IReplicatedMap"/>) on UDP (with TCP streams) configured from <paramref name="configuration"/> (e.g. the "Gossip" section), started and stopped with the host.</summary>
     public static IServiceCollection AddGossip(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -52,6 +52,7 @@ public static class GossipServiceCollectionExtensions
             ILogger logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Gossip.Engine") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
             return new GossipNode(options.Node, transport, new GossipNodeServices { Logger = logger });
         });
+        services.AddSingleton<IReplicatedMap>(static provider => provider.GetRequiredService<GossipNode>());
         services.AddSingleton<IHostedService, GossipHostedService>();
         services.AddSingleton<IHostedService, KeyFileReloader>();
         return services;

@@ -64,6 +64,8 @@ internal static class LoadGenApp
                 return ScaleScenario.Run(parsed, progress, output);
             case "converge":
                 return ConvergeScenario.Run(parsed, progress, output);
+            case "replicate":
+                return ReplicateScenario.Run(parsed, progress, output);
             case "faults":
                 return FaultsScenario.Run(parsed, progress, output);
             case "chaos":

@@ -48,6 +48,8 @@ public static class BodyValidator
             MessageType.Nack => Nack.TryRead(ref reader, out _),
             MessageType.BroadcastFrontier => SkipFrontier(ref reader, limits),
             MessageType.BroadcastRepairs => SkipRumors(ref reader, limits),
+            MessageType.DataEntries => SkipDataEntries(ref reader, limits),
+            MessageType.DataTreeLevel => SkipDataTreeLevel(ref reader, limits),
             _ => WireStatus.Malformed,
         };
         if (status == WireStatus.Ok && !reader.End)
@@ -136,6 +138,49 @@ public static class BodyValidator
         for (int i = 0; status == WireStatus.Ok && i < count; i++)
         {
             status = MembershipEvent.TryRead(ref reader, out _);
+        }
+
+        return status;
+    }
+
+    /// <summary>Skips a <see cref="MessageType.DataEntries"/> payload: flags, subtrees, entries.</summary>
+    public static WireStatus SkipDataEntries(ref GossipReader reader, WireLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        WireStatus status = DataEntriesHeader.TryRead(ref reader, out _);
+        if (status == WireStatus.Ok)
+        {
+            status = reader.TryReadCount(limits.MaxListCount, out int subtrees);
+            for (int i = 0; status == WireStatus.Ok && i < subtrees; i++)
+            {
+                status = DataSubtree.TryRead(ref reader, limits, out _);
+            }
+        }
+
+        if (status == WireStatus.Ok)
+        {
+            status = reader.TryReadCount(limits.MaxListCount, out int entries);
+            for (int i = 0; status == WireStatus.Ok && i < entries; i++)
+            {
+                status = DataEntry.TryRead(ref reader, limits, out _);
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>Skips a <see cref="MessageType.DataTreeLevel"/> payload: depth and level, then the children items.</summary>
+    public static WireStatus SkipDataTreeLevel(ref GossipReader reader, WireLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        WireStatus status = DataTreeLevelHeader.TryRead(ref reader, limits, out DataTreeLevelHeader header);
+        if (status == WireStatus.Ok)
+        {
+            status = reader.TryReadCount(limits.MaxListCount, out int count);
+            for (int i = 0; status == WireStatus.Ok && i < count; i++)
+            {
+                status = DataTreeChildren.TryRead(ref reader, header.Level - 1, out _);
+            }
         }
 
         return status;

@@ -20,7 +20,9 @@ public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, ui
     /// direct ack, a 32-bit table hash in the ack only; <see cref="MessageType.RelayedAck"/> for indirect probes).
     /// 3: a rumor carries its origin's generation, an ack a 32-bit broadcast-frontier hash, and two new sections
     /// (<see cref="MessageType.BroadcastFrontier"/>, <see cref="MessageType.BroadcastRepairs"/>) recover broadcasts.
-    /// 4: a state delta says which version its entries start above (<see cref="NodeStateHeader.From"/>).
+    /// 4: a state delta says which version its entries start above (<see cref="NodeStateHeader.From"/>), and the
+    /// replicated map's messages (<see cref="MessageType.DataEntries"/>, <see cref="MessageType.DataTreeLevel"/>, an
+    /// optional data root at the end of an ack) are new.
     /// </summary>
     public const byte CurrentVersion = 4;
 }

@@ -38,11 +38,18 @@ public enum MessageType : byte
     Compound = 15,
     /// <summary>A helper's answer to a <see cref="PingReq"/> whose target has not acked the helper (yet).</summary>
     Nack = 16,
+    /// <summary>
+    /// Replicated-data entries (a list of <see cref="DataEntry"/>), preceded by the tree subtrees they cover: a write
+    /// spreading as a rumor (no subtrees), or a Merkle repair's exchange of the entries of differing subtrees.
+    /// </summary>
+    DataEntries = 17,
+    /// <summary>One level of a Merkle repair's descent: the child hashes of the subtrees found to differ one level up.</summary>
+    DataTreeLevel = 18,
 }
 
 /// <summary>Helpers over <see cref="MessageType"/>.</summary>
 public static class MessageTypes
 {
     /// <summary>True when <paramref name="value"/> names a defined message type.</summary>
-    public static bool IsDefined(byte value) => value is >= 1 and <= 14 or (byte)MessageType.Compound or (byte)MessageType.Nack;
+    public static bool IsDefined(byte value) => value is >= 1 and <= 14 or (byte)MessageType.Compound or (byte)MessageType.Nack or (byte)MessageType.DataEntries or (byte)MessageType.DataTreeLevel;
 }

@@ -43,6 +43,31 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task TwoHostedNodes_ShareTheReplicatedMap_OverRealSockets()
+    {
+        string a = $"127.0.0.1:{FreePort()}";
+        string b = $"127.0.0.1:{FreePort()}";
+        using IHost first = Build(new Dictionary<string, string?> { ["Gossip:Bind"] = a });
+        using IHost second = Build(new Dictionary<string, string?> { ["Gossip:Bind"] = b, ["Gossip:Seeds:0"] = a });
+        await first.StartAsync();
+        await second.StartAsync();
+
+        IReplicatedMap mapA = first.Services.GetRequiredService<IReplicatedMap>();
+        IReplicatedMap mapB = second.Services.GetRequiredService<IReplicatedMap>();
+        Assert.Same(first.Services.GetRequiredService<GossipNode>(), mapA);
+        Assert.True(await Until(() => first.Services.GetRequiredService<GossipNode>().LiveMemberCount == 2));
+        mapA.Set("flag"u8, "on"u8);
+        mapB.Set("other"u8, "1"u8);
+        mapB.Remove("other"u8);
+
+        Assert.True(await Until(() => mapB.TryGet("flag"u8, out byte[] v) && v.AsSpan().SequenceEqual("on"u8)));
+        Assert.True(await Until(() => mapA.RootHash == mapB.RootHash && mapA.Count == 2));
+        Assert.False(mapA.TryGet("other"u8, out _));
+        await second.StopAsync();
+        await first.StopAsync();
+    }
+
+    [Fact]
     public async Task Meter_ReportsRoundsAndBytes_OfARunningNode()
     {
         using IHost host = Build(new Dictionary<string, string?> { ["Gossip:Bind"] = $"127.0.0.1:{FreePort()}" });

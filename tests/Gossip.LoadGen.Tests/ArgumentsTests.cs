@@ -6,7 +6,7 @@ namespace Gossip.LoadGen.Tests;
 
 public sealed class ArgumentsTests
 {
-    private static readonly string[] Commands = ["targets", "scale", "converge", "faults", "chaos", "hostile", "embedded", "node", "part", "merge", "version", "help"];
+    private static readonly string[] Commands = ["targets", "scale", "converge", "replicate", "faults", "chaos", "hostile", "embedded", "node", "part", "merge", "version", "help"];
 
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -168,6 +168,7 @@ public sealed class ArgumentsTests
         { "targets", ["--nodes", "--interval", "--fanout", "--mode", "--transport", "--duration", "--loss", "--seed", "--seeds", "--crashes", "--json", "--charts", "--quiet", "--plaintext"] },
         { "scale", ["--nodes", "--interval", "--transport", "--duration", "--crashes", "--json", "--charts", "--quiet"] },
         { "converge", ["--nodes", "--interval", "--fanout", "--transport", "--seed", "--json", "--charts"] },
+        { "replicate", ["--nodes", "--transport", "--duration", "--seed", "--json", "--charts", "--quiet"] },
         { "faults", ["--nodes", "--interval", "--fanout", "--mode", "--loss", "--seed", "--crashes", "--json", "--charts"] },
         { "chaos", ["--seeds", "--seed", "--replay", "--schedule", "--log", "--shrink", "--mutation", "--json", "--quiet"] },
         { "node", ["--bind", "--advertise", "--seeds", "--key-file", "--plaintext", "--node-id", "--interval", "--fanout", "--mode"] },

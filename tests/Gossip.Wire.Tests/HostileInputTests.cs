@@ -120,7 +120,7 @@ public sealed class HostileInputTests
         var reader = new GossipReader(entry.AsSpan(0, writer.Position));
         Assert.Equal(WireStatus.LimitExceeded, KeyValueEntry.TryRead(ref reader, small, out _));
 
-        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x11, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 17
+        Assert.Equal(WireStatus.Malformed, BodyValidator.Validate(MessageType.Compound, [0x7F, 0x01, 0x00, 0x00], WireLimits.Datagram)); // unknown section type 127 (17 and 18 are the replicated-data messages now)
         Assert.Equal(WireStatus.Malformed, BodyValidator.ValidateSection(MessageType.RumorPull, [1, 2, 3, 4, 5, 6, 7, 8, 9, 0xAA], WireLimits.Datagram)); // trailing byte
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Gossip.Engine.Broadcasts;
 using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
+using Gossip.Engine.ReplicatedData;
 using Gossip.Engine.Runtime;
 using Gossip.Wire;
 
@@ -10,7 +11,8 @@ namespace Gossip.Engine.Dissemination;
 /// <summary>
 /// Rumor mongering and the spreading of membership news: the user rumors being spread, the membership events waiting
 /// to be piggybacked, their transmit budgets (about lambda * log n each), the round's push / pull / push-pull exchange,
-/// and eager push (new news goes to a few peers at once instead of waiting for the next round).
+/// and eager push (new news goes to a few peers at once instead of waiting for the next round). New versions of the
+/// replicated map ride the same exchanges and budgets (<see cref="DataRumors"/>).
 /// </summary>
 internal sealed class Disseminator
 {
@@ -22,6 +24,7 @@ internal sealed class Disseminator
     private readonly FrameComposer _frames;
     private readonly RumorBuffer _rumors;
     private readonly EventQueue _events;
+    private readonly DataRumors _data;
     private readonly BroadcastBackstop _broadcasts;
     private bool _eagerPending;
     private bool _eagerUnlimited;
@@ -39,7 +42,14 @@ internal sealed class Disseminator
         _frames = frames;
         _rumors = new RumorBuffer(node.Options.MaxRumors);
         _events = new EventQueue(Math.Max(64, node.Options.MaxRumors));
+        _data = new DataRumors(node.Options.MaxRumors);
     }
+
+    /// <summary>Replicated-map versions still being spread.</summary>
+    public int HotDataVersions => _data.HotCount;
+
+    /// <summary>The digest a pull carries and compares: user rumors and map versions being spread.</summary>
+    private ulong HotDigest => _rumors.HotDigest ^ _data.HotDigest;
 
     /// <summary>Rumors still being spread.</summary>
     public int HotRumors => _rumors.HotCount;
@@ -81,11 +91,29 @@ internal sealed class Disseminator
         }
     }
 
+    /// <summary>
+    /// Starts spreading a new version of a replicated-map key: a local write is pushed at once; one newer than ours from
+    /// a peer is pushed at most once a round, as suspicions are, so that a node receiving a stream of writes sends one
+    /// eager push a round, not one per frame (at 100 writes a second over 32 nodes, that was 113 KB/s per node).
+    /// </summary>
+    public void SpreadData(in DataEntry entry, bool local)
+    {
+        long retiredBefore = _data.RetiredEarly;
+        _data.Add(entry, RetransmitLimit);
+        if (_data.RetiredEarly != retiredBefore)
+        {
+            Interlocked.Increment(ref _counters.LimitHitsValue);
+        }
+
+        _eagerPending |= _options.EagerPush;
+        _eagerUnlimited |= _options.EagerPush && local;
+    }
+
     /// <summary>The round's exchange with up to fanout peers: push what we spread, ask for what they spread, or both.</summary>
     public void GossipStep()
     {
         DisseminationMode mode = _options.Mode;
-        bool hot = _rumors.HotCount > 0 || _events.Count > 0;
+        bool hot = _rumors.HotCount > 0 || _events.Count > 0 || _data.HotCount > 0;
         bool push = mode != DisseminationMode.Pull;
         bool pull = mode != DisseminationMode.Push;
         bool exchange = mode switch
@@ -148,17 +176,19 @@ internal sealed class Disseminator
     /// <summary>Answers a pull with the rumors we spread, unless the asker's digest shows it has the same set.</summary>
     public void OnRumorPull(in RumorPull pull, WireAddress replyTo)
     {
-        if (_rumors.HotCount == 0 || pull.HotDigest == _rumors.HotDigest)
+        if ((_rumors.HotCount == 0 && _data.HotCount == 0) || pull.HotDigest == HotDigest)
         {
             return;
         }
 
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Rumors))
+        if (_rumors.HotCount > 0 && sections.TryBegin(ref writer, MessageType.Rumors))
         {
             FrameComposer.EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer, _limits.MaxListCount));
         }
+
+        WriteData(ref writer, ref sections);
 
         if (sections.Count > 0)
         {
@@ -173,7 +203,7 @@ internal sealed class Disseminator
     /// </summary>
     public void WritePiggyback(ref GossipWriter writer, ref SectionWriter sections, bool rumors = true)
     {
-        int eventBytes = rumors && _rumors.HotCount > 0 ? writer.Remaining / 2 : int.MaxValue;
+        int eventBytes = rumors && (_rumors.HotCount > 0 || _data.HotCount > 0) ? writer.Remaining / 2 : int.MaxValue;
         if (_events.Count > 0 && sections.TryBegin(ref writer, MessageType.Membership))
         {
             FrameComposer.EndIfAny(ref writer, ref sections, _events.Write(ref writer, _limits.MaxListCount, eventBytes));
@@ -182,6 +212,19 @@ internal sealed class Disseminator
         if (rumors && _rumors.HotCount > 0 && sections.TryBegin(ref writer, MessageType.Rumors))
         {
             FrameComposer.EndIfAny(ref writer, ref sections, _rumors.WriteHot(ref writer, _limits.MaxListCount));
+        }
+
+        if (rumors)
+        {
+            WriteData(ref writer, ref sections);
+        }
+    }
+
+    private void WriteData(ref GossipWriter writer, ref SectionWriter sections)
+    {
+        if (_data.HotCount > 0 && sections.TryBegin(ref writer, MessageType.DataEntries))
+        {
+            FrameComposer.EndIfAny(ref writer, ref sections, _data.WriteHot(ref writer, _limits.MaxListCount));
         }
     }
 
@@ -200,7 +243,7 @@ internal sealed class Disseminator
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
         if (pull && sections.TryBegin(ref writer, MessageType.RumorPull)
-            && new RumorPull(_rumors.HotDigest, (uint)_frames.DatagramBytes).TryWrite(ref writer))
+            && new RumorPull(HotDigest, (uint)_frames.DatagramBytes).TryWrite(ref writer))
         {
             sections.End(ref writer);
         }

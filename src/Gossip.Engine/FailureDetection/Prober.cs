@@ -1,6 +1,7 @@
 using Gossip.Engine.Dissemination;
 using Gossip.Engine.Framing;
 using Gossip.Engine.Membership;
+using Gossip.Engine.ReplicatedData;
 using Gossip.Engine.Runtime;
 using Gossip.Wire;
 
@@ -23,6 +24,7 @@ internal sealed class Prober
     private readonly Disseminator _spread;
     private readonly FrameComposer _frames;
     private readonly LocalHealth _health;
+    private readonly ReplicatedMap? _data;
     private readonly RelayTable _relays = new(64);
     private readonly ProbeRotation _rotation = new();
     private readonly List<Member> _suspects = [];
@@ -32,7 +34,7 @@ internal sealed class Prober
     private uint _sequence;
     private long _nextProbeRound;
 
-    public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health)
+    public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health, ReplicatedMap? data = null)
     {
         _node = node;
         _options = node.Options;
@@ -43,6 +45,7 @@ internal sealed class Prober
         _spread = spread;
         _frames = frames;
         _health = health;
+        _data = data;
     }
 
     /// <summary>Draws the round of the first probe, so nodes started together do not probe in lock-step.</summary>
@@ -146,7 +149,7 @@ internal sealed class Prober
         }
     }
 
-    /// <summary>A ping: note the sender's heartbeat and answer with our own and our table hash.</summary>
+    /// <summary>A ping: note the sender's heartbeat and answer with our own, our table hash and our replicated map's root (8 bytes, left out while the map is empty).</summary>
     public void OnPing(in Ping ping, in FrameHeader header, Member? sender, WireAddress replyTo)
     {
         if (sender is not null)
@@ -156,7 +159,7 @@ internal sealed class Prober
 
         GossipWriter writer = _frames.BeginReply(replyTo);
         var sections = new SectionWriter();
-        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash, _spread.BroadcastSummary).TryWrite(ref writer))
+        if (sections.TryBegin(ref writer, MessageType.Ack) && new Ack(ping.Sequence, _self.Heartbeat, (uint)_members.Table.Hash, _spread.BroadcastSummary) { DataRoot = _data?.Root ?? 0 }.TryWrite(ref writer))
         {
             sections.End(ref writer);
         }

@@ -44,6 +44,9 @@ internal sealed class FrameComposer
     /// <summary>Bytes in one datagram frame.</summary>
     public int DatagramBytes => _datagram.Length;
 
+    /// <summary>Bytes a frame adds around its body (header and checksum, or counter and tag).</summary>
+    public int FrameOverhead => _codec.Overhead;
+
     /// <summary>Body bytes available in one datagram frame.</summary>
     public int DatagramBodyBytes => _codec.MaxBodyBytes(_datagram.Length);
 

@@ -52,6 +52,8 @@ internal sealed class ChaosRun
     private readonly ProtocolMutation _mutation;
     private readonly TextWriter? _log;
     private readonly StateModel _model = new();
+    private readonly DataModel _data = new();
+    private readonly List<long> _clockAheadSeconds = [];
     private readonly List<Violation> _violations = [];
     private readonly Dictionary<NodeId, int> _indexById = [];
     private readonly Dictionary<WireAddress, int> _indexByAddress = [];
@@ -361,6 +363,7 @@ internal sealed class ChaosRun
                 Log(fault.Describe(_schedule.Interval));
                 _cluster.Crash(node);
                 _model.Restarted(_cluster.Nodes[node].Id);
+                _data.ProcessEnded(node);
                 _departed[node] = fault.Rounds < 0;
                 if (fault.Rounds == 0)
                 {
@@ -376,6 +379,7 @@ internal sealed class ChaosRun
             case FaultKind.ClockStep when usable:
                 Log(fault.Describe(_schedule.Interval));
                 _cluster.StepClock(node, TimeSpan.FromSeconds(fault.Value));
+                _clockAheadSeconds[node] += fault.Value;
                 break;
             case FaultKind.Join when usable && _cluster.Nodes.Count < ScheduleDrawer.MaxNodes + 8:
                 List<int> seeds = Seeds(node);
@@ -387,16 +391,19 @@ internal sealed class ChaosRun
                 Log(fault.Describe(_schedule.Interval));
                 _cluster.Nodes[node].Leave();
                 _departed[node] = true;
+                _data.ProcessEnded(node);
                 break;
             case FaultKind.Write when usable:
                 string key = StateModel.Key(fault.Value);
                 byte[] value = StateModel.Value(_round, node);
                 _cluster.Nodes[node].SetLocal(key, value);
                 _model.Write(_cluster.Nodes[node].Id, key, value);
+                WriteData(node, fault.Value, value);
                 break;
             case FaultKind.Remove when usable:
                 _cluster.Nodes[node].RemoveLocal(StateModel.Key(fault.Value));
                 _model.Remove(_cluster.Nodes[node].Id, StateModel.Key(fault.Value));
+                WriteData(node, fault.Value, null);
                 break;
             case FaultKind.KeyRotation when _schedule.Encrypted && _round > _rotationEnd:
                 Log(fault.Describe(_schedule.Interval));
@@ -421,6 +428,39 @@ internal sealed class ChaosRun
                 break;
         }
     }
+
+    /// <summary>
+    /// The same write (or removal) in the replicated map, whose keys any node writes; only on a node whose host clock is
+    /// near the true time (<see cref="ClockNear"/>).
+    /// </summary>
+    private void WriteData(int node, int key, byte[]? value)
+    {
+        GossipNode writer = _cluster.Nodes[node];
+        if (!ClockNear(node))
+        {
+            return;
+        }
+
+        if (value is null)
+        {
+            writer.RemoveData(DataModel.Key(key));
+        }
+        else
+        {
+            writer.SetData(DataModel.Key(key), value);
+        }
+
+        _data.Record(writer, node, key, value);
+    }
+
+    /// <summary>
+    /// True when node <paramref name="node"/>'s host clock was stepped, in all, less than a third of
+    /// <see cref="GossipOptions.MaxClockSkew"/> either way. Map versions stamped further ahead of a receiver's clock than
+    /// the skew are refused by design (a member with a wild clock must not pin keys for hours), so writes are made, and
+    /// replicas checked, only on such nodes: any two of them, and the stamps their clocks lead to, stay within the skew.
+    /// Nodes stepped further keep taking part; their replicas may lag by design and are not checked.
+    /// </summary>
+    private bool ClockNear(int node) => Math.Abs(_clockAheadSeconds[node]) < (long)_cluster.Nodes[node].Options.MaxClockSkew.TotalSeconds / 3;
 
     private void Finish(in ChaosFault fault, int node)
     {
@@ -684,6 +724,29 @@ internal sealed class ChaosRun
             }
         }
 
+        invariant = Violation.DataAgrees;
+        int first = -1;
+        for (int o = 0; o < nodes.Count; o++)
+        {
+            if (!_cluster.IsLive(o) || !ClockNear(o))
+            {
+                continue;
+            }
+
+            _checks++;
+            if (first >= 0 && nodes[o].DataRootHash != nodes[first].DataRootHash)
+            {
+                return $"n{o}'s map root {nodes[o].DataRootHash:x16} differs from n{first}'s {nodes[first].DataRootHash:x16}";
+            }
+
+            first = first < 0 ? o : first;
+            if (_data.Disagreement(nodes[o], $"n{o}", out bool returned) is { } wrong)
+            {
+                invariant = returned ? Violation.NoDeletedKeyReturns : Violation.DataAgrees;
+                return wrong;
+            }
+        }
+
         return null;
     }
 
@@ -723,6 +786,7 @@ internal sealed class ChaosRun
         {
             _startedRound.Add(_round);
             _departed.Add(false);
+            _clockAheadSeconds.Add(0);
         }
     }
 

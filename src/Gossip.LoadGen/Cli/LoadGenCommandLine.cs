@@ -77,6 +77,7 @@ internal sealed class LoadGenCommandLine
         root.Add(cli.Command("targets", "128 nodes on UDP loopback, 200 ms, fanout 3: CPU, bandwidth, rumor spread, crash detection, verdict against the seed targets (exit 1 when missed) and our goals", cluster, run));
         root.Add(cli.Command("scale", "The same figures as n grows (UDP, and in memory with --transport memory)", cluster, run));
         root.Add(cli.Command("converge", "Rounds to spread a rumor vs the ideal synchronous model (in memory)", cluster, run));
+        root.Add(cli.Command("replicate", "The replicated map: in memory, bytes and rounds to reconcile 1,000,000 keys differing in d keys (beside a flat digest), spread of a write, steady cost, a partition with conflicting writes, memory per key; with --transport udp (default) also 128 loopback nodes: steady cost and spread in ms (--nodes N: a quick run)", cluster, run));
         root.Add(cli.Command("faults", "Loss, partition and churn: detection, false positives, re-convergence, no state lost (in memory)", cluster, run));
         root.Add(cli.Command(
             "chaos",
@@ -95,7 +96,7 @@ internal sealed class LoadGenCommandLine
             run));
         root.Add(cli.Command(
             "node",
-            "Run one real node (needs --key-file, or --plaintext); stdin: set KEY VALUE | get NODEID KEY | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit",
+            "Run one real node (needs --key-file, or --plaintext); stdin: put KEY VALUE | get KEY | del KEY | keys (replicated map) | set KEY VALUE | get NODEID KEY | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit",
             [cli._bind, cli._advertise, cli._seeds, cli._keyFile, cli._plaintext, cli._nodeId, cli._interval, cli._fanout, cli._mode, cli._quiet],
             run));
         root.Add(cli.Command(

@@ -11,7 +11,8 @@ namespace Gossip.LoadGen.Scenarios;
 /// <summary>
 /// <c>node</c>: one real node on UDP, encrypted with <c>--key-file</c> (or plain with <c>--plaintext</c>; one of the two
 /// is required). Prints membership and state changes and broadcasts as they happen; reads commands from stdin:
-/// <c>set KEY VALUE</c>, <c>get ID KEY</c>, <c>broadcast TEXT</c>, <c>members</c>, the key commands of
+/// <c>put KEY VALUE</c>, <c>get KEY</c>, <c>del KEY</c>, <c>keys</c> (the replicated map), <c>set KEY VALUE</c>,
+/// <c>get ID KEY</c> (per-node state), <c>broadcast TEXT</c>, <c>members</c>, <c>stats</c>, the key commands of
 /// <see cref="NodeKeysCommand"/> (<c>keys list|install|use|remove</c>), <c>leave</c>, <c>quit</c>. Several processes (or hosts)
 /// running this form one cluster.
 /// </summary>
@@ -82,6 +83,34 @@ internal static class NodeCommand
                 case "set" when parts.Length == 3:
                     node.SetLocal(parts[1], Encoding.UTF8.GetBytes(parts[2]));
                     break;
+                case "put" when parts.Length == 3:
+                    Guarded(output, () => node.SetData(Encoding.UTF8.GetBytes(parts[1]), Encoding.UTF8.GetBytes(parts[2])));
+                    break;
+                case "del" when parts.Length == 2:
+                    Guarded(output, () => node.RemoveData(Encoding.UTF8.GetBytes(parts[1])));
+                    break;
+                case "get" when parts.Length == 2:
+                    lock (output)
+                    {
+                        output.WriteLine(node.TryGetData(Encoding.UTF8.GetBytes(parts[1]), out byte[] data) ? $"value {Encoding.UTF8.GetString(data)}" : "value (none)");
+                        output.Flush();
+                    }
+
+                    break;
+                case "keys" when parts.Length == 1:
+                    // Alone, the replicated map's keys; with a word after it (list, install, use, remove), the key ring.
+                    lock (output)
+                    {
+                        foreach (KeyValuePair<byte[], byte[]> entry in node.GetDataEntries())
+                        {
+                            output.WriteLine($"key {Encoding.UTF8.GetString(entry.Key)} = {Encoding.UTF8.GetString(entry.Value)}");
+                        }
+
+                        output.WriteLine($"keys {node.DataCount} root {node.DataRootHash:x16}");
+                        output.Flush();
+                    }
+
+                    break;
                 case "get" when parts.Length == 3 && ulong.TryParse(parts[1], System.Globalization.NumberStyles.HexNumber, null, out ulong id):
                     lock (output)
                     {
@@ -126,7 +155,7 @@ internal static class NodeCommand
                 case "":
                     break;
                 default:
-                    Console.Error.WriteLine("commands: set KEY VALUE | get NODEID KEY | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit");
+                    Console.Error.WriteLine(Usage);
                     break;
             }
         }
@@ -145,6 +174,25 @@ internal static class NodeCommand
         }
     }
 
+    private const string Usage = "commands: put KEY VALUE | get KEY | del KEY | keys (the replicated map) | set KEY VALUE | get NODEID KEY (per-node state) | broadcast TEXT | members | stats | keys list | keys install ID HEX | keys use ID | keys remove ID | leave | quit";
+
+    /// <summary>Runs a map write, printing a refusal (a key or value too long, a full map) instead of ending the node.</summary>
+    private static void Guarded(TextWriter output, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            lock (output)
+            {
+                output.WriteLine($"refused: {ex.Message}");
+                output.Flush();
+            }
+        }
+    }
+
     private static async Task PrintEventsAsync(GossipNode node, TextWriter output, CancellationToken stop)
     {
         try
@@ -155,6 +203,7 @@ internal static class NodeCommand
                 {
                     GossipEventKind.StateChanged => $"state {e.Member} {e.Key}",
                     GossipEventKind.RumorReceived => $"rumor {e.Rumor.Origin}/{e.Rumor.Sequence} {Encoding.UTF8.GetString(e.Payload.Span)}",
+                    GossipEventKind.DataChanged => $"data {Encoding.UTF8.GetString(e.Payload.Span)} by {e.Member}",
                     _ => $"{e.Kind} {e.Member}",
                 };
                 lock (output)
