@@ -12,9 +12,11 @@ public sealed class UdpRepairTests
     [Fact]
     public void NodeWithAnEmptyMap_IsFilledByRepair_OverTheStreamPath()
     {
-        var options = new GossipOptions { EventCapacity = 0, GossipInterval = TimeSpan.FromMilliseconds(50) };
-        using var a = new GossipNode(options, new UdpTransport(new UdpTransportOptions()));
-        using var b = new GossipNode(new GossipOptions { EventCapacity = 0, GossipInterval = TimeSpan.FromMilliseconds(50) }, new UdpTransport(new UdpTransportOptions()));
+        // Encrypted, as real sockets run by default: each node its own ring of one cluster key.
+        byte[] key = new byte[32];
+        key[0] = 12;
+        using var a = new GossipNode(new GossipOptions { EventCapacity = 0, GossipInterval = TimeSpan.FromMilliseconds(50), Keys = new KeyRing(1, key) }, new UdpTransport(new UdpTransportOptions()));
+        using var b = new GossipNode(new GossipOptions { EventCapacity = 0, GossipInterval = TimeSpan.FromMilliseconds(50), Keys = new KeyRing(1, key) }, new UdpTransport(new UdpTransportOptions()));
 
         // Loaded before the node starts, so straight into the map with no rumor: only the repair can carry these.
         ulong stamp = HybridClock.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000);
