@@ -104,7 +104,7 @@ internal static class PartRun
             double planned = startUnixMs + r.Offset.TotalMilliseconds;
             runner.RunFor($"rumor {r.Number + 1}/{plan.RumorPlan.Count}: wait", clock.Until(planned));
             bool here = r.Part == part;
-            HashSet<NodeId> expected = LiveIds(cluster, except: here ? r.Index : -1);
+            HashSet<NodeId> expected = TargetsRun.LiveIds(cluster, except: here ? r.Index : -1);
             double originated = double.NaN;
             if (here)
             {
@@ -346,20 +346,6 @@ internal static class PartRun
         }
 
         return rounds;
-    }
-
-    private static HashSet<NodeId> LiveIds(PartCluster cluster, int except)
-    {
-        var ids = new HashSet<NodeId>();
-        for (int i = 0; i < cluster.Count; i++)
-        {
-            if (i != except && cluster.IsLive(i))
-            {
-                ids.Add(cluster.IdOf(i));
-            }
-        }
-
-        return ids;
     }
 
     private static HashSet<NodeId> KnowersOf(PartCluster cluster, NodeId victim, int except)

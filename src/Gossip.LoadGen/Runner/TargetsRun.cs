@@ -154,7 +154,8 @@ internal static class TargetsRun
         }
     }
 
-    private static HashSet<NodeId> LiveIds(IClusterUnderTest cluster, int except)
+    /// <summary>The ids of the live nodes of <paramref name="cluster"/> but one (-1: none left out).</summary>
+    internal static HashSet<NodeId> LiveIds(IClusterUnderTest cluster, int except)
     {
         var ids = new HashSet<NodeId>();
         for (int i = 0; i < cluster.Count; i++)
