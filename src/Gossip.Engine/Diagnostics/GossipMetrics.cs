@@ -42,6 +42,9 @@ public static class GossipMetrics
     private static readonly ObservableUpDownCounter<long> RetainedBroadcasts = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained", () => Each(static s => s.Node.RetainedBroadcasts), "{broadcast}", "Broadcasts retained to resend to members that missed them.");
     private static readonly ObservableUpDownCounter<long> RetainedBroadcastBytes = Meter.CreateObservableUpDownCounter("gossip.broadcasts.retained.bytes", () => Each(static s => s.Node.RetainedBroadcastBytes), "By", "Payload bytes of the broadcasts retained.");
     private static readonly ObservableCounter<long> BroadcastGaps = Meter.CreateObservableCounter("gossip.broadcasts.gaps", () => Each(static s => s.Node.BroadcastGaps), "{gap}", "Gap events: broadcasts missed that no peer retained any more.");
+    private static readonly ObservableCounter<long> DataRepairs = Meter.CreateObservableCounter("gossip.data.repairs", () => Each(static s => s.Node.DataRepairs), "{repair}", "Merkle repairs of the replicated map started (a peer's root differed).");
+    private static readonly ObservableCounter<long> DataLevels = Meter.CreateObservableCounter("gossip.data.levels_descended", () => Each(static s => s.Node.DataLevelsDescended), "{level}", "Tree levels of the replicated map compared for peers.");
+    private static readonly ObservableCounter<long> DataRepairBytes = Meter.CreateObservableCounter("gossip.data.repair.io", () => Each(static s => s.Node.DataRepairBytes), "By", "Bytes of Merkle-repair frames sent (tree levels and entries).");
     private static readonly ObservableCounter<long> Refusals = Meter.CreateObservableCounter("gossip.answers.refused", ObserveRefusals, "{answer}", "Answers to non-member addresses not sent, by reason (error.type): larger than the request (withheld), over the per-source rate (rate_limited), ping-reqs refused (ping_req_refused).");
 #pragma warning restore CA1823, IDE0052
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Gossip.Engine.Diagnostics;
+using Gossip.Engine.ReplicatedData;
 using Gossip.Engine.Runtime;
 using Gossip.Engine.Simulation;
 using Gossip.Engine.Tests.Runtime;
@@ -68,6 +69,39 @@ public sealed class GossipMetricsTests
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(new PingReq(9, target.Id, target.Address).TryWrite(ref writer));
         return frame[..codec.Seal(frame, MessageType.PingReq, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position)];
+    }
+
+    // Entries put straight into one node's map spread by no rumor: only a Merkle repair brings them to the other.
+    [Fact]
+    public void DataInstruments_MoveWithARepair()
+    {
+        var network = new SimulatedNetwork(8);
+        using var scheduler = new RoundScheduler();
+        using GossipNode a = NewNode(network, scheduler, 3);
+        using GossipNode b = NewNode(network, scheduler, 4);
+        Assert.True(a.Introduce(b.Id, b.Generation, b.Address));
+        Assert.True(b.Introduce(a.Id, a.Generation, a.Address));
+        ulong stamp = HybridClock.FromMilliseconds(new FakeTimeProvider().GetUtcNow().ToUnixTimeMilliseconds());
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(MergeOutcome.Applied, a.Data.Merge(new DataEntry(BitConverter.GetBytes(i), new byte[8], stamp, a.Id, deleted: false)));
+        }
+
+        a.Start();
+        b.Start();
+        for (int round = 1; round <= 30; round++)
+        {
+            a.Tick();
+            b.Tick();
+            network.RunUntil(TimeSpan.FromMilliseconds(200 * round));
+        }
+
+        MailboxProbe.WaitUntil(() => b.DataCount == 20, "the repair never brought the entries over");
+        Dictionary<string, long> atA = Collect(a.Id);
+        Dictionary<string, long> atB = Collect(b.Id);
+        Assert.True(atA["gossip.data.repairs"] + atB["gossip.data.repairs"] >= 1);
+        Assert.True(atA["gossip.data.levels_descended"] + atB["gossip.data.levels_descended"] >= 1);
+        Assert.True(atA["gossip.data.repair.io"] + atB["gossip.data.repair.io"] > 20 * 8);
     }
 
     private static GossipNode NewNode(SimulatedNetwork network, RoundScheduler scheduler, ulong seed) => new(
