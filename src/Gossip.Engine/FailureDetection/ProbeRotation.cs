@@ -5,8 +5,8 @@ namespace Gossip.Engine.FailureDetection;
 /// <summary>
 /// Picks the target of the scheduled probe so that, when every node holds the same member table, every member is
 /// probed by exactly one other member in each probe period: in period <c>p</c> (wall-clock time divided by the probe
-/// interval, the same number on every node) the member at index <c>i</c> of the id-sorted table probes the one at
-/// <c>i + 1 + p mod (n - 1)</c>. Over n - 1 periods a prober still visits every member once, as SWIM's shuffled
+/// interval, the same number on every node) the member at rank <c>i</c> among the live members of the id-sorted table
+/// probes the one at rank <c>i + 1 + p mod (n - 1)</c>, n live members. Over n - 1 periods a prober still visits every member once, as SWIM's shuffled
 /// round-robin does, but the probes a member receives no longer arrive as independent random draws: with shuffled
 /// passes the wait from a crash to the first probe of the crashed member is about exponential (at 128 nodes and a
 /// 1 s interval p50 0.7 s, p90 2.3 s, p99 4.6 s), with the rotation it is at most two intervals (p50 0.55 s, p90
@@ -51,33 +51,45 @@ internal sealed class ProbeRotation
         return target != self && target.IsLive ? target : null;
     }
 
-    /// <summary>Table positions of the members that are not live, ascending; false when they do not add up (then no rotation).</summary>
+    /// <summary>
+    /// Table positions of the members that are not live, ascending and distinct; false when they do not add up (then
+    /// no rotation). Sorted, not searched, for duplicates: O(d log d) per probe, also when a split left half the
+    /// table down.
+    /// </summary>
     private bool CollectDown(MemberTable table, IReadOnlyList<Member> down)
     {
         int expected = table.Count - table.LiveCount;
-        if (_downPositions.Length < expected)
+        if (expected == 0)
         {
-            _downPositions = new int[Math.Max(expected, _downPositions.Length * 2)];
+            return true;
         }
 
-        int found = 0;
-        for (int i = 0; i < down.Count && expected > 0; i++)
+        if (_downPositions.Length < down.Count)
+        {
+            _downPositions = new int[Math.Max(down.Count, _downPositions.Length * 2)];
+        }
+
+        int listed = 0;
+        for (int i = 0; i < down.Count; i++)
         {
             Member member = down[i];
-            if (member.IsLive || member.Removed || found == expected)
+            if (!member.IsLive && !member.Removed)
             {
-                continue;
-            }
-
-            int position = table.LowerBound(member.Id.Value);
-            if (_downPositions.AsSpan(0, found).IndexOf(position) < 0)
-            {
-                _downPositions[found++] = position;
+                _downPositions[listed++] = table.LowerBound(member.Id.Value);
             }
         }
 
-        Array.Sort(_downPositions, 0, found);
-        return found == expected;
+        Array.Sort(_downPositions, 0, listed);
+        int distinct = 0;
+        for (int i = 0; i < listed; i++)
+        {
+            if (distinct == 0 || _downPositions[distinct - 1] != _downPositions[i])
+            {
+                _downPositions[distinct++] = _downPositions[i];
+            }
+        }
+
+        return distinct == expected;
     }
 
     private int CountBelow(int position, int downCount)
