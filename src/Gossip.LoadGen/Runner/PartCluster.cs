@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Threading.Channels;
 using Gossip.Engine;
 using Gossip.Engine.Transport.Udp;
 using Gossip.LoadGen.Measurement;
@@ -15,12 +14,8 @@ namespace Gossip.LoadGen.Runner;
 /// <see cref="PartEventLog"/>; the <see cref="EventLog"/> of the scenario seam stays empty (rumors of other processes
 /// cannot be named by id there).
 /// </summary>
-internal sealed class PartCluster : IClusterUnderTest
+internal sealed class PartCluster : UdpNodeCluster
 {
-    private readonly List<GossipNode> _nodes = [];
-    private readonly bool[] _live;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _drains = [];
 
     /// <summary>Starts the nodes of part <paramref name="part"/> of <paramref name="plan"/> and has them join <paramref name="seeds"/>.</summary>
     /// <param name="plan">The run.</param>
@@ -30,6 +25,7 @@ internal sealed class PartCluster : IClusterUnderTest
     /// <param name="seeds">Where to join; empty: part 0's node 0 (this process's own, in part 0).</param>
     /// <param name="configure">Options every node gets (interval, fanout, mode, keys).</param>
     public PartCluster(PartPlan plan, int part, IPEndPoint bind, IPEndPoint? advertise, IReadOnlyList<IPEndPoint> seeds, Action<GossipOptions> configure)
+        : base(plan?.NodesPerPart ?? 0)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(bind);
@@ -38,7 +34,6 @@ internal sealed class PartCluster : IClusterUnderTest
         Plan = plan;
         Part = part;
         int count = plan.NodesPerPart;
-        _live = new bool[count];
         Interval = plan.Interval;
         try
         {
@@ -53,10 +48,7 @@ internal sealed class PartCluster : IClusterUnderTest
                     Advertise = advertise is null ? null : Offset(advertise, i),
                     MaxDatagramBytes = options.MaxDatagramBytes,
                 });
-                var node = new GossipNode(options, transport);
-                _drains.Add(DrainAsync(node, _stop.Token));
-                _nodes.Add(node);
-                _live[i] = true;
+                Add(new GossipNode(options, transport));
             }
         }
         catch
@@ -66,7 +58,7 @@ internal sealed class PartCluster : IClusterUnderTest
             throw;
         }
 
-        foreach (GossipNode node in _nodes)
+        foreach (GossipNode node in Nodes)
         {
             node.Start();
         }
@@ -79,10 +71,10 @@ internal sealed class PartCluster : IClusterUnderTest
 
         if (join.Count == 0 && part == 0 && count > 0)
         {
-            join.Add(_nodes[0].Address);
+            join.Add(Nodes[0].Address);
         }
 
-        foreach (GossipNode node in _nodes)
+        foreach (GossipNode node in Nodes)
         {
             node.Join(join);
         }
@@ -100,92 +92,6 @@ internal sealed class PartCluster : IClusterUnderTest
     /// <summary>Live nodes in the whole cluster a converged node sees (set by the run as crashes happen anywhere).</summary>
     public int ExpectedLive { get; set; }
 
-    /// <summary>The nodes, by index.</summary>
-    public IReadOnlyList<GossipNode> Nodes => _nodes;
-
-    /// <inheritdoc />
-    public string Transport => "udp";
-
-    /// <inheritdoc />
-    public bool VirtualTime => false;
-
-    /// <inheritdoc />
-    public TimeSpan Interval { get; }
-
-    /// <inheritdoc />
-    public TimeProvider Time => TimeProvider.System;
-
-    /// <inheritdoc />
-    public EventLog Log { get; } = new();
-
-    /// <inheritdoc />
-    public int Count => _nodes.Count;
-
-    /// <inheritdoc />
-    public void Wait(TimeSpan duration) => Thread.Sleep(duration);
-
-    /// <inheritdoc />
-    public bool IsLive(int index) => _live[index];
-
-    /// <inheritdoc />
-    public NodeId IdOf(int index) => _nodes[index].Id;
-
-    /// <inheritdoc />
-    public int ConvergedCount()
-    {
-        int converged = 0;
-        for (int i = 0; i < _nodes.Count; i++)
-        {
-            converged += _live[i] && _nodes[i].LiveMemberCount >= ExpectedLive ? 1 : 0;
-        }
-
-        return converged;
-    }
-
-    /// <summary>Live nodes of this process.</summary>
-    public int LiveCount()
-    {
-        int live = 0;
-        foreach (bool l in _live)
-        {
-            live += l ? 1 : 0;
-        }
-
-        return live;
-    }
-
-    /// <inheritdoc />
-    public long Rounds(int index) => _nodes[index].Round;
-
-    /// <inheritdoc />
-    public TrafficSnapshot Traffic(int index) => TrafficSnapshot.Of(_nodes[index].TransportCounters);
-
-    /// <inheritdoc />
-    public RumorId Broadcast(int index, ReadOnlySpan<byte> payload) => _nodes[index].Broadcast(payload);
-
-    /// <inheritdoc />
-    public bool Knows(int observer, NodeId member)
-    {
-        foreach (MemberSnapshot m in _nodes[observer].Members)
-        {
-            if (m.Id == member)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <inheritdoc />
-    public void Crash(int index)
-    {
-        _live[index] = false;
-
-        // Dispose closes the sockets: the port answers nothing, as a killed process's would.
-        _nodes[index].Dispose();
-    }
-
     /// <summary>
     /// The coordinator (part 0's node 0, in this process) announces the shared start to the cluster: a rumor, which
     /// reaches every live node once and retires. (A state key did the same at first, but at 512 nodes it kept the
@@ -193,51 +99,24 @@ internal sealed class PartCluster : IClusterUnderTest
     /// </summary>
     public void AnnounceStart(string value)
     {
-        if (Part != 0 || _nodes.Count == 0)
+        if (Part != 0 || Count == 0)
         {
             throw new InvalidOperationException("Only part 0 holds the coordinator.");
         }
 
         byte[] text = Encoding.UTF8.GetBytes(value);
         byte[] payload = [.. PartEventLog.AnnouncementPrefix, .. text];
-        _ = _nodes[0].Broadcast(payload);
+        _ = Nodes[0].Broadcast(payload);
     }
 
     /// <summary>The coordinator's start announcement as the first node here to receive it had it; false while none has.</summary>
     public bool TryReadStart(out string value) => PartLog.TryGetAnnouncement(Plan.CoordinatorId, out value);
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _stop.Cancel();
-        foreach (GossipNode node in _nodes)
-        {
-            node.Dispose();
-        }
-
-        Task.WaitAll([.. _drains], TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-    }
-
     private static IPEndPoint Offset(IPEndPoint first, int index) => first.Port == 0 ? first : new IPEndPoint(first.Address, first.Port + index);
 
-    private async Task DrainAsync(GossipNode node, CancellationToken stop)
-    {
-        ChannelReader<GossipEvent> reader = node.Events;
-        NodeId id = node.Id;
-        try
-        {
-            while (await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out GossipEvent e))
-                {
-                    PartLog.Record(id, e);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The cluster is being disposed.
-        }
-    }
+    /// <inheritdoc />
+    protected override int ExpectedMembers() => ExpectedLive;
+
+    /// <inheritdoc />
+    protected override void Record(NodeId id, in GossipEvent e) => PartLog.Record(id, e);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using Gossip.Engine;
 using Gossip.Engine.Transport.Udp;
 using Gossip.LoadGen.Measurement;
@@ -12,13 +11,9 @@ namespace Gossip.LoadGen.Runner;
 /// time, joined through node 0 or through external seeds (so a load run can span hosts). Each node's notifications are
 /// drained on its own reader task into the <see cref="EventLog"/> (an idle reader costs no CPU).
 /// </summary>
-internal sealed class UdpClusterUnderTest : IClusterUnderTest
+internal sealed class UdpClusterUnderTest : UdpNodeCluster
 {
-    private readonly List<GossipNode> _nodes = [];
     private readonly List<UdpTransport> _transports = [];
-    private readonly bool[] _live;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _drains = [];
 
     /// <summary>Above this size nodes start from random partial views instead of joining through one seed (see the class remarks).</summary>
     public const int FullViewLimit = MemoryClusterUnderTest.FullViewLimit;
@@ -34,11 +29,11 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
     /// are sized for the whole cluster (<see cref="GossipOptions.ClusterSizeHint"/>), as a full-view node's would be.
     /// </remarks>
     public UdpClusterUnderTest(int count, Action<GossipOptions> configure, IReadOnlyList<IPEndPoint> externalSeeds, ulong seed = 1)
+        : base(count)
     {
         ArgumentNullException.ThrowIfNull(configure);
         ArgumentNullException.ThrowIfNull(externalSeeds);
         bool partial = count > FullViewLimit;
-        _live = new bool[count];
         for (int i = 0; i < count; i++)
         {
             var options = new GossipOptions { EventCapacity = 4_096 };
@@ -63,28 +58,25 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
                 MaxDatagramBytes = options.MaxDatagramBytes,
                 EnableStreams = !partial,
             });
-            var node = new GossipNode(options, transport);
-            _drains.Add(DrainAsync(node, _stop.Token));
-            _nodes.Add(node);
+            Add(new GossipNode(options, transport));
             _transports.Add(transport);
-            _live[i] = true;
         }
 
         if (partial)
         {
             // Each node starts with a bounded random view, introduced before it starts.
             var random = new SeededRandom(seed);
-            foreach (GossipNode node in _nodes)
+            foreach (GossipNode node in Nodes)
             {
                 for (int known = 1; known <= MemoryClusterUnderTest.PartialViewSize;)
                 {
-                    GossipNode other = _nodes[random.Next(count)];
+                    GossipNode other = Nodes[random.Next(count)];
                     known += node.Introduce(other.Id, other.Generation, other.Address) ? 1 : 0;
                 }
             }
         }
 
-        foreach (GossipNode node in _nodes)
+        foreach (GossipNode node in Nodes)
         {
             node.Start();
         }
@@ -97,134 +89,24 @@ internal sealed class UdpClusterUnderTest : IClusterUnderTest
 
         if (seeds.Count == 0 && count > 0 && !partial)
         {
-            seeds.Add(_nodes[0].Address);
+            seeds.Add(Nodes[0].Address);
         }
 
         if (seeds.Count > 0)
         {
-            foreach (GossipNode node in _nodes)
+            foreach (GossipNode node in Nodes)
             {
                 node.Join(seeds);
             }
         }
     }
 
-    /// <inheritdoc />
-    public string Transport => "udp";
-
-    /// <inheritdoc />
-    public bool VirtualTime => false;
-
-    /// <inheritdoc />
-    public TimeSpan Interval { get; }
-
-    /// <inheritdoc />
-    public TimeProvider Time => TimeProvider.System;
-
-    /// <inheritdoc />
-    public EventLog Log { get; } = new();
-
-    /// <inheritdoc />
-    public int Count => _nodes.Count;
-
-    /// <summary>The nodes, for commands that need more than the scenario seam.</summary>
-    public IReadOnlyList<GossipNode> Nodes => _nodes;
-
     /// <summary>The nodes' transports (same order), for the stream budgets the hostile scenario reads.</summary>
     public IReadOnlyList<UdpTransport> Transports => _transports;
 
     /// <inheritdoc />
-    public void Wait(TimeSpan duration) => Thread.Sleep(duration);
+    protected override int ExpectedMembers() => Math.Min(LiveCount(), _viewLimit);
 
     /// <inheritdoc />
-    public bool IsLive(int index) => _live[index];
-
-    /// <inheritdoc />
-    public NodeId IdOf(int index) => _nodes[index].Id;
-
-    /// <inheritdoc />
-    public int ConvergedCount()
-    {
-        int expected = 0;
-        foreach (bool live in _live)
-        {
-            expected += live ? 1 : 0;
-        }
-
-        expected = Math.Min(expected, _viewLimit);
-
-        // ">=": when joined to an external cluster a node also sees the nodes of other processes.
-        int converged = 0;
-        for (int i = 0; i < _nodes.Count; i++)
-        {
-            converged += _live[i] && _nodes[i].LiveMemberCount >= expected ? 1 : 0;
-        }
-
-        return converged;
-    }
-
-    /// <inheritdoc />
-    public long Rounds(int index) => _nodes[index].Round;
-
-    /// <inheritdoc />
-    public TrafficSnapshot Traffic(int index) => TrafficSnapshot.Of(_nodes[index].TransportCounters);
-
-    /// <inheritdoc />
-    public RumorId Broadcast(int index, ReadOnlySpan<byte> payload) => _nodes[index].Broadcast(payload);
-
-    /// <inheritdoc />
-    public bool Knows(int observer, NodeId member)
-    {
-        foreach (MemberSnapshot m in _nodes[observer].Members)
-        {
-            if (m.Id == member)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <inheritdoc />
-    public void Crash(int index)
-    {
-        _live[index] = false;
-
-        // Dispose closes the socket as well: the crashed node's port answers nothing, as a killed process's would.
-        _nodes[index].Dispose();
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _stop.Cancel();
-        foreach (GossipNode node in _nodes)
-        {
-            node.Dispose();
-        }
-
-        Task.WaitAll([.. _drains], TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-    }
-
-    private async Task DrainAsync(GossipNode node, CancellationToken stop)
-    {
-        ChannelReader<GossipEvent> reader = node.Events;
-        NodeId id = node.Id;
-        try
-        {
-            while (await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out GossipEvent e))
-                {
-                    Log.Record(id, e);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The cluster is being disposed.
-        }
-    }
+    protected override void Record(NodeId id, in GossipEvent e) => Log.Record(id, e);
 }
