@@ -74,10 +74,10 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         IRandomSource random = services.Random ?? new SeededRandom((ulong)Random.Shared.NextInt64() << 1 ^ (ulong)Random.Shared.NextInt64());
         _logger = services.Logger ?? NullLogger.Instance;
         WireLimits limits = options.Limits ?? WireLimits.Datagram with { MaxFrameBytes = Math.Max(options.MaxDatagramBytes, transport.MaxLargeFrameBytes) };
-        var codec = new FrameCodec(options.ClusterId, options.Keys, limits);
+        NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
+        var codec = new FrameCodec(options.ClusterId, options.Keys, limits) { LocalId = id };
         _codec = codec;
 
-        NodeId id = options.NodeId.IsNone ? new NodeId(random.NextUInt64() | 1) : options.NodeId;
         uint generation = GenerationStore.Choose(options, time);
         var self = new Member(id, generation, transport.LocalAddress) { Status = MemberStatus.Alive };
         Counters = new NodeCounters();
@@ -417,16 +417,19 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         // member's gets answers no larger than itself, rate-limited, never over a stream we would open. Decided before
         // the frame's own news is applied, so a frame cannot vouch for itself. A stream frame's source is proven by
         // TCP's handshake, and it is answered only when its sender is a member. With a key, the frame authenticated: a
-        // key holder's, answered as a member's.
+        // key holder's, answered as a member's, unless it was sealed for any receiver (a join to a seed whose id the
+        // sender did not know): such a frame may have been captured on its way to another node, so it is answered as a
+        // stranger's (GossipOptions.NonMemberGuard) and relays no ping-req.
         bool guarded = _node.Options.NonMemberGuard;
         bool keyed = _codec.Encrypted;
+        bool bound = keyed && (header.Flags & FrameFlags.AnyReceiver) == 0;
         bool verified = viaStream || (sender is { IsLive: true } && sender.Address == source);
-        if (guarded && !keyed && !verified)
+        if (guarded && !bound && !verified)
         {
             _frames.GuardReplies(source, frame.Length);
         }
 
-        var relay = new PingReqTrust(VerifiedRequester: verified || !guarded, Trusted: keyed || !guarded);
+        var relay = new PingReqTrust(VerifiedRequester: verified || !guarded, Trusted: bound || !guarded);
         Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null), relay);
         _frames.EndGuard();
         _prober.OnFrameFrom(sender, header);
@@ -454,7 +457,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
                     _ = Ack.TryRead(ref reader, out Ack ack);
                     if (!_prober.OnAck(ack, header, sender))
                     {
-                        _exchange.OnPeerTableHash(ack.TableHash, sender?.Address ?? replyTo);
+                        _exchange.OnPeerTableHash(ack.TableHash, sender?.Address ?? replyTo, header.Sender);
                     }
 
                     _broadcasts.OnPeerSummary(ack.FrontierHash, sender);
@@ -471,7 +474,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
                     break;
                 case MessageType.PingReq:
                     _ = PingReq.TryRead(ref reader, out PingReq request);
-                    _prober.OnPingReq(request, replyTo, relay.VerifiedRequester, relay.Trusted);
+                    _prober.OnPingReq(request, replyTo, header.Sender, relay.VerifiedRequester, relay.Trusted);
                     break;
                 case MessageType.Membership:
                     _rules.OnMembership(ref reader, origin);
@@ -481,7 +484,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
                     break;
                 case MessageType.RumorPull:
                     _ = RumorPull.TryRead(ref reader, out RumorPull pull);
-                    _spread.OnRumorPull(pull, replyTo);
+                    _spread.OnRumorPull(pull, replyTo, header.Sender);
                     break;
                 case MessageType.BroadcastFrontier:
                     _broadcasts.OnFrontier(ref reader, sender, replyTo);
@@ -533,7 +536,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     internal void InjectSuspicion(NodeId member) => _prober.InjectSuspicion(member);
 
     /// <summary>Sends one anti-entropy SYN now (benchmarks).</summary>
-    internal void StartSyncForBenchmark(WireAddress destination) => _exchange.SendSyncRequest(destination);
+    internal void StartSyncForBenchmark(WireAddress destination, NodeId receiver = default) => _exchange.SendSyncRequest(destination, receiver);
 
     /// <summary>Publishes the member snapshot after direct seeding (owner thread).</summary>
     internal void PublishMembers() => _members.Publish(endOfRound: true);

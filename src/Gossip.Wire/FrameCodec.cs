@@ -5,19 +5,21 @@ namespace Gossip.Wire;
 
 /// <summary>
 /// Seals bodies into frames and opens received frames: header check, cluster check, then either the
-/// CRC-32 trailer (plain) or AES-GCM (when a <see cref="KeyRing"/> is configured; the header is the
-/// associated data, the key is derived for the sender and its generation, the nonce is the sender's frame counter).
+/// CRC-32 trailer (plain) or AES-GCM (when a <see cref="KeyRing"/> is configured; the associated data is the header and
+/// the receiver's id, the key is derived for the sender and its generation, the nonce is the sender's frame counter).
+/// Binding the receiver makes a frame captured on its way to one node fail authentication at any other, whose replay
+/// window has not seen it.
 /// Encrypted frames also pass a replay window per sender: a frame whose counter was already seen, or is more than
 /// 1,984 counters behind the newest one of its sender, is dropped. One codec per node: <see cref="Seal"/> may be called
-/// from any thread, <see cref="Open"/> from one thread at a time (it owns the replay windows).
+/// from any thread, <c>Open</c> from one thread at a time (it owns the replay windows).
 /// </summary>
 public sealed class FrameCodec
 {
     private const int ChecksumSize = 4;
 
-    // Flag bits a received frame may carry: Encrypted, and bit 1, which once named a reply-requested flag that no sender
-    // ever set; it is still tolerated (and ignored) so that deleting the unused flag changed nothing a receiver accepts.
-    private const byte AcceptedFlagBits = (byte)FrameFlags.Encrypted | 0b10;
+    // Flag bits a received frame may carry: Encrypted, AnyReceiver, and bit 1, which once named a reply-requested flag that
+    // no sender ever set; it is still tolerated (and ignored) so that deleting the unused flag changed nothing a receiver accepts.
+    private const byte AcceptedFlagBits = (byte)(FrameFlags.Encrypted | FrameFlags.AnyReceiver) | 0b10;
 
     private readonly KeyRing? _keys;
     private readonly SenderWindows? _windows;
@@ -47,6 +49,12 @@ public sealed class FrameCodec
     /// <summary>Forgets which counters were seen (benchmarks decode the same frames again and again); never in a node.</summary>
     internal void ForgetReplayHistoryForBenchmark() => _windows?.ForgetHistory();
 
+    /// <summary>
+    /// The id of the node this codec opens frames for: an encrypted frame opens only when it was sealed for this id, or
+    /// for any receiver (<see cref="FrameFlags.AnyReceiver"/>). <see cref="NodeId.None"/> (tools) opens only the latter.
+    /// </summary>
+    public NodeId LocalId { get; init; }
+
     /// <summary>The cluster id written into and required of every frame.</summary>
     public uint ClusterId { get; }
 
@@ -69,10 +77,13 @@ public sealed class FrameCodec
     public Span<byte> BodySpan(Span<byte> frame) => frame.Slice(BodyOffset, MaxBodyBytes(frame.Length));
 
     /// <summary>
-    /// Writes the header around a body already written at <see cref="BodyOffset"/>, then the checksum, or encrypts the body in place.
-    /// Returns the frame length, or 0 when <paramref name="frame"/> is too small (a programmer error).
+    /// Writes the header around a body already written at <see cref="BodyOffset"/>, then the checksum, or encrypts the body in
+    /// place for <paramref name="receiver"/> (<see cref="NodeId.None"/> when the sender does not know who answers at the
+    /// destination address: the frame then carries <see cref="FrameFlags.AnyReceiver"/>, and receivers treat it as a
+    /// stranger's). Plain frames name no receiver. Returns the frame length, or 0 when <paramref name="frame"/> is too small
+    /// (a programmer error).
     /// </summary>
-    public int Seal(Span<byte> frame, MessageType type, FrameFlags flags, NodeId sender, uint generation, int bodyLength)
+    public int Seal(Span<byte> frame, MessageType type, FrameFlags flags, NodeId sender, uint generation, NodeId receiver, int bodyLength)
     {
         int total = Overhead + bodyLength;
         if ((uint)bodyLength > (uint)frame.Length || total > frame.Length)
@@ -80,7 +91,12 @@ public sealed class FrameCodec
             return 0;
         }
 
-        flags = _keys is null ? flags & ~FrameFlags.Encrypted : flags | FrameFlags.Encrypted;
+        flags &= ~(FrameFlags.Encrypted | FrameFlags.AnyReceiver);
+        if (_keys is not null)
+        {
+            flags |= receiver.IsNone ? FrameFlags.Encrypted | FrameFlags.AnyReceiver : FrameFlags.Encrypted;
+        }
+
         frame[0] = FrameHeader.Magic0;
         frame[1] = FrameHeader.Magic1;
         frame[2] = FrameHeader.CurrentVersion;
@@ -101,15 +117,21 @@ public sealed class FrameCodec
         Span<byte> counter = frame.Slice(FrameHeader.Size, KeyRing.CounterSize);
         Span<byte> body = frame.Slice(FrameHeader.Size + KeyRing.CounterSize, bodyLength);
         Span<byte> tag = frame.Slice(FrameHeader.Size + KeyRing.CounterSize + bodyLength, KeyRing.TagSize);
-        _keys.Seal(sender, generation, frame[..FrameHeader.Size], counter, body, tag);
+        _keys.Seal(sender, generation, receiver, frame[..FrameHeader.Size], counter, body, tag);
         return total;
     }
 
     /// <summary>
-    /// Checks and opens a received frame. On <see cref="WireStatus.Ok"/>, <paramref name="body"/> is the plaintext body
-    /// (decrypted in place inside <paramref name="frame"/>). Never throws on any input.
+    /// Checks and opens a received frame addressed to <see cref="LocalId"/>. On <see cref="WireStatus.Ok"/>,
+    /// <paramref name="body"/> is the plaintext body (decrypted in place inside <paramref name="frame"/>). Never throws on any input.
     /// </summary>
-    public WireStatus Open(Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body)
+    public WireStatus Open(Span<byte> frame, out FrameHeader header, out ReadOnlySpan<byte> body) => Open(frame, LocalId, out header, out body);
+
+    /// <summary>
+    /// Checks and opens a received frame that was sent to <paramref name="receiver"/> (tools that decode captured traffic
+    /// name the node it was captured on). Never throws on any input.
+    /// </summary>
+    public WireStatus Open(Span<byte> frame, NodeId receiver, out FrameHeader header, out ReadOnlySpan<byte> body)
     {
         header = default;
         body = default;
@@ -125,9 +147,10 @@ public sealed class FrameCodec
             return WireStatus.AuthenticationFailed;
         }
 
+        bool anyReceiver = (header.Flags & FrameFlags.AnyReceiver) != 0;
         if (_keys is null)
         {
-            if (keyId != 0)
+            if (keyId != 0 || anyReceiver)
             {
                 return WireStatus.Malformed;
             }
@@ -156,7 +179,8 @@ public sealed class FrameCodec
 
         ulong counter = BinaryPrimitives.ReadUInt64LittleEndian(frame.Slice(FrameHeader.Size));
         Span<byte> cipher = frame.Slice(FrameHeader.Size + KeyRing.CounterSize, bodyLength);
-        ReadOnlySpan<byte> associated = frame[..FrameHeader.Size];
+        Span<byte> associated = stackalloc byte[FrameHeader.AssociatedDataSize];
+        KeyRing.WriteAssociatedData(associated, frame, anyReceiver ? NodeId.None : receiver);
         ReadOnlySpan<byte> tag = frame.Slice(frame.Length - KeyRing.TagSize);
         status = _windows is not null
             ? _windows.Open(keyId, header.Sender, header.Generation, counter, associated, cipher, tag)

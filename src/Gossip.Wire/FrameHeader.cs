@@ -23,6 +23,12 @@ public readonly record struct FrameHeader(MessageType Type, FrameFlags Flags, ui
     /// 4: a state delta says which version its entries start above (<see cref="NodeStateHeader.From"/>), and the
     /// replicated map's messages (<see cref="MessageType.DataEntries"/>, <see cref="MessageType.DataTreeLevel"/>, an
     /// optional data root at the end of an ack) are new.
+    /// 5: an encrypted frame is bound to its receiver (the receiver's id follows the header in the associated data, so a
+    /// frame captured on its way to one node does not open at another), and <see cref="FrameFlags.AnyReceiver"/> marks
+    /// one sealed for whoever answers at an address.
     /// </summary>
-    public const byte CurrentVersion = 4;
+    public const byte CurrentVersion = 5;
+
+    /// <summary>Bytes of the associated data of an encrypted frame: the header, then the receiver's id (u64, 0 for <see cref="FrameFlags.AnyReceiver"/>).</summary>
+    public const int AssociatedDataSize = Size + 8;
 }

@@ -143,11 +143,13 @@ public sealed class KeyRing : IDisposable
 
     /// <summary>
     /// Encrypts <paramref name="body"/> in place with the primary key derived for <paramref name="sender"/> and
-    /// <paramref name="generation"/>, writes the counter and the tag, and returns the key id used.
+    /// <paramref name="generation"/>, bound to <paramref name="receiver"/> (the associated data is the header, then the
+    /// receiver's id), writes the counter and the tag, and returns the key id used.
     /// </summary>
-    internal byte Seal(NodeId sender, uint generation, Span<byte> header, Span<byte> counter, Span<byte> body, Span<byte> tag)
+    internal byte Seal(NodeId sender, uint generation, NodeId receiver, Span<byte> header, Span<byte> counter, Span<byte> body, Span<byte> tag)
     {
         Span<byte> nonce = stackalloc byte[NonceSize];
+        Span<byte> associated = stackalloc byte[FrameHeader.AssociatedDataSize];
         while (true)
         {
             SealKey key = SealKeyFor(sender, generation);
@@ -161,10 +163,11 @@ public sealed class KeyRing : IDisposable
 
                 // The key id goes into the header (the associated data) under the lock that pins the key in use.
                 header[5] = key.KeyId;
+                WriteAssociatedData(associated, header, receiver);
                 ulong value = (ulong)Interlocked.Increment(ref _counter);
                 BinaryPrimitives.WriteUInt64LittleEndian(counter, value);
                 WriteNonce(nonce, value);
-                key.Aead.Encrypt(nonce, body, body, tag, header);
+                key.Aead.Encrypt(nonce, body, body, tag, associated);
                 return key.KeyId;
             }
         }
@@ -195,6 +198,13 @@ public sealed class KeyRing : IDisposable
         {
             CryptographicOperations.ZeroMemory(derived);
         }
+    }
+
+    /// <summary>The associated data of a frame: its header, then the id of the node it is sealed for (0: any).</summary>
+    internal static void WriteAssociatedData(Span<byte> associated, ReadOnlySpan<byte> header, NodeId receiver)
+    {
+        header[..FrameHeader.Size].CopyTo(associated);
+        BinaryPrimitives.WriteUInt64LittleEndian(associated.Slice(FrameHeader.Size), receiver.Value);
     }
 
     /// <summary>The AES-GCM nonce for a frame counter: the counter, then four zero bytes (the key is per sender, so the counter alone is unique).</summary>

@@ -44,7 +44,7 @@ internal sealed class SenderWindows
     /// <see cref="WireStatus.Replayed"/> (counter already seen, or an older generation of the sender) and
     /// <see cref="WireStatus.TooOld"/> (counter behind the window).
     /// </summary>
-    public WireStatus Open(byte keyId, NodeId sender, uint generation, ulong counter, ReadOnlySpan<byte> header, Span<byte> cipher, ReadOnlySpan<byte> tag)
+    public WireStatus Open(byte keyId, NodeId sender, uint generation, ulong counter, ReadOnlySpan<byte> associated, Span<byte> cipher, ReadOnlySpan<byte> tag)
     {
         if (!_ring.Contains(keyId))
         {
@@ -89,7 +89,7 @@ internal sealed class SenderWindows
             aead = derived;
         }
 
-        if (!Decrypt(aead, counter, header, cipher, tag))
+        if (!Decrypt(aead, counter, associated, cipher, tag))
         {
             derived?.Dispose();
             return WireStatus.AuthenticationFailed;
@@ -129,19 +129,19 @@ internal sealed class SenderWindows
     }
 
     /// <summary>Opens a frame with a key derived for it alone and disposed after (no table: replays are not detected).</summary>
-    public static WireStatus OpenOnce(KeyRing ring, byte keyId, NodeId sender, uint generation, ulong counter, ReadOnlySpan<byte> header, Span<byte> cipher, ReadOnlySpan<byte> tag)
+    public static WireStatus OpenOnce(KeyRing ring, byte keyId, NodeId sender, uint generation, ulong counter, ReadOnlySpan<byte> associated, Span<byte> cipher, ReadOnlySpan<byte> tag)
     {
         using AesGcm? aead = ring.CreateFrameKey(keyId, sender, generation, out _);
-        return aead is not null && Decrypt(aead, counter, header, cipher, tag) ? WireStatus.Ok : WireStatus.AuthenticationFailed;
+        return aead is not null && Decrypt(aead, counter, associated, cipher, tag) ? WireStatus.Ok : WireStatus.AuthenticationFailed;
     }
 
-    private static bool Decrypt(AesGcm aead, ulong counter, ReadOnlySpan<byte> header, Span<byte> cipher, ReadOnlySpan<byte> tag)
+    private static bool Decrypt(AesGcm aead, ulong counter, ReadOnlySpan<byte> associated, Span<byte> cipher, ReadOnlySpan<byte> tag)
     {
         Span<byte> nonce = stackalloc byte[KeyRing.NonceSize];
         KeyRing.WriteNonce(nonce, counter);
         try
         {
-            aead.Decrypt(nonce, cipher, tag, cipher, header);
+            aead.Decrypt(nonce, cipher, tag, cipher, associated);
             return true;
         }
         catch (AuthenticationTagMismatchException)

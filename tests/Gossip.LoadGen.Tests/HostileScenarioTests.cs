@@ -7,7 +7,8 @@ namespace Gossip.LoadGen.Tests;
 /// <summary>
 /// The hostile scenario in short form, encrypted and in plaintext, on real sockets: every attack leaves every member
 /// alive, no answer to a non-member address is larger than what it sent (the worst ratio per message type is printed),
-/// no TCP connection is dialled back, and the drops are counted by reason.
+/// no TCP connection is dialled back, a key holder's frame captured for one node opens at no other, and the drops are
+/// counted by reason.
 /// </summary>
 [Collection(nameof(MultiProcessTests))]
 public sealed class HostileScenarioTests(ITestOutputHelper output)
@@ -50,6 +51,14 @@ public sealed class HostileScenarioTests(ITestOutputHelper output)
             Assert.True(report.DropsByReason["AuthenticationFailed"] >= report.ForgedNotices + report.RemovedKeyFrames);
             Assert.True(report.DropsByReason["Replayed"] >= report.Replays - 1);
             Assert.Equal(0, report.RemovedKeyAnswers);
+
+            // A key holder's frames replayed from a stranger's address: sealed for another node they draw nothing (the
+            // receiver is bound into the associated data); sealed for any receiver they are answered as a stranger's.
+            Assert.Equal(AttackFramesTypes, report.ReplayedAmplification.Count);
+            Assert.All(report.ReplayedAmplification, row => Assert.Equal(0, row.AnswerBytes));
+            Assert.Equal(AttackFramesTypes, report.AnyReceiverAmplification.Count);
+            Assert.All(report.AnyReceiverAmplification, row => Assert.InRange(row.Ratio, 0, 1));
+            Assert.All(report.ReplayedAmplification.Concat(report.AnyReceiverAmplification), row => Assert.Equal(0, row.TcpDialBacks));
         }
 
         Assert.True(report.Passed);

@@ -10,14 +10,14 @@ public sealed class AesGcmFrameTests
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(Samples.Ping.TryWrite(ref writer));
-        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, 1, writer.Position)];
+        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, writer.Position)];
     }
 
     [Fact]
     public void SealedFrame_Opens_WithTheSameKey_AndReadsBack()
     {
         using var ring = new KeyRing(1, KeyA);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[] frame = SealPing(codec);
         Assert.Equal(WireStatus.Ok, codec.Open(frame, out FrameHeader header, out ReadOnlySpan<byte> body));
         Assert.True((header.Flags & FrameFlags.Encrypted) != 0);
@@ -31,8 +31,8 @@ public sealed class AesGcmFrameTests
     {
         using var a = new KeyRing(1, KeyA);
         using var b = new KeyRing(1, KeyB);
-        byte[] frame = SealPing(new FrameCodec(1, a));
-        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, b).Open(frame, out _, out _));
+        byte[] frame = SealPing(new FrameCodec(1, a) { LocalId = Samples.Receiver });
+        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, b) { LocalId = Samples.Receiver }.Open(frame, out _, out _));
     }
 
     [Theory]
@@ -43,7 +43,7 @@ public sealed class AesGcmFrameTests
     public void TamperedByte_IsAuthenticationFailed(int offset)
     {
         using var ring = new KeyRing(1, KeyA);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[] frame = SealPing(codec);
         frame[offset < 0 ? frame.Length + offset : offset] ^= 0x01;
         WireStatus status = codec.Open(frame, out _, out _);
@@ -56,12 +56,12 @@ public sealed class AesGcmFrameTests
         using var a = new KeyRing(1, KeyA);
         using var b = new KeyRing(2, KeyB);
         b.Add(1, KeyA);
-        byte[] underA = SealPing(new FrameCodec(1, a));
-        byte[] underB = SealPing(new FrameCodec(1, b)); // sealed with key 2
+        byte[] underA = SealPing(new FrameCodec(1, a) { LocalId = Samples.Receiver });
+        byte[] underB = SealPing(new FrameCodec(1, b) { LocalId = Samples.Receiver }); // sealed with key 2
         int nonceAt = FrameHeader.Size;
         Array.Copy(underA, nonceAt, underB, nonceAt, KeyRing.CounterSize);
         Array.Copy(underA, underA.Length - KeyRing.TagSize, underB, underB.Length - KeyRing.TagSize, KeyRing.TagSize);
-        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, b).Open(underB, out _, out _));
+        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, b) { LocalId = Samples.Receiver }.Open(underB, out _, out _));
     }
 
     [Fact]
@@ -69,21 +69,21 @@ public sealed class AesGcmFrameTests
     {
         using var a = new KeyRing(1, KeyA);
         using var other = new KeyRing(9, KeyA);
-        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, a).Open(SealPing(new FrameCodec(1, other)), out _, out _));
-        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, a).Open(SealPing(new FrameCodec(1)), out _, out _));
-        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1).Open(SealPing(new FrameCodec(1, a)), out _, out _));
+        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, a) { LocalId = Samples.Receiver }.Open(SealPing(new FrameCodec(1, other) { LocalId = Samples.Receiver }), out _, out _));
+        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1, a) { LocalId = Samples.Receiver }.Open(SealPing(new FrameCodec(1)), out _, out _));
+        Assert.Equal(WireStatus.AuthenticationFailed, new FrameCodec(1).Open(SealPing(new FrameCodec(1, a) { LocalId = Samples.Receiver }), out _, out _));
     }
 
     [Fact]
     public void Rotation_OldKeyStillOpens_UntilRemoved()
     {
         using var sender = new KeyRing(1, KeyA);
-        byte[] old = SealPing(new FrameCodec(1, sender));
+        byte[] old = SealPing(new FrameCodec(1, sender) { LocalId = Samples.Receiver });
 
         using var receiver = new KeyRing(1, KeyA);
         receiver.Add(2, KeyB);
         receiver.UsePrimary(2);
-        var codec = new FrameCodec(1, receiver);
+        var codec = new FrameCodec(1, receiver) { LocalId = Samples.Receiver };
         Assert.Equal(WireStatus.Ok, codec.Open((byte[])old.Clone(), out _, out _));
         Assert.Equal(2, SealPing(codec)[5]); // new frames use the new primary key id
 
@@ -95,7 +95,7 @@ public sealed class AesGcmFrameTests
     public void NoncesNeverRepeat_WithinOneRing()
     {
         using var ring = new KeyRing(1, KeyA);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         var nonces = new HashSet<string>();
         for (int i = 0; i < 1_000; i++)
         {

@@ -91,9 +91,9 @@ public sealed class GoldenVectorTests
         byte[] frame = new byte[128];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(Samples.Ping.TryWrite(ref writer));
-        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, generation: 1_700_000_000, writer.Position);
+        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, Samples.Sender, generation: 1_700_000_000, Samples.Receiver, writer.Position);
         Assert.Equal(
-            "4750" + "04" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "008d7356",
+            "4750" + "05" + "01" + "00" + "00" + "01000000" + "0807060504030201" + "00f15365" + "ac02e807" + "27e856d7",
             Convert.ToHexString(frame.AsSpan(0, length)).ToLowerInvariant());
     }
 

@@ -144,18 +144,18 @@ public sealed class HostileInputTests
         byte[] buffer = new byte[1_400];
         Span<byte> body = codec.BodySpan(buffer);
         int length = Samples.WriteCompound(body);
-        frames.Add(buffer[..codec.Seal(buffer, MessageType.Compound, FrameFlags.None, Samples.Sender, 1, length)]);
+        frames.Add(buffer[..codec.Seal(buffer, MessageType.Compound, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, length)]);
         length = Samples.WriteDigestAck(codec.BodySpan(buffer));
-        frames.Add(buffer[..codec.Seal(buffer, MessageType.DigestAck, FrameFlags.None, Samples.Sender, 1, length)]);
+        frames.Add(buffer[..codec.Seal(buffer, MessageType.DigestAck, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, length)]);
         var writer = new GossipWriter(codec.BodySpan(buffer));
         Samples.Share.TryWrite(ref writer);
-        frames.Add(buffer[..codec.Seal(buffer, MessageType.Aggregation, FrameFlags.None, Samples.Sender, 1, writer.Position)]);
+        frames.Add(buffer[..codec.Seal(buffer, MessageType.Aggregation, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, writer.Position)]);
         writer = new GossipWriter(codec.BodySpan(buffer));
         ListWriter.TryBegin(ref writer, out ListWriter ranges);
         Samples.Range.TryWrite(ref writer);
         ranges.Add();
         ranges.End(ref writer);
-        frames.Add(buffer[..codec.Seal(buffer, MessageType.MerkleRanges, FrameFlags.None, Samples.Sender, 1, writer.Position)]);
+        frames.Add(buffer[..codec.Seal(buffer, MessageType.MerkleRanges, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, writer.Position)]);
         return [.. frames];
     }
 
@@ -172,12 +172,12 @@ public sealed class HostileInputTests
             return;
         }
 
-        codec.Seal(frame, header.Type, header.Flags, header.Sender, header.Generation, length - FrameHeader.Size - 4);
+        codec.Seal(frame, header.Type, header.Flags, header.Sender, header.Generation, Samples.Receiver, length - FrameHeader.Size - 4);
     }
 
     private static byte[] Frame(FrameCodec codec, MessageType type, int bodyLength)
     {
         byte[] buffer = new byte[bodyLength + 64];
-        return buffer[..codec.Seal(buffer, type, FrameFlags.None, Samples.Sender, 1, bodyLength)];
+        return buffer[..codec.Seal(buffer, type, FrameFlags.None, Samples.Sender, 1, Samples.Receiver, bodyLength)];
     }
 }

@@ -13,7 +13,7 @@ public sealed class ReplayWindowTests
         byte[] frame = new byte[128];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(Samples.Ping.TryWrite(ref writer));
-        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, sender, generation, writer.Position)];
+        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, sender, generation, Samples.Receiver, writer.Position)];
     }
 
     private static WireStatus Open(FrameCodec codec, byte[] frame) => codec.Open((byte[])frame.Clone(), out _, out _);
@@ -22,7 +22,7 @@ public sealed class ReplayWindowTests
     public void EncryptedPing_Is46BytesLonger_ThanItsBody_AndCarriesAnEightByteCounter()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[] frame = Seal(codec, Samples.Sender);
         Assert.Equal(46, codec.Overhead);
         Assert.Equal(4 + 46, frame.Length); // the ping body is 4 bytes (see wire-format.md)
@@ -33,9 +33,10 @@ public sealed class ReplayWindowTests
     public void EncryptedFrame_FollowsTheDocumentedDerivationAndNonce()
     {
         // wire-format.md: PRK = HKDF-Extract(SHA-256, "gossip-perf cluster key", cluster key); key = HKDF-Expand(PRK,
-        // "gossip-perf frame" | key id | sender | generation, key length); nonce = counter | 00 00 00 00.
+        // "gossip-perf frame" | key id | sender | generation, key length); nonce = counter | 00 00 00 00; associated data =
+        // header | receiver id.
         using var ring = new KeyRing(3, Key, firstCounter: 41);
-        byte[] frame = Seal(new FrameCodec(1, ring), Samples.Sender, generation: 1_700_000_000);
+        byte[] frame = Seal(new FrameCodec(1, ring) { LocalId = Samples.Receiver }, Samples.Sender, generation: 1_700_000_000);
         Assert.Equal(3, frame[5]);
         Assert.Equal(42UL, BitConverter.ToUInt64(frame, FrameHeader.Size));
 
@@ -46,7 +47,8 @@ public sealed class ReplayWindowTests
         int bodyLength = frame.Length - FrameHeader.Size - KeyRing.CounterSize - KeyRing.TagSize;
         byte[] plain = new byte[bodyLength];
         using var aes = new AesGcm(key, KeyRing.TagSize);
-        aes.Decrypt(nonce, frame.AsSpan(FrameHeader.Size + KeyRing.CounterSize, bodyLength), frame.AsSpan(frame.Length - KeyRing.TagSize), plain, frame.AsSpan(0, FrameHeader.Size));
+        byte[] associated = [.. frame.AsSpan(0, FrameHeader.Size), .. BitConverter.GetBytes(Samples.Receiver.Value)];
+        aes.Decrypt(nonce, frame.AsSpan(FrameHeader.Size + KeyRing.CounterSize, bodyLength), frame.AsSpan(frame.Length - KeyRing.TagSize), plain, associated);
         var reader = new GossipReader(plain);
         Assert.Equal(WireStatus.Ok, Ping.TryRead(ref reader, out Ping ping));
         Assert.Equal(Samples.Ping, ping);
@@ -56,7 +58,7 @@ public sealed class ReplayWindowTests
     public void ReplayedFrame_IsDropped_AsReplayed_EveryTime()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[] frame = Seal(codec, Samples.Sender);
         Assert.Equal(WireStatus.Ok, Open(codec, frame));
         for (int i = 0; i < 50; i++)
@@ -69,7 +71,7 @@ public sealed class ReplayWindowTests
     public void ReorderedFrames_WithinTheWindow_AreEachAcceptedOnce()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[][] frames = Enumerable.Range(0, 300).Select(_ => Seal(codec, Samples.Sender)).ToArray();
         for (int i = frames.Length - 1; i >= 0; i -= 2)
         {
@@ -88,7 +90,7 @@ public sealed class ReplayWindowTests
     public void FrameFurtherBehindThanTheWindow_IsTooOld_AndOneJustInside_IsAccepted()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[][] frames = Enumerable.Range(0, SenderWindows.Depth + 1).Select(_ => Seal(codec, Samples.Sender)).ToArray();
         Assert.Equal(WireStatus.Ok, Open(codec, frames[^1]));
         Assert.Equal(WireStatus.TooOld, Open(codec, frames[0])); // Depth counters behind the newest
@@ -100,7 +102,7 @@ public sealed class ReplayWindowTests
     public void ForgedFrame_DoesNotMarkItsCounter_NorSlideTheWindow()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[] first = Seal(codec, Samples.Sender);
         byte[] second = Seal(codec, Samples.Sender);
         Assert.Equal(WireStatus.Ok, Open(codec, first));
@@ -123,14 +125,14 @@ public sealed class ReplayWindowTests
         // derived per sender, so the same plaintext under the same counter gives different ciphertexts.
         using var a = new KeyRing(1, Key, firstCounter: 1_000);
         using var b = new KeyRing(1, Key, firstCounter: 1_000);
-        byte[] fromA = Seal(new FrameCodec(1, a), new NodeId(0xA));
-        byte[] fromB = Seal(new FrameCodec(1, b), new NodeId(0xB));
+        byte[] fromA = Seal(new FrameCodec(1, a) { LocalId = Samples.Receiver }, new NodeId(0xA));
+        byte[] fromB = Seal(new FrameCodec(1, b) { LocalId = Samples.Receiver }, new NodeId(0xB));
         Assert.Equal(fromA.AsSpan(FrameHeader.Size, KeyRing.CounterSize).ToArray(), fromB.AsSpan(FrameHeader.Size, KeyRing.CounterSize).ToArray());
         Assert.NotEqual(fromA.AsSpan(FrameHeader.Size + KeyRing.CounterSize).ToArray(), fromB.AsSpan(FrameHeader.Size + KeyRing.CounterSize).ToArray());
 
         // And a generation is part of the key as well.
         using var c = new KeyRing(1, Key, firstCounter: 1_000);
-        byte[] fromA2 = Seal(new FrameCodec(1, c), new NodeId(0xA), generation: 2);
+        byte[] fromA2 = Seal(new FrameCodec(1, c) { LocalId = Samples.Receiver }, new NodeId(0xA), generation: 2);
         Assert.NotEqual(fromA.AsSpan(FrameHeader.Size + KeyRing.CounterSize).ToArray(), fromA2.AsSpan(FrameHeader.Size + KeyRing.CounterSize).ToArray());
     }
 
@@ -140,13 +142,13 @@ public sealed class ReplayWindowTests
         using var old = new KeyRing(1, Key, firstCounter: 5_000);
         using var restarted = new KeyRing(1, Key, firstCounter: 10);
         using var receiverRing = new KeyRing(1, Key);
-        var receiver = new FrameCodec(1, receiverRing);
-        byte[] before = Seal(new FrameCodec(1, old), Samples.Sender, generation: 1);
-        byte[] beforeToo = Seal(new FrameCodec(1, old), Samples.Sender, generation: 1);
+        var receiver = new FrameCodec(1, receiverRing) { LocalId = Samples.Receiver };
+        byte[] before = Seal(new FrameCodec(1, old) { LocalId = Samples.Receiver }, Samples.Sender, generation: 1);
+        byte[] beforeToo = Seal(new FrameCodec(1, old) { LocalId = Samples.Receiver }, Samples.Sender, generation: 1);
         Assert.Equal(WireStatus.Ok, Open(receiver, before));
 
         // The restarted process counts from a lower value: legitimate, since its generation (and so its key) is new.
-        Assert.Equal(WireStatus.Ok, Open(receiver, Seal(new FrameCodec(1, restarted), Samples.Sender, generation: 2)));
+        Assert.Equal(WireStatus.Ok, Open(receiver, Seal(new FrameCodec(1, restarted) { LocalId = Samples.Receiver }, Samples.Sender, generation: 2)));
         Assert.Equal(WireStatus.Replayed, Open(receiver, beforeToo));
     }
 
@@ -154,10 +156,10 @@ public sealed class ReplayWindowTests
     public void FrameUnderARemovedKey_IsRefused_EvenWhenItsSenderKeyWasCached()
     {
         using var sender = new KeyRing(1, Key);
-        var sending = new FrameCodec(1, sender);
+        var sending = new FrameCodec(1, sender) { LocalId = Samples.Receiver };
         using var ring = new KeyRing(1, Key);
         ring.Add(2, OtherKey);
-        var receiver = new FrameCodec(1, ring);
+        var receiver = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         Assert.Equal(WireStatus.Ok, Open(receiver, Seal(sending, Samples.Sender)));
         byte[] later = Seal(sending, Samples.Sender);
 
@@ -174,9 +176,9 @@ public sealed class ReplayWindowTests
     public void Table_IsBounded_AndForgedSenders_NeverEnterIt()
     {
         using var ring = new KeyRing(1, Key);
-        var receiver = new FrameCodec(1, ring, null, replaySenders: 4);
+        var receiver = new FrameCodec(1, ring, null, replaySenders: 4) { LocalId = Samples.Receiver };
         using var senderRing = new KeyRing(1, Key);
-        var sending = new FrameCodec(1, senderRing);
+        var sending = new FrameCodec(1, senderRing) { LocalId = Samples.Receiver };
         for (ulong id = 1; id <= 10; id++)
         {
             Assert.Equal(WireStatus.Ok, Open(receiver, Seal(sending, new NodeId(id))));
@@ -185,8 +187,8 @@ public sealed class ReplayWindowTests
         Assert.Equal(4, receiver.ReplaySenders);
 
         using var wrongRing = new KeyRing(1, OtherKey);
-        var forging = new FrameCodec(1, wrongRing);
-        var fresh = new FrameCodec(1, ring, null, replaySenders: 4);
+        var forging = new FrameCodec(1, wrongRing) { LocalId = Samples.Receiver };
+        var fresh = new FrameCodec(1, ring, null, replaySenders: 4) { LocalId = Samples.Receiver };
         for (ulong id = 100; id < 1_100; id++)
         {
             Assert.Equal(WireStatus.AuthenticationFailed, Open(fresh, Seal(forging, new NodeId(id))));
@@ -199,9 +201,9 @@ public sealed class ReplayWindowTests
     public void EvictedSender_IsTheLeastRecentlyHeard()
     {
         using var ring = new KeyRing(1, Key);
-        var receiver = new FrameCodec(1, ring, null, replaySenders: 2);
+        var receiver = new FrameCodec(1, ring, null, replaySenders: 2) { LocalId = Samples.Receiver };
         using var senderRing = new KeyRing(1, Key);
-        var sending = new FrameCodec(1, senderRing);
+        var sending = new FrameCodec(1, senderRing) { LocalId = Samples.Receiver };
         byte[] fromOne = Seal(sending, new NodeId(1));
         Assert.Equal(WireStatus.Ok, Open(receiver, fromOne));
         Assert.Equal(WireStatus.Ok, Open(receiver, Seal(sending, new NodeId(2))));
@@ -214,13 +216,13 @@ public sealed class ReplayWindowTests
     public void OneRing_SealingFromManyThreads_NeverRepeatsACounter_AndEveryFrameOpens()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring);
+        var codec = new FrameCodec(1, ring) { LocalId = Samples.Receiver };
         byte[][] frames = new byte[4_000][];
         Parallel.For(0, frames.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => frames[i] = Seal(codec, new NodeId((ulong)(i % 8) + 1)));
         Assert.Equal(frames.Length, frames.Select(f => BitConverter.ToUInt64(f, FrameHeader.Size)).Distinct().Count());
 
         using var receiverRing = new KeyRing(1, Key);
-        var receiver = new FrameCodec(1, receiverRing, null, replaySenders: 0);
+        var receiver = new FrameCodec(1, receiverRing, null, replaySenders: 0) { LocalId = Samples.Receiver };
         Assert.All(frames, f => Assert.Equal(WireStatus.Ok, Open(receiver, f)));
     }
 
@@ -228,7 +230,7 @@ public sealed class ReplayWindowTests
     public void WithoutWindows_AReplayedFrameOpensAgain()
     {
         using var ring = new KeyRing(1, Key);
-        var codec = new FrameCodec(1, ring, null, replaySenders: 0);
+        var codec = new FrameCodec(1, ring, null, replaySenders: 0) { LocalId = Samples.Receiver };
         byte[] frame = Seal(codec, Samples.Sender);
         Assert.Equal(WireStatus.Ok, Open(codec, frame));
         Assert.Equal(WireStatus.Ok, Open(codec, frame));

@@ -119,7 +119,7 @@ public sealed class RoundTripPropertyTests
         }
 
         list.End(ref writer);
-        int length = codec.Seal(frame, MessageType.Rumors, FrameFlags.None, new NodeId(1), 1, writer.Position);
+        int length = codec.Seal(frame, MessageType.Rumors, FrameFlags.None, new NodeId(1), 1, new NodeId(2), writer.Position);
         Assert.InRange(length, 1, WireLimits.Datagram.MaxFrameBytes);
         Assert.Equal(WireStatus.Ok, codec.Open(frame.AsSpan(0, length), out _, out ReadOnlySpan<byte> body));
         Assert.Equal(WireStatus.Ok, BodyValidator.Validate(MessageType.Rumors, body, WireLimits.Datagram));

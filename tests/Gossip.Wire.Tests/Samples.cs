@@ -7,6 +7,9 @@ internal static class Samples
     public static readonly WireAddress Address6 = WireAddress.FromBytes([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 7947);
     public static readonly NodeId Sender = new(0x0102030405060708);
 
+    /// <summary>The node test frames are sealed for (bound into the associated data of encrypted frames).</summary>
+    public static readonly NodeId Receiver = new(0x1112131415161718);
+
     public static readonly Ping Ping = new(300, 1_000);
     public static readonly Ack Ack = new(300, 1_001, 0xAABBCCDD, 0x11223344);
     public static readonly RelayedAck RelayedAck = new(300, new NodeId(0x1122334455667788), 1_001);

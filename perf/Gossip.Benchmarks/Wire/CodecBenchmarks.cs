@@ -40,7 +40,7 @@ public class CodecBenchmarks
         _payload = new byte[100];
         _length = Encode();
         _frame.AsSpan(0, _length).CopyTo(_encoded);
-        _decoder = new FrameCodec(1, _keys, WireLimits.Stream);
+        _decoder = new FrameCodec(1, _keys, WireLimits.Stream) { LocalId = new NodeId(2) };
         _sealed = new byte[Encrypted ? Sealed : 1][];
         _sealed[0] = _encoded.AsSpan(0, _length).ToArray();
         for (int i = 1; i < _sealed.Length; i++)
@@ -60,7 +60,7 @@ public class CodecBenchmarks
         int capacity = Message == "Digest128Stream" ? _frame.Length : 1_400;
         var writer = new GossipWriter(_codec.BodySpan(_frame.AsSpan(0, capacity)));
         MessageType type = WriteBody(ref writer);
-        return _codec.Seal(_frame, type, FrameFlags.None, new NodeId(1), 1, writer.Position);
+        return _codec.Seal(_frame, type, FrameFlags.None, new NodeId(1), 1, new NodeId(2), writer.Position);
     }
 
     [Benchmark]

@@ -59,7 +59,7 @@ internal sealed class AggregationRound
             sections.End(ref writer);
         }
 
-        _frames.Send(peer.Address, ref writer, sections.Count);
+        _frames.Send(peer.Address, peer.Id, ref writer, sections.Count);
     }
 
     /// <summary>

@@ -80,8 +80,9 @@ internal sealed class DeltaMerger
     /// live nodes in seed 1334): the peer then checks for itself, and a live member refutes as it would any suspicion.
     /// One notice per stale delta, never larger than it.
     /// </summary>
-    private void AnswerFromTombstone(in FormerMember former, uint generation, WireAddress replyTo)
+    private void AnswerFromTombstone(in FormerMember former, uint generation, in FrameOrigin origin)
     {
+        WireAddress replyTo = origin.ReplyTo;
         if (generation != former.Generation || replyTo.IsNone)
         {
             return;
@@ -90,7 +91,7 @@ internal sealed class DeltaMerger
         MembershipEvent notice = former.Left
             ? new MembershipEvent(MembershipEventKind.Leave, former.Id, former.Generation, former.Incarnation, former.Id, former.Address)
             : new MembershipEvent(MembershipEventKind.Suspect, former.Id, former.Generation, former.Incarnation, _node.Id, former.Address);
-        _frames.SendEvent(replyTo, notice);
+        _frames.SendEvent(replyTo, origin.Sender, notice);
     }
 
     /// <summary>Merges a delta's header; returns the member whose entries should be merged, or null to skip them.</summary>
@@ -123,7 +124,7 @@ internal sealed class DeltaMerger
             {
                 // Stale news of a member we reaped: only a newer generation or a heartbeat that went on brings it back.
                 _members.CountDropped();
-                AnswerFromTombstone(former, header.Generation, origin.ReplyTo);
+                AnswerFromTombstone(former, header.Generation, origin);
                 return null;
             }
 

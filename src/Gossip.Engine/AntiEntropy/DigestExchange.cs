@@ -53,8 +53,11 @@ internal sealed class DigestExchange
         _merger = new DeltaMerger(node, members, rules, frames);
     }
 
-    /// <summary>Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range.</summary>
-    public void SendSyncRequest(WireAddress destination, ulong? fromId = null)
+    /// <summary>
+    /// Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range, to
+    /// <paramref name="receiver"/> at <paramref name="destination"/> (<see cref="NodeId.None"/>: a seed not known yet).
+    /// </summary>
+    public void SendSyncRequest(WireAddress destination, NodeId receiver, ulong? fromId = null)
     {
         _node.Counters.SyncsValue++;
         _lastSyncRound = _node.Round;
@@ -116,16 +119,16 @@ internal sealed class DigestExchange
         }
 
         _spread.WritePiggyback(ref writer, ref sections, rumors: false);
-        _frames.Send(destination, ref writer, sections.Count);
+        _frames.Send(destination, receiver, ref writer, sections.Count);
         _sent.Note(destination, _node.Round);
     }
 
     /// <summary>A probe's ack carried the peer's table hash: a different one means we disagree on something, so reconcile (at most every few rounds).</summary>
-    public void OnPeerTableHash(uint tableHash, WireAddress peer)
+    public void OnPeerTableHash(uint tableHash, WireAddress peer, NodeId peerId)
     {
         if (tableHash != (uint)_members.Table.Hash && _node.Round - _lastSyncRound >= _node.Options.SyncEveryRounds)
         {
-            SendSyncRequest(peer);
+            SendSyncRequest(peer, peerId);
         }
     }
 
@@ -154,14 +157,15 @@ internal sealed class DigestExchange
         int pick = _node.Random.Next(candidates);
         if (pick >= down.Count)
         {
-            SendSyncRequest(former[former.Count - reachable + pick - down.Count].Address);
+            FormerMember reaped = former[former.Count - reachable + pick - down.Count];
+            SendSyncRequest(reaped.Address, reaped.Id);
             return;
         }
 
         Member candidate = down[pick];
         if (candidate.Status == MemberStatus.Dead && !candidate.Removed)
         {
-            SendSyncRequest(candidate.Address);
+            SendSyncRequest(candidate.Address, candidate.Id);
         }
     }
 
@@ -182,12 +186,12 @@ internal sealed class DigestExchange
         }
 
         AnswerFrame answer = _frames.BeginAnswer();
-        answer.Send(replyTo, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
+        answer.Send(replyTo, origin.Sender, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
         _open.Open(origin.Sender, origin.Generation, _node.Round);
 
         if (selfNews == SelfNews.HeldDead && _node.Self.IsLive)
         {
-            _frames.SendEvent(replyTo, _rules.Refute(_node.Self.Incarnation));
+            _frames.SendEvent(replyTo, origin.Sender, _rules.Refute(_node.Self.Incarnation));
         }
         else if (selfNews == SelfNews.HeldAhead)
         {
@@ -221,7 +225,7 @@ internal sealed class DigestExchange
         for (int frame = 0; frame < MaxAck2Frames; frame++)
         {
             AnswerFrame answer = _frames.BeginAnswer();
-            answer.Send(replyTo, _acks.BuildAck2(answer.Body, payload[..requestsLength], ref answered, out bool more));
+            answer.Send(replyTo, origin.Sender, _acks.BuildAck2(answer.Body, payload[..requestsLength], ref answered, out bool more));
             if (!more)
             {
                 break;
@@ -231,7 +235,7 @@ internal sealed class DigestExchange
         // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
         if (continuation.End == ulong.MaxValue && !replyTo.IsNone)
         {
-            SendSyncRequest(replyTo, continuation.Start);
+            SendSyncRequest(replyTo, origin.Sender, continuation.Start);
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed class BroadcastBackstop
     private long _stamp;
     private int _requestCursor;
     private WireAddress _pullFrom;
+    private NodeId _pullFromId;
 
     public BroadcastBackstop(NodeContext node, MembershipState members, FrameComposer frames)
     {
@@ -128,6 +129,7 @@ internal sealed class BroadcastBackstop
         if (sender is not null && sender != _node.Self && summary != Summary)
         {
             _pullFrom = sender.Address;
+            _pullFromId = sender.Id;
         }
     }
 
@@ -164,7 +166,7 @@ internal sealed class BroadcastBackstop
 
             if (_ahead.Count > 0)
             {
-                SendAnswer(replyTo);
+                SendAnswer(replyTo, sender.Id);
             }
         }
 
@@ -172,6 +174,7 @@ internal sealed class BroadcastBackstop
         if (behind && !answer)
         {
             _pullFrom = sender.Address;
+            _pullFromId = sender.Id;
         }
     }
 
@@ -196,6 +199,7 @@ internal sealed class BroadcastBackstop
         if (progress && AnyBehind())
         {
             _pullFrom = sender.Address;
+            _pullFromId = sender.Id;
         }
     }
 
@@ -210,7 +214,7 @@ internal sealed class BroadcastBackstop
 
         WireAddress destination = _pullFrom;
         _pullFrom = default;
-        SendRequest(destination);
+        SendRequest(destination, _pullFromId);
     }
 
     private bool OnEntry(in FrontierEntry entry, bool answer, long stamp)
@@ -411,7 +415,7 @@ internal sealed class BroadcastBackstop
     }
 
     /// <summary>Our progress on every stream that fits a datagram (rotating when not all do), as a request.</summary>
-    private void SendRequest(WireAddress destination)
+    private void SendRequest(WireAddress destination, NodeId receiver)
     {
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
@@ -442,12 +446,12 @@ internal sealed class BroadcastBackstop
 
         if (sections.Count > 0)
         {
-            _frames.Send(destination, ref writer, sections.Count);
+            _frames.Send(destination, receiver, ref writer, sections.Count);
         }
     }
 
     /// <summary>Where we are ahead of the requester: our frontier and floor per stream, then the retained broadcasts it lacks.</summary>
-    private void SendAnswer(WireAddress destination)
+    private void SendAnswer(WireAddress destination, NodeId receiver)
     {
         AnswerFrame frame = _frames.BeginAnswer();
         var writer = new GossipWriter(frame.Body);
@@ -475,7 +479,7 @@ internal sealed class BroadcastBackstop
         }
 
         WriteRepairs(ref writer, ref sections, stamp);
-        frame.Send(destination, writer.Position);
+        frame.Send(destination, receiver, writer.Position);
     }
 
     /// <summary>The retained broadcasts of the streams just named, above the requester's frontier, oldest first, in as many sections as needed.</summary>

@@ -150,7 +150,7 @@ internal sealed class Disseminator
         _eventPushRound = _node.Round;
         foreach (Member peer in _members.GossipPeers.NextDistinct(_options.EagerPushFanout))
         {
-            SendGossip(peer.Address, push: true, pull: false);
+            SendGossip(peer.Address, peer.Id, push: true, pull: false);
         }
     }
 
@@ -174,7 +174,7 @@ internal sealed class Disseminator
     }
 
     /// <summary>Answers a pull with the rumors we spread, unless the asker's digest shows it has the same set.</summary>
-    public void OnRumorPull(in RumorPull pull, WireAddress replyTo)
+    public void OnRumorPull(in RumorPull pull, WireAddress replyTo, NodeId requester)
     {
         if ((_rumors.HotCount == 0 && _data.HotCount == 0) || pull.HotDigest == HotDigest)
         {
@@ -192,7 +192,7 @@ internal sealed class Disseminator
 
         if (sections.Count > 0)
         {
-            _frames.Send(replyTo, ref writer, sections.Count);
+            _frames.Send(replyTo, requester, ref writer, sections.Count);
         }
     }
 
@@ -234,11 +234,11 @@ internal sealed class Disseminator
     {
         foreach (Member peer in _members.GossipPeers.NextDistinct(_options.Fanout))
         {
-            SendGossip(peer.Address, push, pull);
+            SendGossip(peer.Address, peer.Id, push, pull);
         }
     }
 
-    private void SendGossip(WireAddress destination, bool push, bool pull)
+    private void SendGossip(WireAddress destination, NodeId receiver, bool push, bool pull)
     {
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
@@ -251,7 +251,7 @@ internal sealed class Disseminator
         WritePiggyback(ref writer, ref sections, rumors: push);
         if (sections.Count > 0)
         {
-            _frames.Send(destination, ref writer, sections.Count);
+            _frames.Send(destination, receiver, ref writer, sections.Count);
         }
     }
 

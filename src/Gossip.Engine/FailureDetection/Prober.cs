@@ -83,7 +83,7 @@ internal sealed class Prober
         if (OnSuspect(suspect, member, fromPeer: false))
         {
             _counters.SuspicionsValue++;
-            _frames.SendEvent(member.Address, suspect);
+            _frames.SendEvent(member.Address, member.Id, suspect);
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed class Prober
             && suspicion.ToldRound != _node.Round)
         {
             suspicion.ToldRound = _node.Round;
-            _frames.SendEvent(sender.Address, OurSuspicionOf(sender));
+            _frames.SendEvent(sender.Address, sender.Id, OurSuspicionOf(sender));
         }
     }
 
@@ -165,7 +165,7 @@ internal sealed class Prober
         }
 
         _spread.WritePiggyback(ref writer, ref sections);
-        _frames.Send(replyTo, ref writer, sections.Count);
+        _frames.Send(replyTo, header.Sender, ref writer, sections.Count);
     }
 
     /// <summary>
@@ -181,7 +181,7 @@ internal sealed class Prober
         }
 
         Acknowledge(ack.Sequence, subject);
-        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out uint requesterSequence, out bool bare))
+        if (!_relays.TryTake(ack.Sequence, subject, _node.Round - (4 * _options.ProbeTimeoutRounds), out WireAddress requester, out NodeId requesterId, out uint requesterSequence, out bool bare))
         {
             return false;
         }
@@ -198,7 +198,7 @@ internal sealed class Prober
             _spread.WritePiggyback(ref writer, ref sections);
         }
 
-        _frames.Send(requester, ref writer, sections.Count);
+        _frames.Send(requester, requesterId, ref writer, sections.Count);
         return true;
     }
 
@@ -244,7 +244,7 @@ internal sealed class Prober
     /// piggyback), so the answer stays smaller than the request. Refusals are counted
     /// (<see cref="NodeCounters.PingReqsRefused"/>).
     /// </summary>
-    public void OnPingReq(in PingReq request, WireAddress replyTo, bool verifiedRequester, bool trusted)
+    public void OnPingReq(in PingReq request, WireAddress replyTo, NodeId requesterId, bool verifiedRequester, bool trusted)
     {
         if (request.Target == _id || request.TargetAddress.IsNone)
         {
@@ -259,7 +259,7 @@ internal sealed class Prober
         }
 
         uint sequence = ++_sequence;
-        _relays.Add(sequence, replyTo, request.Sequence, request.Target, _node.Round, _node.Round + Formulas.NackDelayRounds(_options.ProbeTimeoutRounds), bare: !verifiedRequester);
+        _relays.Add(sequence, replyTo, requesterId, request.Sequence, request.Target, _node.Round, _node.Round + Formulas.NackDelayRounds(_options.ProbeTimeoutRounds), bare: !verifiedRequester);
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
         if (sections.TryBegin(ref writer, MessageType.Ping) && new Ping(sequence, _self.Heartbeat).TryWrite(ref writer))
@@ -267,7 +267,7 @@ internal sealed class Prober
             sections.End(ref writer);
         }
 
-        _frames.Send(request.TargetAddress, ref writer, sections.Count);
+        _frames.Send(request.TargetAddress, request.Target, ref writer, sections.Count);
     }
 
     /// <summary>Timeouts of the probes in flight: ping-req through helpers after one timeout, a verdict after two.</summary>
@@ -451,7 +451,7 @@ internal sealed class Prober
     /// </summary>
     private void SendDueNacks(long round)
     {
-        while (_relays.TryTakeDueNack(round, out WireAddress requester, out uint requesterSequence, out NodeId target))
+        while (_relays.TryTakeDueNack(round, out WireAddress requester, out NodeId requesterId, out uint requesterSequence, out NodeId target))
         {
             GossipWriter writer = _frames.Begin();
             var sections = new SectionWriter();
@@ -460,7 +460,7 @@ internal sealed class Prober
                 sections.End(ref writer);
             }
 
-            _frames.Send(requester, ref writer, sections.Count);
+            _frames.Send(requester, requesterId, ref writer, sections.Count);
         }
     }
 
@@ -491,7 +491,7 @@ internal sealed class Prober
             _spread.WritePiggyback(ref writer, ref sections);
         }
 
-        _frames.Send(target.Address, ref writer, sections.Count);
+        _frames.Send(target.Address, target.Id, ref writer, sections.Count);
     }
 
     /// <summary>This node's suspicion of <paramref name="member"/> at the incarnation we know.</summary>
@@ -523,6 +523,6 @@ internal sealed class Prober
         }
 
         _spread.WritePiggyback(ref writer, ref sections, rumors: false);
-        _frames.Send(helper.Address, ref writer, sections.Count);
+        _frames.Send(helper.Address, helper.Id, ref writer, sections.Count);
     }
 }

@@ -23,6 +23,6 @@ internal readonly ref struct AnswerFrame
     /// <summary>Where the body goes.</summary>
     public Span<byte> Body { get; }
 
-    /// <summary>Sends the body written so far (nothing when <paramref name="bodyLength"/> is 0).</summary>
-    public void Send(WireAddress destination, int bodyLength) => _composer.SendAnswer(_large, _frameBytes, destination, bodyLength);
+    /// <summary>Sends the body written so far to <paramref name="receiver"/> at <paramref name="destination"/> (nothing when <paramref name="bodyLength"/> is 0).</summary>
+    public void Send(WireAddress destination, NodeId receiver, int bodyLength) => _composer.SendAnswer(_large, _frameBytes, destination, receiver, bodyLength);
 }

@@ -8,7 +8,8 @@ namespace Gossip.Engine.Framing;
 /// Writes and sends every frame a node sends. A frame is a Compound of sections (a primary message plus piggyback)
 /// written straight into the node's one datagram buffer, or, for an anti-entropy answer that may outgrow a datagram,
 /// into a per-thread stream-sized buffer (<see cref="BeginAnswer"/>). A frame with one section travels as a plain frame of
-/// that section's type.
+/// that section's type. Every frame names the node it is for (its id, or <see cref="NodeId.None"/> for a seed's address
+/// whose node is not known yet): with a key, the frame opens only there (<see cref="FrameCodec.Seal"/>).
 /// </summary>
 internal sealed class FrameComposer
 {
@@ -117,7 +118,7 @@ internal sealed class FrameComposer
     internal Span<byte> BodyOf(byte[]? large, int frameBytes) => _codec.BodySpan(large is null ? _datagram.AsSpan(0, Math.Min(frameBytes, _datagram.Length)) : large.AsSpan(0, frameBytes));
 
     /// <summary>Seals the datagram buffer's body and sends it; a lone section goes as a plain frame (3 bytes less on every quiet-cluster probe and ack).</summary>
-    public void Send(WireAddress destination, ref GossipWriter writer, int sectionCount)
+    public void Send(WireAddress destination, NodeId receiver, ref GossipWriter writer, int sectionCount)
     {
         MessageType type = MessageType.Compound;
         int bodyLength = writer.Position;
@@ -129,7 +130,7 @@ internal sealed class FrameComposer
             body.Slice(3, bodyLength).CopyTo(body);
         }
 
-        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
+        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
         if (length > 0 && !destination.IsNone && MaySend(destination, length) && _transport.Send(destination, _datagram.AsSpan(0, length)))
         {
             _counters.FramesSentValue++;
@@ -165,7 +166,7 @@ internal sealed class FrameComposer
     }
 
     /// <summary>Seals and sends an answer's Compound body: as a datagram when it fits one, else over the stream channel.</summary>
-    internal void SendAnswer(byte[]? large, int frameBytes, WireAddress destination, int bodyLength)
+    internal void SendAnswer(byte[]? large, int frameBytes, WireAddress destination, NodeId receiver, int bodyLength)
     {
         if (bodyLength == 0 || destination.IsNone)
         {
@@ -179,7 +180,7 @@ internal sealed class FrameComposer
         }
 
         Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
-        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
+        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
         bool sent = length > 0 && MaySend(destination, overDatagram ? int.MaxValue : length) && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
         if (sent)
         {
@@ -188,7 +189,7 @@ internal sealed class FrameComposer
     }
 
     /// <summary>Sends one membership event on its own (a refutation to the node that doubted us, a goodbye).</summary>
-    public void SendEvent(WireAddress destination, in MembershipEvent membershipEvent)
+    public void SendEvent(WireAddress destination, NodeId receiver, in MembershipEvent membershipEvent)
     {
         GossipWriter writer = Begin();
         var sections = new SectionWriter();
@@ -200,7 +201,7 @@ internal sealed class FrameComposer
             sections.End(ref writer);
         }
 
-        Send(destination, ref writer, sections.Count);
+        Send(destination, receiver, ref writer, sections.Count);
     }
 
     /// <summary>Closes a list section, or drops it when no item fitted (a bare count carries nothing).</summary>

@@ -60,7 +60,7 @@ internal sealed class MembershipRules
     {
         if (e.Subject == _node.Id)
         {
-            ApplyAboutSelf(e, origin.ReplyTo);
+            ApplyAboutSelf(e, origin.ReplyTo, origin.Sender);
             return;
         }
 
@@ -82,7 +82,7 @@ internal sealed class MembershipRules
             && e.Kind is MembershipEventKind.Suspect or MembershipEventKind.Dead)
         {
             // The sender missed a refutation we saw: tell it directly, or it may declare a live member dead.
-            _frames.SendEvent(origin.ReplyTo, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address));
+            _frames.SendEvent(origin.ReplyTo, origin.Sender, new MembershipEvent(MembershipEventKind.Alive, member.Id, member.Generation, member.Incarnation, _node.Id, member.Address));
             return;
         }
 
@@ -169,7 +169,7 @@ internal sealed class MembershipRules
         _members.SetStatus(self, MemberStatus.Left);
         foreach (Member peer in peers)
         {
-            _frames.SendEvent(peer.Address, leave);
+            _frames.SendEvent(peer.Address, peer.Id, leave);
         }
     }
 
@@ -255,7 +255,7 @@ internal sealed class MembershipRules
             sections.End(ref writer);
         }
 
-        _frames.Send(member.Address, ref writer, sections.Count);
+        _frames.Send(member.Address, member.Id, ref writer, sections.Count);
     }
 
     /// <summary>
@@ -342,7 +342,7 @@ internal sealed class MembershipRules
         }
     }
 
-    private void ApplyAboutSelf(in MembershipEvent e, WireAddress replyTo)
+    private void ApplyAboutSelf(in MembershipEvent e, WireAddress replyTo, NodeId teller)
     {
         if (e.Generation != _node.Generation || !_node.Self.IsLive)
         {
@@ -358,7 +358,7 @@ internal sealed class MembershipRules
             MembershipEvent alive = Refute(e.Incarnation);
             if (!replyTo.IsNone)
             {
-                _frames.SendEvent(replyTo, alive);
+                _frames.SendEvent(replyTo, teller, alive);
             }
         }
     }

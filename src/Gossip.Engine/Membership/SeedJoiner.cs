@@ -72,7 +72,7 @@ internal sealed class SeedJoiner
             _nextRetry = (_nextRetry + 1) % _seeds.Count;
             if (seed != _node.Address && !IsLiveMemberAt(seed))
             {
-                _exchange.SendSyncRequest(seed);
+                _exchange.SendSyncRequest(seed, NodeId.None);
                 return;
             }
         }
@@ -102,7 +102,7 @@ internal sealed class SeedJoiner
         {
             if (seed != _node.Address)
             {
-                _exchange.SendSyncRequest(seed);
+                _exchange.SendSyncRequest(seed, NodeId.None);
             }
         }
     }

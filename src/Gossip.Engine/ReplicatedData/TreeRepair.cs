@@ -78,7 +78,7 @@ internal sealed class TreeRepair
             FrameComposer.EndIfAny(ref writer, ref sections, list.Count);
         }
 
-        Send(answer, sender.Address, writer.Position);
+        Send(answer, sender.Address, sender.Id, writer.Position);
     }
 
     /// <summary>One level of a peer's descent: compare it with ours, answer with the next level and the entries of settled subtrees.</summary>
@@ -141,7 +141,7 @@ internal sealed class TreeRepair
             WriteEntries(ref writer, ref sections, answerRequested: true, skipReceived: false);
         }
 
-        Send(answer, sender.Address, writer.Position);
+        Send(answer, sender.Address, sender.Id, writer.Position);
     }
 
     /// <summary>
@@ -203,7 +203,7 @@ internal sealed class TreeRepair
             var writer = new GossipWriter(Capped(frame.Body));
             var sections = new SectionWriter();
             WriteEntries(ref writer, ref sections, answerRequested: false, skipReceived: true);
-            Send(frame, sender.Address, writer.Position);
+            Send(frame, sender.Address, sender.Id, writer.Position);
         }
     }
 
@@ -352,7 +352,7 @@ internal sealed class TreeRepair
     private Span<byte> Capped(Span<byte> body) =>
         body[..Math.Min(body.Length, Math.Min(Math.Min(MaxAnswerBytes, _node.Options.DataRepairBytesPerRound / 4), Budget()) - _frames.FrameOverhead)];
 
-    private void Send(AnswerFrame answer, WireAddress destination, int bodyLength)
+    private void Send(AnswerFrame answer, WireAddress destination, NodeId receiver, int bodyLength)
     {
         if (bodyLength == 0)
         {
@@ -363,7 +363,7 @@ internal sealed class TreeRepair
         _budgetLeft -= bytes;
         _counters.DataRepairBytesValue += bytes;
         _counters.DataRepairFramesValue++;
-        answer.Send(destination, bodyLength);
+        answer.Send(destination, receiver, bodyLength);
     }
 
     private readonly record struct Version(ulong Stamp, ulong Origin);

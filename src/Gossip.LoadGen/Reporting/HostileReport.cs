@@ -49,10 +49,17 @@ internal sealed record HostileReport
     /// <summary>The worst answer/request byte ratio over every probed type (must be at most 1).</summary>
     public required double WorstAmplification { get; init; }
 
-    /// <summary>Encrypted only: the same probes sealed by a key holder and sent from a non-member address, as an outsider replaying captured frames at another receiver could (reported, not judged: the key proves a member sealed them).</summary>
+    /// <summary>Encrypted only: the same probes sealed by a key holder for another node and sent from a non-member address, as an outsider replaying frames captured on their way to that node could (a cross-receiver replay).</summary>
     public required IReadOnlyList<AmplificationRow> ReplayedAmplification { get; init; }
 
+    /// <summary>The largest ratio of <see cref="ReplayedAmplification"/> (0 in plaintext runs); must be 0: such frames do not open.</summary>
     public required double WorstReplayedAmplification { get; init; }
+
+    /// <summary>Encrypted runs: the same probes sealed by a key holder for any receiver (as a join's request to a seed is), sent from a non-member address.</summary>
+    public required IReadOnlyList<AmplificationRow> AnyReceiverAmplification { get; init; }
+
+    /// <summary>The largest ratio of <see cref="AnyReceiverAmplification"/> (0 in plaintext runs); at most 1 to pass.</summary>
+    public required double WorstAnyReceiverAmplification { get; init; }
 
     /// <summary>Frames dropped by every node during the attacks, by reason (wire status).</summary>
     public required IReadOnlyDictionary<string, long> DropsByReason { get; init; }

@@ -100,8 +100,9 @@ internal static class HostileScenario
         var outsider = new AttackFrames(new FrameCodec(1, outsiderKey), Stranger, 1);
 
         // Frames that authenticate, sent from an address that is no member's: in plaintext anyone's; encrypted, what an
-        // outsider who captured a key holder's frames could replay at another receiver (here a key holder unknown to the
-        // table seals fresh ones, so that replay windows of real members are not disturbed).
+        // outsider who captured a key holder's frames could replay from its own address (here a key holder unknown to the
+        // table seals fresh ones, so that replay windows of real members are not disturbed): frames sealed for another
+        // node (a cross-receiver replay) and frames sealed for any receiver (a joiner's request to a seed).
         using KeyRing? holderKey = plaintext ? null : new KeyRing(1, settings.ClusterKey);
         var accepted = new AttackFrames(new FrameCodec(1, holderKey), plaintext ? Stranger : new NodeId(0xC0FF_EE00), (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
@@ -114,7 +115,7 @@ internal static class HostileScenario
 
         progress.Phase("hostile: replays");
         int replays = 50;
-        byte[] captured = accepted.Request(MessageType.Ping, 77, cluster.Nodes[1].Id, cluster.Nodes[2].Id, cluster.Nodes[2].Address);
+        byte[] captured = accepted.Request(MessageType.Ping, 77, cluster.Nodes[1].Id, cluster.Nodes[2].Id, cluster.Nodes[2].Address, cluster.Nodes[1].Id);
         Drain(socket);
         for (int i = 0; i < replays; i++)
         {
@@ -125,14 +126,16 @@ internal static class HostileScenario
 
         // What an outsider draws back: in plaintext its frames are accepted (any id, a valid CRC), so every rule of the
         // guard is exercised; encrypted they are all refused. What a captured key holder's frame draws when replayed
-        // at another receiver from an outsider's address is measured apart: the key proves a member sealed it.
+        // from an outsider's address is measured apart: sealed for another node it must not open (the receiver is bound
+        // into the associated data); sealed for any receiver it opens, and is answered as a stranger's.
         progress.Phase("hostile: amplification probes");
-        List<AmplificationRow> rows = Probe(cluster, plaintext ? accepted : outsider);
-        List<AmplificationRow> replayedRows = plaintext ? [] : Probe(cluster, accepted);
+        List<AmplificationRow> rows = Probe(cluster, plaintext ? accepted : outsider, static victim => victim.Id);
+        List<AmplificationRow> replayedRows = plaintext ? [] : Probe(cluster, accepted, _ => cluster.Nodes[0].Id);
+        List<AmplificationRow> anyReceiverRows = plaintext ? [] : Probe(cluster, accepted, static _ => NodeId.None);
 
         progress.Phase($"hostile: {settings.FuzzedDatagrams:N0} fuzzed datagrams");
         int membersBefore = cluster.Nodes[2].KnownMembers;
-        Fuzz(cluster.Nodes[2].Address.ToEndPoint(), accepted, cluster, settings.FuzzedDatagrams, plaintext);
+        Fuzz(cluster.Nodes[2], accepted, cluster, settings.FuzzedDatagrams, plaintext);
         Thread.Sleep(settings.Interval * 5);
         int junk = Math.Max(0, cluster.Nodes[2].KnownMembers - membersBefore);
 
@@ -192,7 +195,10 @@ internal static class HostileScenario
 
         double worst = rows.Count == 0 ? 0 : rows.Max(static r => r.Ratio);
         double growth = (heapAfter - heapBefore) / 1048576.0;
+        double worstReplayed = Worst(replayedRows);
+        double worstAnyReceiver = Worst(anyReceiverRows);
         bool passed = falseDeaths == 0 && cluster.Log.Departures == 0 && notAllAlive == 0 && worst <= 1 && rows.All(static r => r.TcpDialBacks == 0)
+            && worstReplayed == 0 && worstAnyReceiver <= 1 && replayedRows.Concat(anyReceiverRows).All(static r => r.TcpDialBacks == 0)
             && growth <= NodeMemoryBoundMiB && peakInbound <= (16L << 20) && removedKeyAnswers == 0;
         return new HostileReport
         {
@@ -214,7 +220,9 @@ internal static class HostileScenario
             Amplification = rows,
             WorstAmplification = worst,
             ReplayedAmplification = replayedRows,
-            WorstReplayedAmplification = replayedRows.Count == 0 ? 0 : replayedRows.Max(static r => r.Ratio),
+            WorstReplayedAmplification = worstReplayed,
+            AnyReceiverAmplification = anyReceiverRows,
+            WorstAnyReceiverAmplification = worstAnyReceiver,
             DropsByReason = drops,
             RepliesWithheld = Sum(cluster.Nodes, static c => c.RepliesWithheld) - withheldBefore,
             RepliesRateLimited = Sum(cluster.Nodes, static c => c.RepliesRateLimited) - limitedBefore,
@@ -253,9 +261,12 @@ internal static class HostileScenario
         output.WriteLine(string.Create(c, $"worst amplification: {r.WorstAmplification:F2}"));
         if (r.ReplayedAmplification.Count > 0)
         {
-            output.WriteLine("for information, key holders' frames replayed once at another receiver from a non-member address (cross-receiver replay, see docs/security.md):");
+            output.WriteLine("key holders' frames sealed for another node, replayed from a non-member address (cross-receiver replay; must draw nothing):");
             PrintRows(r.ReplayedAmplification, output);
-            output.WriteLine(string.Create(c, $"worst ratio of a replayed key holder's frame: {r.WorstReplayedAmplification:F2}"));
+            output.WriteLine(string.Create(c, $"worst ratio of a cross-receiver replay: {r.WorstReplayedAmplification:F2}"));
+            output.WriteLine("key holders' frames sealed for any receiver (as a join to a seed is), replayed from a non-member address (answered as a stranger's):");
+            PrintRows(r.AnyReceiverAmplification, output);
+            output.WriteLine(string.Create(c, $"worst ratio of a replayed frame for any receiver: {r.WorstAnyReceiverAmplification:F2}"));
         }
 
         output.WriteLine("frames dropped, all nodes, by reason: " + string.Join(", ", r.DropsByReason.Select(static d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:N0}"))));
@@ -295,7 +306,7 @@ internal static class HostileScenario
 
                 foreach (MembershipEvent notice in notices)
                 {
-                    socket.SendTo(outsider.Notice(notice), target.Address.ToEndPoint());
+                    socket.SendTo(outsider.Notice(notice, target.Id), target.Address.ToEndPoint());
                     sent++;
                 }
             }
@@ -304,7 +315,10 @@ internal static class HostileScenario
         return sent;
     }
 
-    private static List<AmplificationRow> Probe(UdpClusterUnderTest cluster, AttackFrames accepted)
+    private static double Worst(List<AmplificationRow> rows) => rows.Count == 0 ? 0 : rows.Max(static r => r.Ratio);
+
+    /// <summary>Every probed request type sent to one victim from fresh non-member addresses; <paramref name="receiverFor"/> names whom the frames are sealed for.</summary>
+    private static List<AmplificationRow> Probe(UdpClusterUnderTest cluster, AttackFrames accepted, Func<GossipNode, NodeId> receiverFor)
     {
         var rows = new List<AmplificationRow>();
         GossipNode victim = cluster.Nodes[1];
@@ -320,7 +334,7 @@ internal static class HostileScenario
                 long sent = 0;
                 for (int i = 0; i < RequestsPerType; i++)
                 {
-                    byte[] request = accepted.Request(type, ++sequence, victim.Id, member.Id, member.Address);
+                    byte[] request = accepted.Request(type, ++sequence, victim.Id, member.Id, member.Address, receiverFor(victim));
                     udp.SendTo(request, victim.Address.ToEndPoint());
                     sent += request.Length;
                 }
@@ -362,9 +376,10 @@ internal static class HostileScenario
         }
     }
 
-    private static void Fuzz(IPEndPoint target, AttackFrames accepted, UdpClusterUnderTest cluster, long count, bool plaintext)
+    private static void Fuzz(GossipNode victim, AttackFrames accepted, UdpClusterUnderTest cluster, long count, bool plaintext)
     {
-        byte[][] templates = [.. AttackFrames.ProbedTypes.Select((t, i) => accepted.Request(t, (uint)i, cluster.Nodes[0].Id, cluster.Nodes[1].Id, cluster.Nodes[1].Address))];
+        IPEndPoint target = victim.Address.ToEndPoint();
+        byte[][] templates = [.. AttackFrames.ProbedTypes.Select((t, i) => accepted.Request(t, (uint)i, cluster.Nodes[0].Id, cluster.Nodes[1].Id, cluster.Nodes[1].Address, victim.Id))];
         var random = new Random(11);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -10,9 +10,9 @@ internal static class VersionCommand
     {
         string version = typeof(FrameCodec).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         output.WriteLine($"Gossip.Perf {version}, protocol version {FrameHeader.CurrentVersion}, .NET {Environment.Version}");
-        bool plain = SelfCheck(new FrameCodec(7));
+        bool plain = SelfCheck(new FrameCodec(7) { LocalId = new NodeId(6) });
         using var keys = new KeyRing(1, new byte[32]);
-        bool sealedOk = SelfCheck(new FrameCodec(7, keys));
+        bool sealedOk = SelfCheck(new FrameCodec(7, keys) { LocalId = new NodeId(6) });
         output.WriteLine($"codec self-check: plain {(plain ? "ok" : "FAILED")}, AES-GCM {(sealedOk ? "ok" : "FAILED")}");
         return plain && sealedOk ? 0 : 1;
     }
@@ -27,7 +27,7 @@ internal static class VersionCommand
             return false;
         }
 
-        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, new NodeId(5), 1, writer.Position);
+        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, new NodeId(5), 1, new NodeId(6), writer.Position);
         if (codec.Open(frame.AsSpan(0, length), out FrameHeader header, out ReadOnlySpan<byte> body) != WireStatus.Ok)
         {
             return false;

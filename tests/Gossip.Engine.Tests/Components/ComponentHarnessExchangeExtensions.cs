@@ -66,7 +66,7 @@ internal static class ComponentHarnessExchangeExtensions
                     break;
                 case MessageType.RumorPull:
                     _ = RumorPull.TryRead(ref reader, out RumorPull pull);
-                    to.Spread.OnRumorPull(pull, replyTo);
+                    to.Spread.OnRumorPull(pull, replyTo, from.Self.Id);
                     break;
                 case MessageType.Aggregation:
                     _ = AggregateShare.TryRead(ref reader, out AggregateShare share);
@@ -93,7 +93,7 @@ internal static class ComponentHarnessExchangeExtensions
     /// <summary>Runs SYN, ACK, ACK2 (and the sweeps the ACKs ask for) between an initiator and a responder until neither has anything left to send.</summary>
     public static void Reconcile(this ComponentHarness initiator, ComponentHarness responder, int maxExchanges = 64)
     {
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         for (int i = 0; i < maxExchanges; i++)
         {
             int forward = initiator.DeliverAll(responder);

@@ -16,7 +16,7 @@ public sealed class DigestExchangeTests
         var harness = new ComponentHarness();
         harness.AddMembers(2, 3, 4);
 
-        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2));
+        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), new NodeId(2));
 
         (List<MerkleRange> ranges, List<DigestEntry> digest) = ReadSyn(harness, Assert.Single(harness.Transport.Sent));
         MerkleRange range = Assert.Single(ranges);
@@ -33,7 +33,7 @@ public sealed class DigestExchangeTests
         harness.AddMembers(Ids(2, 400));
         MemberTable table = harness.Members.Table;
 
-        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2));
+        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), new NodeId(2));
 
         SentFrame syn = Assert.Single(harness.Transport.Sent);
         Assert.True(syn.Bytes.Length <= harness.Frames.DatagramBytes);
@@ -62,7 +62,7 @@ public sealed class DigestExchangeTests
 
         for (int call = 0; call < 20 && !wrapped; call++)
         {
-            harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2));
+            harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), new NodeId(2));
             MerkleRange range = ReadSyn(harness, harness.TakeSent().Single()).Ranges[0];
             Assert.Equal(expected, range.Start);
             starts.Add(range.Start);
@@ -70,7 +70,7 @@ public sealed class DigestExchangeTests
             expected = wrapped ? 0 : range.End + 1;
         }
 
-        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2));
+        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), new NodeId(2));
 
         Assert.True(wrapped);
         Assert.True(starts.Count >= 3);
@@ -83,7 +83,7 @@ public sealed class DigestExchangeTests
         var harness = new ComponentHarness();
         harness.AddMembers(Ids(2, 400));
 
-        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), fromId: 250);
+        harness.Exchange.SendSyncRequest(ComponentHarness.AddressOf(2), new NodeId(2), fromId: 250);
 
         (List<MerkleRange> ranges, List<DigestEntry> digest) = ReadSyn(harness, Assert.Single(harness.Transport.Sent));
         Assert.Equal(250ul, ranges[0].Start);
@@ -96,7 +96,7 @@ public sealed class DigestExchangeTests
         var harness = new ComponentHarness();
         harness.AddMembers(2);
 
-        harness.Exchange.OnPeerTableHash((uint)harness.Members.Table.Hash, ComponentHarness.AddressOf(2));
+        harness.Exchange.OnPeerTableHash((uint)harness.Members.Table.Hash, ComponentHarness.AddressOf(2), new NodeId(2));
 
         Assert.Empty(harness.Transport.Sent);
     }
@@ -111,7 +111,7 @@ public sealed class DigestExchangeTests
 
         for (int round = 0; round < 7; round++)
         {
-            harness.Exchange.OnPeerTableHash(other, ComponentHarness.AddressOf(2));
+            harness.Exchange.OnPeerTableHash(other, ComponentHarness.AddressOf(2), new NodeId(2));
             sent.Add(harness.TakeSent().Count);
             harness.NextRound();
         }
@@ -127,7 +127,7 @@ public sealed class DigestExchangeTests
         responder.AddMembers(1, 3);
         initiator.Member(3).Heartbeat = 7;
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
 
         Assert.Empty(responder.Transport.Sent);
@@ -162,7 +162,7 @@ public sealed class DigestExchangeTests
             responder.SetState(member, "k", 1, new string('v', 200));
         }
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
 
         Assert.Equal(2, responder.Transport.Sent.Count);
@@ -184,7 +184,7 @@ public sealed class DigestExchangeTests
         (ComponentHarness initiator, ComponentHarness responder) = Pair(1 << 20);
         FillWithState(responder, 100);
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
 
         SentFrame ack = Assert.Single(responder.Transport.Sent);
@@ -200,7 +200,7 @@ public sealed class DigestExchangeTests
         (ComponentHarness initiator, ComponentHarness responder) = Pair();
         FillWithState(responder, 100);
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
 
         SentFrame ack = Assert.Single(responder.Transport.Sent);
@@ -221,7 +221,7 @@ public sealed class DigestExchangeTests
         initiator.AddMembers(Ids(2, 400));
         responder.AddMembers([1, .. Ids(3, 399), 5_000]);
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         MerkleRange synRange = ReadSyn(initiator, initiator.Transport.Sent[0]).Ranges[0];
         initiator.DeliverAll(responder);
 
@@ -253,7 +253,7 @@ public sealed class DigestExchangeTests
     {
         (ComponentHarness initiator, ComponentHarness responder) = Pair();
         FillWithState(responder, 100);
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
         MerkleRange continuation = ReadRanges(initiator.Section(responder.Transport.Sent[0], MessageType.MerkleRanges), initiator.Node.Limits)[0];
 
@@ -271,7 +271,7 @@ public sealed class DigestExchangeTests
         Member[] mine = initiator.AddMembers(3, 4);
         initiator.SetState(mine[0], "k", 2);
         responder.AddMembers(1, 3);
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
         responder.DeliverAll(initiator);
 
@@ -326,7 +326,7 @@ public sealed class DigestExchangeTests
         Member[] mine = initiator.AddMembers(3, 4);
         initiator.SetState(mine[0], "k", 2);
         responder.AddMembers(1, 3, 5);
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress);
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
         return (initiator, responder);
     }

@@ -316,7 +316,7 @@ public sealed class DisseminatorTests
         var id = new RumorId(new NodeId(1), 1);
         harness.Spread.Broadcast(id, Payload);
 
-        harness.Spread.OnRumorPull(new RumorPull(HotDigest: 0, Budget: 1_400), ComponentHarness.AddressOf(2));
+        harness.Spread.OnRumorPull(new RumorPull(HotDigest: 0, Budget: 1_400), ComponentHarness.AddressOf(2), new NodeId(2));
 
         SentFrame answer = Assert.Single(harness.Transport.Sent);
         Assert.Equal(ComponentHarness.AddressOf(2), answer.Destination);
@@ -330,10 +330,10 @@ public sealed class DisseminatorTests
         var id = new RumorId(new NodeId(1), 1);
         harness.Spread.Broadcast(id, Payload);
 
-        harness.Spread.OnRumorPull(new RumorPull(HotDigest: id.Hash, Budget: 1_400), ComponentHarness.AddressOf(2));
-        harness.Spread.OnRumorPull(new RumorPull(HotDigest: 0, Budget: 1_400), ComponentHarness.AddressOf(2));
+        harness.Spread.OnRumorPull(new RumorPull(HotDigest: id.Hash, Budget: 1_400), ComponentHarness.AddressOf(2), new NodeId(2));
+        harness.Spread.OnRumorPull(new RumorPull(HotDigest: 0, Budget: 1_400), ComponentHarness.AddressOf(2), new NodeId(2));
         var idle = new ComponentHarness();
-        idle.Spread.OnRumorPull(new RumorPull(HotDigest: 12345, Budget: 1_400), ComponentHarness.AddressOf(2));
+        idle.Spread.OnRumorPull(new RumorPull(HotDigest: 12345, Budget: 1_400), ComponentHarness.AddressOf(2), new NodeId(2));
 
         Assert.Single(harness.Transport.Sent);
         Assert.Empty(idle.Transport.Sent);

@@ -8,7 +8,7 @@ public sealed class FrameComposerTests
     public void Send_LoneSection_TravelsAsAPlainFrameOfItsType()
     {
         var harness = new ComponentHarness();
-        harness.Frames.SendEvent(ComponentHarness.AddressOf(2), new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address));
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(2), new NodeId(2), new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address));
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
         Assert.Equal(WireStatus.Ok, harness.Codec.Open(sent.Bytes.ToArray(), out FrameHeader header, out _));
@@ -28,7 +28,7 @@ public sealed class FrameComposerTests
         Assert.True(ListWriter.TryBegin(ref writer, out ListWriter list));
         list.End(ref writer);
         sections.End(ref writer);
-        answer.Send(ComponentHarness.AddressOf(2), writer.Position);
+        answer.Send(ComponentHarness.AddressOf(2), new NodeId(2), writer.Position);
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
         Assert.False(sent.Large);
@@ -39,7 +39,7 @@ public sealed class FrameComposerTests
     public void Answer_LargerThanADatagram_GoesOverTheStreamChannel()
     {
         var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
-        harness.Frames.BeginAnswer().Send(ComponentHarness.AddressOf(2), harness.Frames.DatagramBodyBytes + 1);
+        harness.Frames.BeginAnswer().Send(ComponentHarness.AddressOf(2), new NodeId(2), harness.Frames.DatagramBodyBytes + 1);
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
         Assert.True(sent.Large);
@@ -52,13 +52,13 @@ public sealed class FrameComposerTests
         var harness = new ComponentHarness();
         WireAddress stranger = ComponentHarness.AddressOf(99);
         var alive = new MembershipEvent(MembershipEventKind.Alive, new NodeId(1), 1, 0, new NodeId(1), harness.Self.Address);
-        harness.Frames.SendEvent(stranger, alive);
+        harness.Frames.SendEvent(stranger, NodeId.None, alive);
         int eventFrame = Assert.Single(harness.Transport.Sent).Bytes.Length;
         harness.Transport.Sent.Clear();
 
         harness.Frames.GuardReplies(stranger, eventFrame - 1);
-        harness.Frames.SendEvent(stranger, alive);
-        harness.Frames.SendEvent(ComponentHarness.AddressOf(2), alive);
+        harness.Frames.SendEvent(stranger, NodeId.None, alive);
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(2), new NodeId(2), alive);
         harness.Frames.EndGuard();
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
@@ -76,7 +76,7 @@ public sealed class FrameComposerTests
         harness.Frames.GuardReplies(stranger, 150);
         for (int i = 0; i < 5; i++)
         {
-            harness.Frames.SendEvent(stranger, alive);
+            harness.Frames.SendEvent(stranger, NodeId.None, alive);
         }
 
         harness.Frames.EndGuard();
@@ -94,7 +94,7 @@ public sealed class FrameComposerTests
         harness.Frames.GuardReplies(stranger, 80);
         Framing.AnswerFrame answer = harness.Frames.BeginAnswer();
         int room = answer.Body.Length;
-        harness.Frames.BeginAnswer().Send(stranger, 200); // a body the answer could not have held: refused, not sent
+        harness.Frames.BeginAnswer().Send(stranger, NodeId.None, 200); // a body the answer could not have held: refused, not sent
         harness.Frames.EndGuard();
 
         Assert.Equal(80 - harness.Codec.Overhead, room);
@@ -114,7 +114,7 @@ public sealed class FrameComposerTests
             for (int i = 0; i < requests; i++)
             {
                 harness.Frames.GuardReplies(stranger, 1_400);
-                harness.Frames.SendEvent(stranger, alive);
+                harness.Frames.SendEvent(stranger, NodeId.None, alive);
                 harness.Frames.EndGuard();
             }
 
@@ -129,7 +129,7 @@ public sealed class FrameComposerTests
 
         // Another source has its own bucket.
         harness.Frames.GuardReplies(ComponentHarness.AddressOf(98), 1_400);
-        harness.Frames.SendEvent(ComponentHarness.AddressOf(98), alive);
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(98), new NodeId(98), alive);
         harness.Frames.EndGuard();
         Assert.Equal(ComponentHarness.AddressOf(98), harness.Transport.Sent[^1].Destination);
     }

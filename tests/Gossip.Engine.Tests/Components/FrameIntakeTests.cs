@@ -120,7 +120,7 @@ public sealed class FrameIntakeTests
         byte[] frame = new byte[64];
         byte[] body = [0x05, 0x00];
         body.CopyTo(sender.Codec.BodySpan(frame));
-        int length = sender.Codec.Seal(frame, MessageType.Membership, FrameFlags.None, new NodeId(2), 1, body.Length);
+        int length = sender.Codec.Seal(frame, MessageType.Membership, FrameFlags.None, new NodeId(2), 1, NodeId.None, body.Length);
         WireStatus expected = BodyValidator.Validate(MessageType.Membership, body, receiver.Node.Limits);
 
         bool accepted = Open(receiver, frame[..length], out _, out _);
@@ -157,7 +157,7 @@ public sealed class FrameIntakeTests
 
     private static byte[] FrameFrom(ComponentHarness sender)
     {
-        sender.Frames.SendEvent(ComponentHarness.AddressOf(1), DisseminatorTests.Event(MembershipEventKind.Alive, sender.Self.Id.Value));
+        sender.Frames.SendEvent(ComponentHarness.AddressOf(1), new NodeId(1), DisseminatorTests.Event(MembershipEventKind.Alive, sender.Self.Id.Value));
         return Assert.Single(sender.Transport.Sent).Bytes;
     }
 
@@ -166,7 +166,7 @@ public sealed class FrameIntakeTests
         Assert.Equal(WireStatus.Ok, sender.Codec.Open(frame.ToArray(), out FrameHeader header, out ReadOnlySpan<byte> body));
         byte[] copy = new byte[frame.Length];
         body.CopyTo(sender.Codec.BodySpan(copy));
-        int length = sender.Codec.Seal(copy, header.Type, FrameFlags.None, header.Sender, generation, body.Length);
+        int length = sender.Codec.Seal(copy, header.Type, FrameFlags.None, header.Sender, generation, NodeId.None, body.Length);
         return copy[..length];
     }
 

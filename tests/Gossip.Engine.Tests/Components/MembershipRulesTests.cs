@@ -363,7 +363,7 @@ public sealed class MembershipRulesTests
     public void OnMembership_ASectionOfEvents_AppliesEveryEvent()
     {
         var harness = new ComponentHarness();
-        harness.Frames.SendEvent(ComponentHarness.AddressOf(7), new MembershipEvent(MembershipEventKind.Join, new NodeId(5), 1, 0, Peer, ComponentHarness.AddressOf(5)));
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(7), new NodeId(7), new MembershipEvent(MembershipEventKind.Join, new NodeId(5), 1, 0, Peer, ComponentHarness.AddressOf(5)));
         byte[] payload = Assert.Single(harness.SectionsOf(Assert.Single(harness.Transport.Sent), MessageType.Membership));
 
         var reader = new GossipReader(payload);

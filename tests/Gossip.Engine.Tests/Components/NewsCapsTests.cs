@@ -119,7 +119,7 @@ public sealed class NewsCapsTests
         harness.AssertTableConsistent();
 
         // The next frame goes out under the new generation.
-        harness.Frames.SendEvent(ComponentHarness.AddressOf(7), alive);
+        harness.Frames.SendEvent(ComponentHarness.AddressOf(7), new NodeId(7), alive);
         Assert.Equal(WireStatus.Ok, harness.Codec.Open(harness.Transport.Sent[^1].Bytes.ToArray(), out FrameHeader header, out _));
         Assert.Equal(clock, header.Generation);
     }

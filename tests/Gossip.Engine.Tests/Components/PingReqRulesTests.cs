@@ -17,7 +17,7 @@ public sealed class PingReqRulesTests
         var harness = new ComponentHarness();
         Member[] members = harness.AddMembers(2, 3);
 
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), ComponentHarness.AddressOf(99), verifiedRequester: false, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), ComponentHarness.AddressOf(99), new NodeId(99), verifiedRequester: false, trusted: false);
 
         Assert.Empty(harness.Transport.Sent);
         Assert.Equal(1, harness.Counters.PingReqsRefused);
@@ -32,7 +32,7 @@ public sealed class PingReqRulesTests
         Member[] members = harness.AddMembers(2, 3);
         NodeId target = knownIdElsewhere ? members[1].Id : new NodeId(55);
 
-        harness.Prober.OnPingReq(new PingReq(77, target, ComponentHarness.AddressOf(200)), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, target, ComponentHarness.AddressOf(200)), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
 
         Assert.Empty(harness.Transport.Sent);
         Assert.Equal(1, harness.Counters.PingReqsRefused);
@@ -45,7 +45,7 @@ public sealed class PingReqRulesTests
         Member[] members = harness.AddMembers(2, 3);
         members[1].Status = MemberStatus.Dead;
 
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
 
         Assert.Empty(harness.Transport.Sent);
         Assert.Equal(1, harness.Counters.PingReqsRefused);
@@ -60,7 +60,7 @@ public sealed class PingReqRulesTests
         WireAddress requester = ComponentHarness.AddressOf(99);
         WireAddress targetAddress = ComponentHarness.AddressOf(77);
 
-        harness.Prober.OnPingReq(new PingReq(5, new NodeId(77), targetAddress), requester, verifiedRequester: false, trusted: true);
+        harness.Prober.OnPingReq(new PingReq(5, new NodeId(77), targetAddress), requester, new NodeId(99), verifiedRequester: false, trusted: true);
         SentFrame ping = Assert.Single(harness.Transport.Sent);
         Assert.Equal(targetAddress, ping.Destination);
         harness.Transport.Sent.Clear();
@@ -78,7 +78,7 @@ public sealed class PingReqRulesTests
     {
         var harness = new ComponentHarness(new GossipOptions { ProbeTimeoutRounds = 5, ProbeEveryRounds = 10 });
         Member[] members = harness.AddMembers(2, 3);
-        harness.Prober.OnPingReq(new PingReq(5, members[1].Id, members[1].Address), ComponentHarness.AddressOf(99), verifiedRequester: false, trusted: true);
+        harness.Prober.OnPingReq(new PingReq(5, members[1].Id, members[1].Address), ComponentHarness.AddressOf(99), new NodeId(99), verifiedRequester: false, trusted: true);
         Ping ping = harness.PingIn(Assert.Single(harness.Transport.Sent));
         harness.Transport.Sent.Clear();
         for (int round = 0; round < 6; round++)

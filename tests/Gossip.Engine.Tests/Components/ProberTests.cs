@@ -155,7 +155,7 @@ public sealed class ProberTests
         Member[] members = harness.AddMembers(2, 3);
         harness.Self.Heartbeat = 4;
 
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
         SentFrame ping = Assert.Single(harness.Transport.Sent);
         Assert.Equal(members[1].Address, ping.Destination);
         Ping sent = harness.PingIn(ping);
@@ -175,7 +175,7 @@ public sealed class ProberTests
     {
         var harness = new ComponentHarness(new GossipOptions { ProbeTimeoutRounds = 5, ProbeEveryRounds = 10 });
         Member[] members = harness.AddMembers(2, 3);
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
         harness.Transport.Sent.Clear();
 
         StepTo(harness, 3);
@@ -196,7 +196,7 @@ public sealed class ProberTests
     {
         var harness = new ComponentHarness(new GossipOptions { ProbeTimeoutRounds = 5, ProbeEveryRounds = 10 });
         Member[] members = harness.AddMembers(2, 3);
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
         Ping sent = harness.PingIn(Assert.Single(harness.Transport.Sent));
         Assert.True(harness.Prober.OnAck(new Ack(sent.Sequence, 12, 0, 0), harness.HeaderFrom(3, MessageType.Ack), members[1]));
         harness.Transport.Sent.Clear();
@@ -235,7 +235,7 @@ public sealed class ProberTests
     {
         var harness = new ComponentHarness();
         Member[] members = harness.AddMembers(2, 3);
-        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, members[1].Id, members[1].Address), members[0].Address, members[0].Id, verifiedRequester: true, trusted: false);
         Ping sent = harness.PingIn(Assert.Single(harness.Transport.Sent));
         harness.Transport.Sent.Clear();
 
@@ -251,7 +251,7 @@ public sealed class ProberTests
         var harness = new ComponentHarness();
         Member requester = harness.AddMembers(2)[0];
 
-        harness.Prober.OnPingReq(new PingReq(77, harness.Self.Id, harness.Self.Address), requester.Address, verifiedRequester: true, trusted: false);
+        harness.Prober.OnPingReq(new PingReq(77, harness.Self.Id, harness.Self.Address), requester.Address, requester.Id, verifiedRequester: true, trusted: false);
 
         Assert.Empty(harness.Transport.Sent);
     }

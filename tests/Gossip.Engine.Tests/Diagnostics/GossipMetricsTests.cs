@@ -68,7 +68,7 @@ public sealed class GossipMetricsTests
         byte[] frame = new byte[128];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(new PingReq(9, target.Id, target.Address).TryWrite(ref writer));
-        return frame[..codec.Seal(frame, MessageType.PingReq, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position)];
+        return frame[..codec.Seal(frame, MessageType.PingReq, FrameFlags.None, new NodeId(0xBAD), 1, NodeId.None, writer.Position)];
     }
 
     // Entries put straight into one node's map spread by no rumor: only a Merkle repair brings them to the other.

@@ -230,7 +230,7 @@ public sealed class HostileNewsTests
         Assert.True(e.TryWrite(ref writer));
         list.Add();
         list.End(ref writer);
-        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender, generation, writer.Position);
+        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender, generation, NodeId.None, writer.Position);
         return frame[..length];
     }
 
@@ -267,7 +267,7 @@ public sealed class HostileNewsTests
         entries.End(ref writer);
         deltas.Add();
         deltas.End(ref writer);
-        int length = codec.Seal(frame, type, FrameFlags.None, new NodeId(0xBAD), 1, writer.Position);
+        int length = codec.Seal(frame, type, FrameFlags.None, new NodeId(0xBAD), 1, NodeId.None, writer.Position);
         return frame[..length];
     }
 }

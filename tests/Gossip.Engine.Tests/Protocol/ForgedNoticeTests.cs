@@ -90,7 +90,7 @@ public sealed class ForgedNoticeTests
         Assert.True(e.TryWrite(ref writer));
         list.Add();
         list.End(ref writer);
-        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender.IsNone ? new NodeId(0xBAD) : sender, 1, writer.Position);
+        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender.IsNone ? new NodeId(0xBAD) : sender, 1, NodeId.None, writer.Position);
         return frame[..length];
     }
 }

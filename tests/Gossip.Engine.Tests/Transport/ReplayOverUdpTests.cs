@@ -26,7 +26,7 @@ public sealed class ReplayOverUdpTests
         // The sender holds the key (a member whose datagram was captured on the way): its first copy is genuine.
         using var senderKeys = new KeyRing(1, KeyOne);
         var codec = new FrameCodec(7, senderKeys);
-        byte[] ping = SealedPing(codec, sequence: 4242);
+        byte[] ping = SealedPing(codec, node.Id, sequence: 4242);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         IPEndPoint to = node.Address.ToEndPoint();
@@ -41,10 +41,10 @@ public sealed class ReplayOverUdpTests
 
         // Acks arrive before the node counts the next copy as replayed, so they are all in the socket's queue by now;
         // a later, fresh ping (a new counter) is answered, which also shows the node still works for the sender.
-        byte[] fresh = SealedPing(codec, sequence: 4343);
+        byte[] fresh = SealedPing(codec, node.Id, sequence: 4343);
         socket.SendTo(fresh, to);
         using var receiverKeys = new KeyRing(1, KeyOne);
-        var receiver = new FrameCodec(7, receiverKeys, null, replaySenders: 0);
+        var receiver = new FrameCodec(7, receiverKeys, null, replaySenders: 0) { LocalId = Sender };
         var acks = new List<uint>();
         Assert.True(Eventually.True(() =>
         {
@@ -67,10 +67,10 @@ public sealed class ReplayOverUdpTests
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         IPEndPoint to = node.Address.ToEndPoint();
         using KeyRing receiverKeys = RingWith(KeyOne, KeyTwo);
-        var receiver = new FrameCodec(7, receiverKeys, null, replaySenders: 0);
+        var receiver = new FrameCodec(7, receiverKeys, null, replaySenders: 0) { LocalId = Sender };
 
         // Under key 1 while the node still holds it: answered.
-        socket.SendTo(SealedPing(codec, sequence: 1), to);
+        socket.SendTo(SealedPing(codec, node.Id, sequence: 1), to);
         var acks = new List<uint>();
         Assert.True(Eventually.True(() =>
         {
@@ -84,7 +84,7 @@ public sealed class ReplayOverUdpTests
         long failedBefore = node.Counters.DroppedFor(WireStatus.AuthenticationFailed);
         for (uint s = 10; s < 30; s++)
         {
-            socket.SendTo(SealedPing(codec, s), to);
+            socket.SendTo(SealedPing(codec, node.Id, s), to);
         }
 
         Assert.True(Eventually.True(() => node.Counters.DroppedFor(WireStatus.AuthenticationFailed) - failedBefore >= 20), "the frames were not counted as refused");
@@ -93,7 +93,7 @@ public sealed class ReplayOverUdpTests
         // A ping under key 2 is still answered (under key 2), and none of the refused ones was.
         senderKeys.Add(2, KeyTwo);
         senderKeys.UsePrimary(2);
-        socket.SendTo(SealedPing(codec, sequence: 99), to);
+        socket.SendTo(SealedPing(codec, node.Id, sequence: 99), to);
         Assert.True(Eventually.True(() =>
         {
             acks.AddRange(ReadAcks(socket, receiver));
@@ -109,12 +109,12 @@ public sealed class ReplayOverUdpTests
         return ring;
     }
 
-    private static byte[] SealedPing(FrameCodec codec, uint sequence)
+    private static byte[] SealedPing(FrameCodec codec, NodeId receiver, uint sequence)
     {
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(new Ping(sequence, 1).TryWrite(ref writer));
-        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, Sender, 1, writer.Position)];
+        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, Sender, 1, receiver, writer.Position)];
     }
 
     /// <summary>The sequence numbers of the acks waiting in the socket's queue (acks may come alone or in a compound frame).</summary>

@@ -113,7 +113,7 @@ public sealed class UdpClusterTests
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
         new Ping(1, 1).TryWrite(ref writer);
-        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, new NodeId(77), 1, writer.Position);
+        int length = codec.Seal(frame, MessageType.Ping, FrameFlags.None, new NodeId(77), 1, NodeId.None, writer.Position);
         return frame[..length];
     }
 }

@@ -23,9 +23,11 @@ internal sealed class AttackFrames(FrameCodec codec, NodeId sender, uint generat
     /// <summary>
     /// A request of <paramref name="type"/> built to draw the largest answer the protocol gives: a SYN with an empty
     /// digest over the whole id range (the peer "lacks everything"), an ACK requesting the victim's own state, a pull
-    /// whose digest matches nothing, a frontier request claiming no progress, a ping-req naming a live member.
+    /// whose digest matches nothing, a frontier request claiming no progress, a ping-req naming a live member. Sealed for
+    /// <paramref name="receiver"/> (under a key, it opens only there; <see cref="NodeId.None"/>: for any receiver, as a
+    /// join's request to a seed is).
     /// </summary>
-    public byte[] Request(MessageType type, uint sequence, NodeId victim, NodeId liveMember, WireAddress liveMemberAddress)
+    public byte[] Request(MessageType type, uint sequence, NodeId victim, NodeId liveMember, WireAddress liveMemberAddress, NodeId receiver = default)
     {
         byte[] frame = new byte[1_400];
         var writer = new GossipWriter(codec.BodySpan(frame));
@@ -51,12 +53,12 @@ internal sealed class AttackFrames(FrameCodec codec, NodeId sender, uint generat
                 break;
         }
 
-        int length = codec.Seal(frame, sealedAs, FrameFlags.None, sender, generation, writer.Position);
+        int length = codec.Seal(frame, sealedAs, FrameFlags.None, sender, generation, receiver, writer.Position);
         return frame[..length];
     }
 
     /// <summary>A membership notice (a forged death, departure, suspicion, or a join claiming a member's id at another address or generation).</summary>
-    public byte[] Notice(in MembershipEvent notice)
+    public byte[] Notice(in MembershipEvent notice, NodeId receiver)
     {
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
@@ -66,7 +68,7 @@ internal sealed class AttackFrames(FrameCodec codec, NodeId sender, uint generat
             list.End(ref writer);
         }
 
-        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender, generation, writer.Position);
+        int length = codec.Seal(frame, MessageType.Membership, FrameFlags.None, sender, generation, receiver, writer.Position);
         return frame[..length];
     }
 
