@@ -167,6 +167,12 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     /// <summary>The current member-table hash (owner thread).</summary>
     internal ulong TableHash => _members.Table.Hash;
 
+    /// <summary>
+    /// Senders whose encrypted frames this node has opened (0 for a plaintext node): each holds a replay window and a
+    /// derived AES-GCM key here, made when its first frame authenticated. Read from any thread; it may trail by a frame.
+    /// </summary>
+    internal int ReplaySenders => _codec.ReplaySenders;
+
     /// <summary>Starts receiving and (unless single-threaded) schedules rounds. Idempotent.</summary>
     public void Start()
     {

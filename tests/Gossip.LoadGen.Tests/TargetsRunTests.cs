@@ -69,12 +69,36 @@ public sealed class TargetsRunTests
         TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
 
         Assert.Equal(new PhaseRecord("warm-up (until converged)", 0, 1.0, true), r.Phases[0]);
-        Assert.Equal(new PhaseRecord("settle (join traffic dies down)", 1.0, 6.0, true), r.Phases[1]);
-        Assert.Equal(new PhaseRecord("steady window", 7.0, 10.0, true), r.Phases[2]);
-        Assert.Equal("rumor 1/10: originate", r.Phases[3].Name);
+        Assert.Equal(new PhaseRecord("first contacts (every node has opened a frame of every live peer)", 1.0, 0, true), r.Phases[1]);
+        Assert.Equal(new PhaseRecord("settle (join traffic dies down)", 1.0, 6.0, true), r.Phases[2]);
+        Assert.Equal(new PhaseRecord("steady window", 7.0, 10.0, true), r.Phases[3]);
+        Assert.Equal("rumor 1/10: originate", r.Phases[4].Name);
         Assert.StartsWith("crash 1/1: crash node ", r.Phases[^2].Name, StringComparison.Ordinal);
         Assert.Equal(new PhaseRecord("crash 1/1: failure detection", 29.8, 1.4, true), r.Phases[^1]);
-        Assert.Equal(3 + (10 * 3) + 2, r.Phases.Count);
+        Assert.Equal(4 + (10 * 3) + 2, r.Phases.Count);
+    }
+
+    [Fact]
+    public void Window_OpensOnlyWhenEveryPairHasMet()
+    {
+        // Encrypted, each pair's first meeting allocates a replay window and a key: the window must measure rounds, not those.
+        using var cluster = new FakeCluster(4) { PairsMetAt = TimeSpan.FromSeconds(4) };
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
+
+        Assert.Equal((1, true, 0), (r.UnmetPairsAtWarmupEnd, r.PairsMet, r.UnmetPairsAtWindowStart));
+        Assert.Equal(3.0, r.FirstContactSeconds, 9);
+        Assert.Equal(new PhaseRecord("steady window", 10.0, 10.0, true), r.Phases[3]);
+    }
+
+    [Fact]
+    public void FirstContacts_ThatNeverComplete_AreReported_AndTheRunGoesOn()
+    {
+        using var cluster = new FakeCluster(4) { PairsMetAt = TimeSpan.MaxValue };
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings with { FirstContactTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal((1, false, 1), (r.UnmetPairsAtWarmupEnd, r.PairsMet, r.UnmetPairsAtWindowStart));
+        Assert.Equal(2.0, r.FirstContactSeconds, 9);
+        Assert.Equal(new PhaseRecord("steady window", 9.0, 10.0, true), r.Phases[3]);
     }
 
     [Fact]

@@ -26,6 +26,11 @@ internal static class TargetsPrinter
         output.WriteLine($"command: {r.CommandLine}");
         Row(output, "nodes / interval / fanout / mode", $"{r.Nodes} / {r.IntervalMs} ms / {r.Fanout} / {r.Mode} on {r.Transport}{time}, {r.Security}, loss {r.Loss:P0}, {r.MachineCores} cores, {r.Date}");
         Row(output, "warm-up until converged", $"{r.WarmupSeconds:F1} s ({r.ConvergedAtWarmupEnd}/{r.Nodes} nodes saw everyone{(r.Converged ? "" : "; NOT converged: timed out")}); steady window {r.WindowSeconds:F1} s, {r.NodeRounds} node-rounds");
+        if (r.UnmetPairsAtWarmupEnd > 0 || !r.PairsMet)
+        {
+            Row(output, "first contacts (encrypted)", $"{r.FirstContactSeconds:F1} s more until every node had opened a frame of every live peer ({r.UnmetPairsAtWarmupEnd} pairs unmet at convergence{(r.PairsMet ? "" : $"; NOT all met: timed out, {r.UnmetPairsAtWindowStart} unmet when the window began")})");
+        }
+
         Row(output, "CPU per node (% of one core)", $"{r.CpuPercentPerNode:F4} %   (process {r.CpuPercentProcess:F2} %)");
         Row(output, "bandwidth per node", $"{r.BandwidthKBpsPerNode:F3} KB/s   (busiest node {r.BandwidthKBpsBusiestNode:F3} KB/s)");
         Row(output, "datagrams per node per second", $"{r.DatagramsPerNodePerSecond:F2}");

@@ -56,6 +56,18 @@ internal sealed record TargetsReport
     /// <summary>Live nodes that saw every live node when the warm-up ended (all of them unless it timed out).</summary>
     public required int ConvergedAtWarmupEnd { get; init; }
 
+    /// <summary>Pairs (receiver, sender) of live nodes not yet met when the warm-up ended (0 plaintext; <see cref="IClusterUnderTest.UnmetPairs"/>).</summary>
+    public int UnmetPairsAtWarmupEnd { get; init; }
+
+    /// <summary>Whether every pair of live nodes had met before the window (true plaintext, where nothing is made per sender).</summary>
+    public bool PairsMet { get; init; } = true;
+
+    /// <summary>Time from convergence until every pair had met (or the timeout).</summary>
+    public double FirstContactSeconds { get; init; }
+
+    /// <summary>Pairs still unmet when the steady window began: each one met in the window allocates its replay window and key there.</summary>
+    public int UnmetPairsAtWindowStart { get; init; }
+
     /// <summary>Measured steady window length.</summary>
     public required double WindowSeconds { get; init; }
 

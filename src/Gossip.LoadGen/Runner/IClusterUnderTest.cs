@@ -40,6 +40,13 @@ internal interface IClusterUnderTest : IDisposable
     /// <summary>Live nodes whose view is complete (every live node alive; for partial views, a full view).</summary>
     int ConvergedCount();
 
+    /// <summary>
+    /// Pairs of live nodes in which the receiver has not yet opened an encrypted frame of the sender (0 when the nodes run
+    /// plaintext). A receiver makes a replay window and derives an AES-GCM key for each sender the first time one of its
+    /// frames authenticates, once per pair: until every pair has met, a window measures those first meetings, not rounds.
+    /// </summary>
+    int UnmetPairs();
+
     /// <summary>Rounds node <paramref name="index"/> has run.</summary>
     long Rounds(int index);
 

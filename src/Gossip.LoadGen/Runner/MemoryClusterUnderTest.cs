@@ -106,6 +106,22 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
     }
 
     /// <inheritdoc />
+    public int UnmetPairs()
+    {
+        int peers = Math.Min(_cluster.LiveCount, _viewLimit) - 1;
+        int unmet = 0;
+        for (int i = 0; i < _cluster.Nodes.Count; i++)
+        {
+            if (_cluster.IsLive(i) && _cluster.Nodes[i].Options.Keys is not null)
+            {
+                unmet += Math.Max(0, peers - _cluster.Nodes[i].ReplaySenders);
+            }
+        }
+
+        return unmet;
+    }
+
+    /// <inheritdoc />
     public long Rounds(int index) => _cluster.Nodes[index].Round;
 
     /// <inheritdoc />

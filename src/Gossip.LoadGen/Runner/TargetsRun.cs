@@ -8,7 +8,8 @@ namespace Gossip.LoadGen.Runner;
 
 /// <summary>
 /// The phases of the <c>targets</c> run on any <see cref="IClusterUnderTest"/>: warm-up until converged (or timeout),
-/// settle, steady window (CPU, bandwidth, datagrams, allocations, GCs), rumor injection (dissemination p50/p90/p100),
+/// first contacts (encrypted: until every node has opened a frame of every live peer, or timeout), settle, steady
+/// window (CPU, bandwidth, datagrams, allocations, GCs), rumor injection (dissemination p50/p90/p100),
 /// fault injection (crashes one after another: detection p50/p90/max for the first and the last detector, <see cref="CrashSeries"/>), measurement (false positives over the whole run, verdicts).
 /// </summary>
 internal static class TargetsRun
@@ -28,7 +29,16 @@ internal static class TargetsRun
         bool converged = runner.RunUntil("warm-up (until converged)", () => cluster.ConvergedCount() >= LiveCount(cluster), settings.WarmupTimeout);
         double warmupSeconds = runner.Phases[^1].Seconds;
         int convergedAtWarmupEnd = cluster.ConvergedCount();
+
+        // Encrypted, a node makes a replay window and derives a key for each sender the first time it opens one of its
+        // frames (about 430 B, once per pair). Pairs meet by gossip and probes, the last of them only when a probe
+        // rotation (one probe a second, each member in turn) first reaches them: a minute or two after convergence at
+        // 128 nodes. A window opened before that measures those first meetings, not steady rounds.
+        int unmetAtWarmupEnd = cluster.UnmetPairs();
+        bool pairsMet = runner.RunUntil("first contacts (every node has opened a frame of every live peer)", () => cluster.UnmetPairs() == 0, settings.FirstContactTimeout);
+        double firstContactSeconds = runner.Phases[^1].Seconds;
         runner.RunFor("settle (join traffic dies down)", cluster.Interval * settings.SettleRounds);
+        int unmetAtWindowStart = cluster.UnmetPairs();
 
         var sampler = new WindowSampler(cluster, meter);
         WindowSample before = sampler.Start();
@@ -100,6 +110,10 @@ internal static class TargetsRun
             Converged = converged,
             WarmupSeconds = warmupSeconds,
             ConvergedAtWarmupEnd = convergedAtWarmupEnd,
+            UnmetPairsAtWarmupEnd = unmetAtWarmupEnd,
+            PairsMet = pairsMet,
+            FirstContactSeconds = firstContactSeconds,
+            UnmetPairsAtWindowStart = unmetAtWindowStart,
             WindowSeconds = steady.Window.TotalSeconds,
             CpuPercentPerNode = steady.CpuPercentPerNode,
             CpuPercentProcess = steady.CpuPercentProcess,

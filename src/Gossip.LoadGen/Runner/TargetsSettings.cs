@@ -27,6 +27,12 @@ internal sealed record TargetsSettings
     /// <summary>Longest warm-up. Default 60 s.</summary>
     public TimeSpan WarmupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest wait after convergence for every pair of live nodes to have met (<see cref="IClusterUnderTest.UnmetPairs"/>;
+    /// encrypted clusters only, plaintext ones pass at once). Default 180 s.
+    /// </summary>
+    public TimeSpan FirstContactTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
     /// <summary>Rounds to let join traffic die down after convergence, before the window. Default 30.</summary>
     public int SettleRounds { get; init; } = 30;
 

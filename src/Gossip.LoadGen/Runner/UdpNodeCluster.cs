@@ -66,6 +66,23 @@ internal abstract class UdpNodeCluster : IClusterUnderTest
         return converged;
     }
 
+    /// <inheritdoc />
+    public int UnmetPairs()
+    {
+        // A node hears from the live nodes it is expected to see; a plaintext node keeps nothing per sender (0 here).
+        int peers = ExpectedMembers() - 1;
+        int unmet = 0;
+        for (int i = 0; i < _nodes.Count; i++)
+        {
+            if (_live[i] && _nodes[i].Options.Keys is not null)
+            {
+                unmet += Math.Max(0, peers - _nodes[i].ReplaySenders);
+            }
+        }
+
+        return unmet;
+    }
+
     /// <summary>Live nodes of this process.</summary>
     public int LiveCount()
     {

@@ -1,3 +1,4 @@
+using Gossip.Engine;
 using Gossip.LoadGen.Cli;
 using Gossip.LoadGen.Measurement;
 using Gossip.LoadGen.Reporting;
@@ -38,6 +39,9 @@ internal static class TargetsScenario
             // Joining is one exchange per node through one seed: allow more time as the cluster grows, but not forever.
             WarmupTimeout = TimeSpan.FromSeconds(Math.Clamp(n / 16.0, 60, 180)),
 
+            // Encrypted, the last pairs meet when a probe rotation first reaches them: up to one probe period per member.
+            FirstContactTimeout = Clamp(interval * new GossipOptions().ProbeEveryRounds * n * 1.5, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(240)),
+
             // Spread and detection are counted in rounds, so at the longer intervals of large clusters wait in rounds:
             // a rumor 30 rounds, a crash 150 (an unconfirmed suspicion alone lasts 4 * log10(n) probe intervals).
             RumorTimeout = Max(TimeSpan.FromSeconds(10), interval * 30),
@@ -50,4 +54,6 @@ internal static class TargetsScenario
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
 }

@@ -109,12 +109,45 @@ public sealed class ReplayOverUdpTests
         return ring;
     }
 
-    private static byte[] SealedPing(FrameCodec codec, NodeId receiver, uint sequence)
+    [Fact]
+    public void ReplaySenders_CountsEachSenderOnce_FromItsFirstAuthenticatedFrame()
+    {
+        // LoadGen opens its steady window only when every node holds a window for every peer (the first frame of each
+        // sender costs its receiver a replay window and a key, docs/performance.md): the count must be senders heard,
+        // not frames, and forged frames must not enter it.
+        using var keys = new KeyRing(1, KeyOne);
+        using var node = new GossipNode(new GossipOptions { ClusterId = 7, Keys = keys, EventCapacity = 0 }, new UdpTransport(new UdpTransportOptions()));
+        node.Start();
+        using var senderKeys = new KeyRing(1, KeyOne);
+        var codec = new FrameCodec(7, senderKeys);
+        using var otherKeys = new KeyRing(1, KeyTwo);
+        var forger = new FrameCodec(7, otherKeys);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        IPEndPoint to = node.Address.ToEndPoint();
+        for (uint sequence = 1; sequence <= 4; sequence++)
+        {
+            for (ulong sender = 1; sender <= 3; sender++)
+            {
+                socket.SendTo(SealedPing(codec, node.Id, sequence, new NodeId(0x5EED_0000 + sender)), to);
+            }
+
+            socket.SendTo(SealedPing(forger, node.Id, sequence, new NodeId(0xBAD)), to);
+        }
+
+        Assert.True(Eventually.True(() => node.Counters.FramesReceived + node.Counters.DroppedFor(WireStatus.AuthenticationFailed) >= 16), "the node did not see the 16 frames");
+        Assert.Equal(12, node.Counters.FramesReceived);
+        Assert.Equal(3, node.ReplaySenders);
+    }
+
+    private static byte[] SealedPing(FrameCodec codec, NodeId receiver, uint sequence) => SealedPing(codec, receiver, sequence, Sender);
+
+    private static byte[] SealedPing(FrameCodec codec, NodeId receiver, uint sequence, NodeId sender)
     {
         byte[] frame = new byte[256];
         var writer = new GossipWriter(codec.BodySpan(frame));
         Assert.True(new Ping(sequence, 1).TryWrite(ref writer));
-        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, Sender, 1, receiver, writer.Position)];
+        return frame[..codec.Seal(frame, MessageType.Ping, FrameFlags.None, sender, 1, receiver, writer.Position)];
     }
 
     /// <summary>The sequence numbers of the acks waiting in the socket's queue (acks may come alone or in a compound frame).</summary>

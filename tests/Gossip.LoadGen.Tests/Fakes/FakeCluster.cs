@@ -9,7 +9,7 @@ namespace Gossip.LoadGen.Tests.Fakes;
 /// A scripted cluster on a <see cref="ManualClock"/>, so every figure of a run is known in advance:
 /// <list type="bullet">
 /// <item>a round every <see cref="Interval"/> (200 ms): each live node sends and receives one 72-byte datagram, node 0 sends one more;</item>
-/// <item>converged from <see cref="ConvergedAt"/> on;</item>
+/// <item>converged from <see cref="ConvergedAt"/> on; every pair of live nodes has met from <see cref="PairsMetAt"/> on (one pair short before);</item>
 /// <item>the r-th rumor (0-based) reaches the other live nodes, in index order, at 10 * (r + 1) ms intervals;</item>
 /// <item>after a crash, the live nodes declare the victim dead in index order, 1,000 ms + 200 ms * rank after it;</item>
 /// <item>at 500 ms node 1 and node 0 both (wrongly) declare node 3 dead: one false positive, two declarations.</item>
@@ -46,6 +46,8 @@ internal sealed class FakeCluster : IClusterUnderTest
     public long NodeRounds { get; private set; }
 
     public TimeSpan ConvergedAt { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan PairsMetAt { get; init; } = TimeSpan.Zero;
 
     public List<TimeSpan> Waits { get; } = [];
 
@@ -104,6 +106,8 @@ internal sealed class FakeCluster : IClusterUnderTest
     public NodeId IdOf(int index) => new((ulong)index + 100);
 
     public int ConvergedCount() => _clock.Now >= ConvergedAt ? LiveCount() : 0;
+
+    public int UnmetPairs() => _clock.Now >= PairsMetAt ? 0 : 1;
 
     public long Rounds(int index) => _rounds[index];
 
