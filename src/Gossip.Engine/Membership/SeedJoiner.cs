@@ -21,6 +21,7 @@ internal sealed class SeedJoiner
     private readonly DigestExchange _exchange;
     private readonly List<WireAddress> _seeds = [];
     private int _nextRetry;
+    private int _joinAttempts;
 
     public SeedJoiner(NodeContext node, MembershipState members, Disseminator spread, DigestExchange exchange)
     {
@@ -72,7 +73,8 @@ internal sealed class SeedJoiner
             _nextRetry = (_nextRetry + 1) % _seeds.Count;
             if (seed != _node.Address && !IsLiveMemberAt(seed))
             {
-                _exchange.SendSyncRequest(seed);
+                // Two clusters that formed apart differ in everything: ask over our own stream, so the answer can be whole.
+                _exchange.SendSyncRequest(seed, overStream: true);
                 return;
             }
         }
@@ -98,11 +100,16 @@ internal sealed class SeedJoiner
     {
         Member self = _node.Self;
         _spread.Spread(new MembershipEvent(MembershipEventKind.Join, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address), urgent: false);
+
+        // A seed's answer holds the whole table: ask over our own stream, so it comes back whole on it (a seed never
+        // opens a stream to answer). Every other attempt goes as a datagram, so a seed whose stream port cannot be
+        // reached is still joined, over datagrams and the sweep's continuations.
+        bool overStream = _joinAttempts++ % 2 == 0;
         foreach (WireAddress seed in _seeds)
         {
             if (seed != _node.Address)
             {
-                _exchange.SendSyncRequest(seed);
+                _exchange.SendSyncRequest(seed, overStream: overStream);
             }
         }
     }
