@@ -96,6 +96,9 @@ internal sealed class FrameComposer
         _answerTo = replyTo;
     }
 
+    /// <summary>True while a frame that came over a stream is handled (its answers go back on that stream).</summary>
+    public bool AnsweringOnStream => !_answerStream.IsNone;
+
     /// <summary>Closes the reply guard and the answer stream: sends after the frame was handled (eager pushes, rounds) go to members, as datagrams.</summary>
     public void EndGuard()
     {
@@ -245,12 +248,13 @@ internal sealed class FrameComposer
     /// <summary>
     /// Seals the datagram buffer's body like <see cref="Send"/>, but sends it over a stream this node opens (or reuses) to
     /// <paramref name="destination"/>: a request whose answer may outgrow a datagram, which then comes back on the same
-    /// stream. False, with nothing sent, when the transport has no stream channel or the reply guard is open (a frame
-    /// from an unverified source never makes this node dial): the caller sends a datagram instead.
+    /// stream. False, with nothing sent, when the transport has no stream channel: the caller sends a datagram instead.
+    /// Not held back by the reply guard: the callers send only SYNs, to a seed or to the address an ACK answered from
+    /// (one this node had sent a SYN to), and the frame is this node's own small request, not an answer.
     /// </summary>
     public bool TrySendOverStream(WireAddress destination, ref GossipWriter writer, int sectionCount)
     {
-        if (!HasLargeChannel || _guarding || destination.IsNone)
+        if (!HasLargeChannel || destination.IsNone)
         {
             return false;
         }

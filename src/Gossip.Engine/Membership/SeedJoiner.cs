@@ -21,7 +21,6 @@ internal sealed class SeedJoiner
     private readonly DigestExchange _exchange;
     private readonly List<WireAddress> _seeds = [];
     private int _nextRetry;
-    private int _joinAttempts;
 
     public SeedJoiner(NodeContext node, MembershipState members, Disseminator spread, DigestExchange exchange)
     {
@@ -101,15 +100,15 @@ internal sealed class SeedJoiner
         Member self = _node.Self;
         _spread.Spread(new MembershipEvent(MembershipEventKind.Join, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address), urgent: false);
 
-        // A seed's answer holds the whole table: ask over our own stream, so it comes back whole on it (a seed never
-        // opens a stream to answer). Every other attempt goes as a datagram, so a seed whose stream port cannot be
-        // reached is still joined, over datagrams and the sweep's continuations.
-        bool overStream = _joinAttempts++ % 2 == 0;
+        // A datagram SYN: its answer is one datagram of the seed's table (and the join notice goes out at once, even
+        // where the seed's TCP port cannot be reached). When the table does not fit, the ACK is cut and the sweep goes
+        // on over a stream this node opens, on which the rest comes back whole (DigestExchange.OnAck): a seed never
+        // opens a stream to answer, and many joiners do not hold a seed's inbound stream slots for a small table.
         foreach (WireAddress seed in _seeds)
         {
             if (seed != _node.Address)
             {
-                _exchange.SendSyncRequest(seed, overStream: overStream);
+                _exchange.SendSyncRequest(seed);
             }
         }
     }
