@@ -189,7 +189,11 @@ internal sealed class FrameComposer
         return scratch;
     }
 
-    /// <summary>Seals and sends an answer's Compound body: as a datagram when it fits one, else back on the stream its request came on.</summary>
+    /// <summary>
+    /// Seals and sends an answer's Compound body: to the sender of a frame that came over a stream, back on that stream
+    /// whatever its size (the requester reads its answers there, and the stream's end may not be an address datagrams
+    /// reach); otherwise as a datagram, and an answer that does not fit one is withheld and counted.
+    /// </summary>
     internal void SendAnswer(byte[]? large, int frameBytes, WireAddress destination, int bodyLength)
     {
         if (bodyLength == 0 || destination.IsNone)
@@ -197,31 +201,31 @@ internal sealed class FrameComposer
             return;
         }
 
-        bool overDatagram = large is not null && bodyLength > DatagramBodyBytes;
-        if (large is not null && !overDatagram)
+        bool back = large is not null && !_answerStream.IsNone && (destination == _answerTo || destination == _answerStream);
+        bool inLarge = large is not null && (back || bodyLength > DatagramBodyBytes);
+        if (large is not null && !inLarge)
         {
             _codec.BodySpan(large.AsSpan(0, frameBytes))[..bodyLength].CopyTo(_codec.BodySpan(_datagram));
         }
 
-        Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
+        Span<byte> frame = inLarge ? large.AsSpan(0, frameBytes) : _datagram;
         int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, bodyLength);
-        bool sent = length > 0 && MaySend(destination, overDatagram ? int.MaxValue : length) && (overDatagram ? AnswerOverStream(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
-        if (sent)
+        if (length <= 0 || !MaySend(destination, inLarge ? int.MaxValue : length))
+        {
+            return;
+        }
+
+        if (inLarge && !back)
+        {
+            // Never on a stream this node would open, nor on the stream of another requester.
+            _counters.RepliesWithheldValue++;
+            return;
+        }
+
+        if (back ? _transport.SendAnswer(_answerStream, frame[..length]) : _transport.Send(destination, frame[..length]))
         {
             _counters.FramesSentValue++;
         }
-    }
-
-    /// <summary>A large answer goes back on the stream its request came on, and only to that request's sender; never on a stream this node would open.</summary>
-    private bool AnswerOverStream(WireAddress destination, ReadOnlySpan<byte> frame)
-    {
-        if (_answerStream.IsNone || (destination != _answerTo && destination != _answerStream))
-        {
-            _counters.RepliesWithheldValue++;
-            return false;
-        }
-
-        return _transport.SendAnswer(_answerStream, frame);
     }
 
     /// <summary>

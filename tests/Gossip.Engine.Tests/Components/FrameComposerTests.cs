@@ -51,6 +51,20 @@ public sealed class FrameComposerTests
     }
 
     [Fact]
+    public void SmallAnswer_ToAFrameThatCameOverAStream_AlsoGoesBackOnThatStream()
+    {
+        var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        WireAddress connection = WireAddress.FromBytes([10, 0, 0, 2], 40_001);
+        harness.Frames.AnswerOnStream(connection, default);
+        harness.Frames.BeginAnswer().Send(connection, 10);
+        harness.Frames.EndGuard();
+
+        SentFrame sent = Assert.Single(harness.Transport.Sent);
+        Assert.True(sent.BackOnStream);
+        Assert.Equal(connection, sent.Destination);
+    }
+
+    [Fact]
     public void Answer_ToADatagram_IsOneDatagramAtMost_AndNeverOpensAStream()
     {
         var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
