@@ -435,6 +435,12 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             _frames.GuardReplies(source, frame.Length);
         }
 
+        if (viaStream)
+        {
+            // Large answers to this frame go back on the stream it came on; an answer to a datagram is datagrams only.
+            _frames.AnswerOnStream(source, replyTo);
+        }
+
         var relay = new PingReqTrust(VerifiedRequester: verified || !guarded, Trusted: bound || !guarded);
         Dispatch(new SectionReader(header.Type, body, _node.Limits), header, sender, FrameOrigin.Of(header, source, viaStream, replyTo, sender, keyed: _node.Options.Keys is not null), relay);
         _frames.EndGuard();

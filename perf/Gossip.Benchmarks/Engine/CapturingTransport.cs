@@ -34,6 +34,8 @@ public sealed class CapturingTransport(WireAddress address) : ITransport
 
     public bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame) => false;
 
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame) => false;
+
     public void Dispose()
     {
     }

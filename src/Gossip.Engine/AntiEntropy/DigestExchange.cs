@@ -11,8 +11,10 @@ namespace Gossip.Engine.AntiEntropy;
 /// hash in a MerkleRanges section, then the entries), so a message stays under the datagram cap whatever the cluster
 /// size and a full sweep takes ceil(n / entries-per-digest) exchanges. The responder answers with what it lacks
 /// (requests) and what the initiator lacks (deltas, see <see cref="AckBuilder"/>); the initiator completes with the
-/// deltas that were requested. Deltas too large for a datagram go over the transport's stream channel when it has one,
-/// else as many as fit. The SYN also carries the hash of the rest of the table (a second range, to the top of the id
+/// deltas that were requested. An answer to a SYN that came over a stream (a joiner's, or a sweep that started on one)
+/// goes back on that stream whatever its size; an answer to a datagram is datagrams only, as many as fit, and the sweep
+/// goes on from where it was cut. This node never opens a stream to answer: a requester that expects a large answer
+/// sends its SYN over a stream of its own. The SYN also carries the hash of the rest of the table (a second range, to the top of the id
 /// space), and the ACK says where to go on, so one sweep runs, one round trip per range, exactly as far as the two
 /// tables differ. Exchanges start when a probe's ack shows a different table hash, when joining, and now and then
 /// towards a member held dead (a healed partition).
@@ -56,8 +58,10 @@ internal sealed class DigestExchange
     /// <summary>
     /// Starts (or, given <paramref name="fromId"/>, continues) a sweep with one SYN for the next id range, to
     /// <paramref name="receiver"/> at <paramref name="destination"/> (<see cref="NodeId.None"/>: a seed not known yet).
+    /// With <paramref name="overStream"/> the SYN goes over a stream this node opens to <paramref name="destination"/>
+    /// (when the transport has one), so the answer may be as large as the tables differ and comes back on it.
     /// </summary>
-    public void SendSyncRequest(WireAddress destination, NodeId receiver, ulong? fromId = null)
+    public void SendSyncRequest(WireAddress destination, NodeId receiver, ulong? fromId = null, bool overStream = false)
     {
         _node.Counters.SyncsValue++;
         _lastSyncRound = _node.Round;
@@ -119,8 +123,12 @@ internal sealed class DigestExchange
         }
 
         _spread.WritePiggyback(ref writer, ref sections, rumors: false);
-        _frames.Send(destination, receiver, ref writer, sections.Count);
-        _sent.Note(destination, _node.Round);
+        if (!overStream || !_frames.TrySendOverStream(destination, receiver, ref writer, sections.Count))
+        {
+            _frames.Send(destination, receiver, ref writer, sections.Count);
+        }
+
+        _sent.Note(destination, _node.Round, rangeEnd);
     }
 
     /// <summary>A probe's ack carried the peer's table hash: a different one means we disagree on something, so reconcile (at most every few rounds).</summary>
@@ -185,8 +193,10 @@ internal sealed class DigestExchange
             }
         }
 
+        // A joiner's SYN comes over its stream before we know it: the answer goes back on that stream.
+        WireAddress answerTo = replyTo.IsNone && origin.ViaStream ? origin.Source : replyTo;
         AnswerFrame answer = _frames.BeginAnswer();
-        answer.Send(replyTo, origin.Sender, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
+        answer.Send(answerTo, origin.Sender, _acks.BuildAck(answer.Body, range, restDiffers, digestPayload, out SelfNews selfNews));
         _open.Open(origin.Sender, origin.Generation, _node.Round);
 
         if (selfNews == SelfNews.HeldDead && _node.Self.IsLive)
@@ -202,7 +212,7 @@ internal sealed class DigestExchange
     /// <summary>The initiator's side of step 2: apply the deltas, send back what was requested (ACK2), sweep on if told to.</summary>
     public void OnAck(in FrameOrigin origin, in MerkleRange continuation, ReadOnlySpan<byte> payload)
     {
-        if (!_sent.Answers(origin.Source, origin.ViaStream, _node.Round, Ack2WithinRounds))
+        if (!_sent.Answers(origin.Source, origin.ViaStream, _node.Round, Ack2WithinRounds, out ulong askedTo))
         {
             _members.CountDropped();
             return;
@@ -219,8 +229,8 @@ internal sealed class DigestExchange
             replyTo = known.Address;
         }
 
-        // Without a stream channel a large answer takes several datagrams; before, the rest was dropped and the
-        // sweep moved on, so two very different tables needed many sweeps. Bounded: the peer is one we asked.
+        // An ACK that came as a datagram is answered in datagrams (an ACK over our stream, back on it, whole): several
+        // of them, since dropping the rest made two very different tables need many sweeps. Bounded: the peer is one we asked.
         int answered = 0;
         for (int frame = 0; frame < MaxAck2Frames; frame++)
         {
@@ -233,9 +243,13 @@ internal sealed class DigestExchange
         }
 
         // Continuation ranges end at the top of the id space; an empty one (end 0) means the tables agree from here on.
+        // A sweep that started over our stream goes on over it. So does one whose datagram ACK was cut inside the range
+        // we asked about (not just told to go on past it): the tables differ by more than a datagram holds, so we ask
+        // again over a stream of our own, on which the answer can be whole.
         if (continuation.End == ulong.MaxValue && !replyTo.IsNone)
         {
-            SendSyncRequest(replyTo, origin.Sender, continuation.Start);
+            bool cut = continuation.Start <= askedTo;
+            SendSyncRequest(replyTo, origin.Sender, continuation.Start, overStream: origin.ViaStream || cut);
         }
     }
 

@@ -34,6 +34,15 @@ internal sealed class BroadcastBackstop
     private WireAddress _pullFrom;
     private NodeId _pullFromId;
 
+    // The request that _pullFrom calls for goes over our own stream: the frame that called for it came on one (the
+    // exchange runs there), or a datagram answer left us behind (what the peer holds for us does not fit a datagram).
+    private bool _pullOverStream;
+    private WireAddress _escalateTo;
+    private NodeId _escalateToId;
+
+    // The peer our last datagram request went to: only its answer can escalate, once (an unasked answer never does).
+    private WireAddress _askedByDatagram;
+
     public BroadcastBackstop(NodeContext node, MembershipState members, FrameComposer frames)
     {
         _node = node;
@@ -128,8 +137,7 @@ internal sealed class BroadcastBackstop
     {
         if (sender is not null && sender != _node.Self && summary != Summary)
         {
-            _pullFrom = sender.Address;
-            _pullFromId = sender.Id;
+            Pull(sender.Address, sender.Id);
         }
     }
 
@@ -173,8 +181,16 @@ internal sealed class BroadcastBackstop
         // An answer's repairs follow it in the same frame: only the progress they make asks again (see OnRepairs).
         if (behind && !answer)
         {
-            _pullFrom = sender.Address;
-            _pullFromId = sender.Id;
+            Pull(sender.Address, sender.Id);
+        }
+
+        // A datagram answer from a peer that is ahead: if its repairs (in this frame) do not bring us level, they did not
+        // fit a datagram (a node never opens a stream to answer): FlushPull asks again over our own stream.
+        if (behind && answer && !_frames.AnsweringOnStream && sender.Address == _askedByDatagram)
+        {
+            _askedByDatagram = default;
+            _escalateTo = sender.Address;
+            _escalateToId = sender.Id;
         }
     }
 
@@ -198,23 +214,48 @@ internal sealed class BroadcastBackstop
         // Only progress asks again: a peer that claims more than it sends cannot keep this node asking.
         if (progress && AnyBehind())
         {
-            _pullFrom = sender.Address;
-            _pullFromId = sender.Id;
+            Pull(sender.Address, sender.Id);
         }
     }
 
     /// <summary>Sends the request a handled frame called for (one per frame, however many sections asked).</summary>
     public void FlushPull()
     {
-        if (_pullFrom.IsNone || _node.Stopped)
+        WireAddress escalate = _escalateTo;
+        NodeId escalateId = _escalateToId;
+        bool overStream = _pullOverStream;
+        _escalateTo = default;
+        _pullOverStream = false;
+        if (_node.Stopped)
         {
             _pullFrom = default;
             return;
         }
 
+        // Once per datagram answer (an answer over the stream is whole and never escalates): bounded like the answers.
+        if (!escalate.IsNone && AnyBehind())
+        {
+            _pullFrom = default;
+            SendRequest(escalate, escalateId, overStream: true);
+            return;
+        }
+
+        if (_pullFrom.IsNone)
+        {
+            return;
+        }
+
         WireAddress destination = _pullFrom;
         _pullFrom = default;
-        SendRequest(destination, _pullFromId);
+        SendRequest(destination, _pullFromId, overStream);
+    }
+
+    /// <summary>Asks <paramref name="peer"/> once the frame is handled; over our stream when the frame came on one.</summary>
+    private void Pull(WireAddress peer, NodeId peerId)
+    {
+        _pullFrom = peer;
+        _pullFromId = peerId;
+        _pullOverStream = _frames.AnsweringOnStream;
     }
 
     private bool OnEntry(in FrontierEntry entry, bool answer, long stamp)
@@ -415,7 +456,7 @@ internal sealed class BroadcastBackstop
     }
 
     /// <summary>Our progress on every stream that fits a datagram (rotating when not all do), as a request.</summary>
-    private void SendRequest(WireAddress destination, NodeId receiver)
+    private void SendRequest(WireAddress destination, NodeId receiver, bool overStream)
     {
         GossipWriter writer = _frames.Begin();
         var sections = new SectionWriter();
@@ -444,9 +485,10 @@ internal sealed class BroadcastBackstop
             sections.End(ref writer);
         }
 
-        if (sections.Count > 0)
+        if (sections.Count > 0 && (!overStream || !_frames.TrySendOverStream(destination, receiver, ref writer, sections.Count)))
         {
             _frames.Send(destination, receiver, ref writer, sections.Count);
+            _askedByDatagram = destination;
         }
     }
 

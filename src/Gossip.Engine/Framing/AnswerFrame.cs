@@ -25,4 +25,7 @@ internal readonly ref struct AnswerFrame
 
     /// <summary>Sends the body written so far to <paramref name="receiver"/> at <paramref name="destination"/> (nothing when <paramref name="bodyLength"/> is 0).</summary>
     public void Send(WireAddress destination, NodeId receiver, int bodyLength) => _composer.SendAnswer(_large, _frameBytes, destination, receiver, bodyLength);
+
+    /// <summary>Sends the body as a request whose answers may outgrow a datagram: over a stream this node opens, when it may (see <see cref="FrameComposer.SendRequest"/>).</summary>
+    public void SendRequest(WireAddress destination, NodeId receiver, int bodyLength) => _composer.SendRequest(_large, _frameBytes, destination, receiver, bodyLength);
 }

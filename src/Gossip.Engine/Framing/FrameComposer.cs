@@ -8,8 +8,10 @@ namespace Gossip.Engine.Framing;
 /// Writes and sends every frame a node sends. A frame is a Compound of sections (a primary message plus piggyback)
 /// written straight into the node's one datagram buffer, or, for an anti-entropy answer that may outgrow a datagram,
 /// into a per-thread stream-sized buffer (<see cref="BeginAnswer"/>). A frame with one section travels as a plain frame of
-/// that section's type. Every frame names the node it is for (its id, or <see cref="NodeId.None"/> for a seed's address
-/// whose node is not known yet): with a key, the frame opens only there (<see cref="FrameCodec.Seal"/>).
+/// that section's type. An answer outgrows a datagram only when its request came over a stream, and then goes back on
+/// that stream (<see cref="AnswerOnStream"/>): this node never opens a stream to answer. Every frame names the node it
+/// is for (its id, or <see cref="NodeId.None"/> for a seed's address whose node is not known yet): with a key, the frame
+/// opens only there (<see cref="FrameCodec.Seal"/>).
 /// </summary>
 internal sealed class FrameComposer
 {
@@ -27,6 +29,10 @@ internal sealed class FrameComposer
     private int _credit;
     private bool _guarding;
     private bool _tokenTaken;
+
+    // The stream the frame being handled came on, and its sender's address (see AnswerOnStream).
+    private WireAddress _answerStream;
+    private WireAddress _answerTo;
 
     [ThreadStatic]
     private static byte[]? _answerScratch;
@@ -81,8 +87,26 @@ internal sealed class FrameComposer
         _tokenTaken = false;
     }
 
-    /// <summary>Closes the reply guard: sends after the frame was handled (eager pushes, rounds) go to members.</summary>
-    public void EndGuard() => _guarding = false;
+    /// <summary>
+    /// While a frame that came over the stream from <paramref name="streamSource"/> is handled, answers to its sender
+    /// (<paramref name="replyTo"/>, or the stream's own end when the sender is not yet known) may outgrow a datagram:
+    /// they are written back on that stream, which the requester opened. Closed by <see cref="EndGuard"/>.
+    /// </summary>
+    public void AnswerOnStream(WireAddress streamSource, WireAddress replyTo)
+    {
+        _answerStream = streamSource;
+        _answerTo = replyTo;
+    }
+
+    /// <summary>True while a frame that came over a stream is handled (its answers go back on that stream).</summary>
+    public bool AnsweringOnStream => !_answerStream.IsNone;
+
+    /// <summary>Closes the reply guard and the answer stream: sends after the frame was handled (eager pushes, rounds) go to members, as datagrams.</summary>
+    public void EndGuard()
+    {
+        _guarding = false;
+        _answerStream = default;
+    }
 
     /// <summary>True when a frame of <paramref name="length"/> bytes may go to <paramref name="destination"/> now (charged to the guard).</summary>
     private bool MaySend(WireAddress destination, int length)
@@ -147,10 +171,12 @@ internal sealed class FrameComposer
     /// the shared pool, which may trim it and make a steady-state round allocate a fresh one.
     /// </remarks>
     /// <remarks>While the reply guard is open the answer is to the guarded source (answers go to the frame's sender), so it
-    /// is built in the datagram buffer cut to the bytes that source sent: it carries what fits, never a stream.</remarks>
+    /// is built in the datagram buffer cut to the bytes that source sent: it carries what fits, never a stream.
+    /// Only an answer to a frame that came over a stream gets the stream-sized buffer; any other is one datagram (an
+    /// exchange goes on over further datagrams: the ACK's continuation, the ACK2's extra frames).</remarks>
     public AnswerFrame BeginAnswer() => _guarding
         ? new AnswerFrame(this, null, Math.Min(_datagram.Length, _credit))
-        : HasLargeChannel
+        : HasLargeChannel && !_answerStream.IsNone
             ? new AnswerFrame(this, LargeScratch(_largeBytes), _largeBytes)
             : new AnswerFrame(this, null, _datagram.Length);
 
@@ -165,7 +191,11 @@ internal sealed class FrameComposer
         return scratch;
     }
 
-    /// <summary>Seals and sends an answer's Compound body: as a datagram when it fits one, else over the stream channel.</summary>
+    /// <summary>
+    /// Seals and sends an answer's Compound body: to the sender of a frame that came over a stream, back on that stream
+    /// whatever its size (the requester reads its answers there, and the stream's end may not be an address datagrams
+    /// reach); otherwise as a datagram, and an answer that does not fit one is withheld and counted.
+    /// </summary>
     internal void SendAnswer(byte[]? large, int frameBytes, WireAddress destination, NodeId receiver, int bodyLength)
     {
         if (bodyLength == 0 || destination.IsNone)
@@ -173,19 +203,85 @@ internal sealed class FrameComposer
             return;
         }
 
-        bool overDatagram = large is not null && bodyLength > DatagramBodyBytes;
-        if (large is not null && !overDatagram)
+        bool back = large is not null && !_answerStream.IsNone && (destination == _answerTo || destination == _answerStream);
+        bool inLarge = large is not null && (back || bodyLength > DatagramBodyBytes);
+        if (large is not null && !inLarge)
         {
             _codec.BodySpan(large.AsSpan(0, frameBytes))[..bodyLength].CopyTo(_codec.BodySpan(_datagram));
         }
 
-        Span<byte> frame = overDatagram ? large.AsSpan(0, frameBytes) : _datagram;
+        Span<byte> frame = inLarge ? large.AsSpan(0, frameBytes) : _datagram;
         int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
-        bool sent = length > 0 && MaySend(destination, overDatagram ? int.MaxValue : length) && (overDatagram ? _transport.SendLarge(destination, frame[..length]) : _transport.Send(destination, frame[..length]));
-        if (sent)
+        if (length <= 0 || !MaySend(destination, inLarge ? int.MaxValue : length))
+        {
+            return;
+        }
+
+        if (inLarge && !back)
+        {
+            // Never on a stream this node would open, nor on the stream of another requester.
+            _counters.RepliesWithheldValue++;
+            return;
+        }
+
+        if (back ? _transport.SendAnswer(_answerStream, frame[..length]) : _transport.Send(destination, frame[..length]))
         {
             _counters.FramesSentValue++;
         }
+    }
+
+    /// <summary>
+    /// Seals and sends a Compound body that opens an exchange whose answers may outgrow a datagram: over a stream this
+    /// node opens (or reuses) to <paramref name="destination"/>, so they come back on it; as an answer (a datagram, or
+    /// back on the current frame's stream) when the transport has no stream channel or the reply guard is open.
+    /// </summary>
+    internal void SendRequest(byte[]? large, int frameBytes, WireAddress destination, NodeId receiver, int bodyLength)
+    {
+        if (!HasLargeChannel || _guarding || bodyLength == 0 || destination.IsNone)
+        {
+            SendAnswer(large, frameBytes, destination, receiver, bodyLength);
+            return;
+        }
+
+        Span<byte> frame = large is null ? _datagram : large.AsSpan(0, frameBytes);
+        int length = _codec.Seal(frame, MessageType.Compound, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
+        if (length > 0 && _transport.SendLarge(destination, frame[..length]))
+        {
+            _counters.FramesSentValue++;
+        }
+    }
+
+    /// <summary>
+    /// Seals the datagram buffer's body like <see cref="Send"/>, but sends it over a stream this node opens (or reuses) to
+    /// <paramref name="destination"/>: a request whose answer may outgrow a datagram, which then comes back on the same
+    /// stream. False, with nothing sent, when the transport has no stream channel: the caller sends a datagram instead.
+    /// Not held back by the reply guard: the callers send only SYNs, to a seed or to the address an ACK answered from
+    /// (one this node had sent a SYN to), and the frame is this node's own small request, not an answer.
+    /// </summary>
+    public bool TrySendOverStream(WireAddress destination, NodeId receiver, ref GossipWriter writer, int sectionCount)
+    {
+        if (!HasLargeChannel || destination.IsNone)
+        {
+            return false;
+        }
+
+        MessageType type = MessageType.Compound;
+        int bodyLength = writer.Position;
+        if (sectionCount == 1)
+        {
+            Span<byte> body = _codec.BodySpan(_datagram);
+            type = (MessageType)body[0];
+            bodyLength -= 3;
+            body.Slice(3, bodyLength).CopyTo(body);
+        }
+
+        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
+        if (length > 0 && _transport.SendLarge(destination, _datagram.AsSpan(0, length)))
+        {
+            _counters.FramesSentValue++;
+        }
+
+        return true;
     }
 
     /// <summary>Sends one membership event on its own (a refutation to the node that doubted us, a goodbye).</summary>

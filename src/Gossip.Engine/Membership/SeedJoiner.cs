@@ -72,7 +72,8 @@ internal sealed class SeedJoiner
             _nextRetry = (_nextRetry + 1) % _seeds.Count;
             if (seed != _node.Address && !IsLiveMemberAt(seed))
             {
-                _exchange.SendSyncRequest(seed, NodeId.None);
+                // Two clusters that formed apart differ in everything: ask over our own stream, so the answer can be whole.
+                _exchange.SendSyncRequest(seed, NodeId.None, overStream: true);
                 return;
             }
         }
@@ -98,6 +99,11 @@ internal sealed class SeedJoiner
     {
         Member self = _node.Self;
         _spread.Spread(new MembershipEvent(MembershipEventKind.Join, _node.Id, _node.Generation, self.Incarnation, _node.Id, _node.Address), urgent: false);
+
+        // A datagram SYN: its answer is one datagram of the seed's table (and the join notice goes out at once, even
+        // where the seed's TCP port cannot be reached). When the table does not fit, the ACK is cut and the sweep goes
+        // on over a stream this node opens, on which the rest comes back whole (DigestExchange.OnAck): a seed never
+        // opens a stream to answer, and many joiners do not hold a seed's inbound stream slots for a small table.
         foreach (WireAddress seed in _seeds)
         {
             if (seed != _node.Address)

@@ -78,7 +78,9 @@ internal sealed class TreeRepair
             FrameComposer.EndIfAny(ref writer, ref sections, list.Count);
         }
 
-        Send(answer, sender.Address, sender.Id, writer.Position);
+        // The repair's answers may be as large as the maps differ: ask over our own stream, on which they come back
+        // whole (the peer never opens one to answer; a repair asked by datagram goes on in datagrams).
+        Send(answer, sender.Address, sender.Id, writer.Position, request: true);
     }
 
     /// <summary>One level of a peer's descent: compare it with ours, answer with the next level and the entries of settled subtrees.</summary>
@@ -352,7 +354,7 @@ internal sealed class TreeRepair
     private Span<byte> Capped(Span<byte> body) =>
         body[..Math.Min(body.Length, Math.Min(Math.Min(MaxAnswerBytes, _node.Options.DataRepairBytesPerRound / 4), Budget()) - _frames.FrameOverhead)];
 
-    private void Send(AnswerFrame answer, WireAddress destination, NodeId receiver, int bodyLength)
+    private void Send(AnswerFrame answer, WireAddress destination, NodeId receiver, int bodyLength, bool request = false)
     {
         if (bodyLength == 0)
         {
@@ -363,7 +365,14 @@ internal sealed class TreeRepair
         _budgetLeft -= bytes;
         _counters.DataRepairBytesValue += bytes;
         _counters.DataRepairFramesValue++;
-        answer.Send(destination, receiver, bodyLength);
+        if (request)
+        {
+            answer.SendRequest(destination, receiver, bodyLength);
+        }
+        else
+        {
+            answer.Send(destination, receiver, bodyLength);
+        }
     }
 
     private readonly record struct Version(ulong Stamp, ulong Origin);

@@ -59,6 +59,9 @@ public sealed class SimulatedNetwork
     /// <summary>Stream frames delivered.</summary>
     public long LargeFramesDelivered { get; private set; }
 
+    /// <summary>Large answers dropped because their requester held no open stream to the answering node (it asked by datagram, or its stream closed).</summary>
+    public long StreamAnswersDropped { get; private set; }
+
     /// <summary>A hash over every send decision and delivery (time, ends, length, bytes, outcome).</summary>
     public ulong TraceHash => _trace;
 
@@ -211,6 +214,7 @@ public sealed class SimulatedNetwork
 
         if (large)
         {
+            OpenStream(source, destination);
             source.Counters.OnStreamFrameSent(frame.Length);
             Enqueue(source.LocalAddress, destination, frame, large: true, Options.MaxDelay);
             Trace(source.LocalAddress, destination, frame, bytesHash, Outcome.Queued);
@@ -236,6 +240,31 @@ public sealed class SimulatedNetwork
         }
 
         return true;
+    }
+
+    /// <summary>An answer on the stream its requester opened to <paramref name="source"/>; dropped (counted, not traced) when there is none open.</summary>
+    internal bool SendAnswer(SimulatedTransport source, WireAddress destination, ReadOnlySpan<byte> frame)
+    {
+        if (!source.Streams.TryGetValue(destination, out long openUntil) || openUntil < Clock.Now.Ticks)
+        {
+            StreamAnswersDropped++;
+            source.Counters.OnSendDropped();
+            return false;
+        }
+
+        return Send(source, destination, frame, large: true);
+    }
+
+    /// <summary>A stream frame from <paramref name="source"/> to <paramref name="peer"/>: opens the stream (a dial, counted) or keeps it open.</summary>
+    private void OpenStream(SimulatedTransport source, WireAddress peer)
+    {
+        long now = Clock.Now.Ticks;
+        if (!source.Streams.TryGetValue(peer, out long openUntil) || openUntil < now)
+        {
+            source.Counters.OnStreamDialed();
+        }
+
+        source.Streams[peer] = now + Options.StreamIdleTimeout.Ticks;
     }
 
     private TimeSpan Delay()
@@ -325,6 +354,7 @@ public sealed class SimulatedNetwork
         {
             LargeFramesDelivered++;
             target.Counters.OnStreamFrameReceived(e.Length);
+            target.Streams[e.Source] = Clock.Now.Ticks + Options.StreamIdleTimeout.Ticks;
         }
         else
         {

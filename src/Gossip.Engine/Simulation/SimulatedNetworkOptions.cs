@@ -21,6 +21,12 @@ public sealed class SimulatedNetworkOptions
     /// <summary>Largest stream frame; stream frames model TCP: never lost or duplicated, in order per pair. Default 1 MiB.</summary>
     public int MaxLargeFrameBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// How long a simulated stream stays open after the last frame sent or delivered on it (the socket transport's
+    /// inbound read deadline, <c>UdpTransportOptions.StreamReadTimeout</c>); an answer on a closed one is dropped. Default 5 s.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most frames in flight; beyond it sends are dropped and counted. Default 4,000,000.</summary>
     public int MaxInFlight { get; set; } = 4_000_000;
 

@@ -6,7 +6,8 @@ namespace Gossip.Engine.Simulation;
 /// <summary>
 /// A node's endpoint on a <see cref="SimulatedNetwork"/>. Sending only enqueues (it is safe to send from inside
 /// <see cref="IFrameReceiver.OnFrame"/>); delivery happens when the network runs. Counts bytes and datagrams
-/// exactly as a socket transport does.
+/// exactly as a socket transport does, and keeps its stream rule: a large answer goes only back on a stream its
+/// requester opened (<see cref="SendAnswer"/>).
 /// </summary>
 public sealed class SimulatedTransport : ITransport
 {
@@ -38,6 +39,13 @@ public sealed class SimulatedTransport : ITransport
 
     internal bool Paused { get; set; }
 
+    /// <summary>
+    /// The peers this end holds a stream with, and until when (virtual ticks): one it opened (<see cref="SendLarge"/>)
+    /// or one a peer opened to it, kept open by each frame sent or delivered on it for
+    /// <see cref="SimulatedNetworkOptions.StreamIdleTimeout"/>.
+    /// </summary>
+    internal Dictionary<WireAddress, long> Streams { get; } = [];
+
     /// <summary>Frames that arrived while paused, in arrival order (their buffers stay in the network's pool count).</summary>
     internal Queue<SimulatedNetwork.Event> Held { get; } = new();
 
@@ -66,6 +74,18 @@ public sealed class SimulatedTransport : ITransport
         }
 
         return _network.Send(this, destination, frame, large: true);
+    }
+
+    /// <inheritdoc />
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > MaxLargeFrameBytes)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        return _network.SendAnswer(this, streamSource, frame);
     }
 
     /// <inheritdoc />

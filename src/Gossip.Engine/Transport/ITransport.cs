@@ -31,6 +31,18 @@ public interface ITransport : IDisposable
     /// <summary>Sends one datagram. Returns false when it was dropped locally (counted); loss on the way is silent.</summary>
     bool Send(WireAddress destination, ReadOnlySpan<byte> frame);
 
-    /// <summary>Sends one frame too large for a datagram over a reliable stream (anti-entropy deltas too large for a datagram). Returns false when not supported or dropped.</summary>
+    /// <summary>
+    /// Sends one frame over a reliable stream this node opens to <paramref name="destination"/> (or reuses): a request of
+    /// its own that expects an answer too large for a datagram, which comes back on the same stream. Any size up to
+    /// <see cref="MaxLargeFrameBytes"/>. Returns false when not supported or dropped.
+    /// </summary>
     bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame);
+
+    /// <summary>
+    /// Sends an answer back on the stream a frame from <paramref name="streamSource"/> came on (the source
+    /// <see cref="IFrameReceiver.OnFrame"/> was given with <c>viaStream</c> true), never opening one: the requester
+    /// opened that stream, so its address is proven and the answer cannot be aimed elsewhere. Returns false (counted
+    /// as a send drop) when that stream is closed, its queue is full, or the transport has none.
+    /// </summary>
+    bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame);
 }

@@ -16,6 +16,7 @@ public sealed class TransportCounters
     private long _streamBytesReceived;
     private long _sendDrops;
     private long _receiveErrors;
+    private long _streamsDialed;
 
     /// <summary>Datagrams handed to the network.</summary>
     public long DatagramsSent => Volatile.Read(ref _datagramsSent);
@@ -47,6 +48,12 @@ public sealed class TransportCounters
     /// <summary>Receive errors survived (ICMP unreachable, oversize datagram, stream protocol violations).</summary>
     public long ReceiveErrors => Volatile.Read(ref _receiveErrors);
 
+    /// <summary>
+    /// Outbound stream connections this transport tried to open, connected or not. A node dials only to send a request
+    /// of its own; answers go back on the connection their request came on, so no frame received makes it dial.
+    /// </summary>
+    public long StreamsDialed => Volatile.Read(ref _streamsDialed);
+
     /// <summary>Counts one datagram sent.</summary>
     public void OnDatagramSent(int bytes)
     {
@@ -77,6 +84,9 @@ public sealed class TransportCounters
 
     /// <summary>Counts one send dropped locally.</summary>
     public void OnSendDropped() => Interlocked.Increment(ref _sendDrops);
+
+    /// <summary>Counts one outbound stream connection attempt.</summary>
+    public void OnStreamDialed() => Interlocked.Increment(ref _streamsDialed);
 
     /// <summary>Counts one receive error.</summary>
     public void OnReceiveError() => Interlocked.Increment(ref _receiveErrors);

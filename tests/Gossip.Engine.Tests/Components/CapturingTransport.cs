@@ -4,7 +4,7 @@ using Gossip.Wire;
 namespace Gossip.Engine.Tests.Components;
 
 /// <summary>A frame a component sent: where to, over which channel, and a copy of its bytes.</summary>
-internal sealed record SentFrame(WireAddress Destination, byte[] Bytes, bool Large);
+internal sealed record SentFrame(WireAddress Destination, byte[] Bytes, bool Large, bool BackOnStream = false);
 
 /// <summary>A transport that sends nowhere and keeps a copy of every frame, for testing components alone.</summary>
 internal sealed class CapturingTransport(WireAddress address, int maxLargeFrameBytes = 0) : ITransport
@@ -32,6 +32,12 @@ internal sealed class CapturingTransport(WireAddress address, int maxLargeFrameB
     public bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame)
     {
         Sent.Add(new SentFrame(destination, frame.ToArray(), Large: true));
+        return true;
+    }
+
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame)
+    {
+        Sent.Add(new SentFrame(streamSource, frame.ToArray(), Large: true, BackOnStream: true));
         return true;
     }
 

@@ -33,12 +33,30 @@ internal static class ComponentHarnessExchangeExtensions
 
     /// <summary>
     /// Hands a frame <paramref name="from"/> sent to this harness's components, section by section, as the node's
-    /// dispatch does for the anti-entropy, rumor and aggregation sections (the reply address is the sender's).
+    /// dispatch does for the anti-entropy, rumor and aggregation sections (the reply address is the sender's). A large
+    /// frame came over a stream (the sender's own, or back on the receiver's): answers to it go back on that stream.
     /// </summary>
     public static void Receive(this ComponentHarness to, ComponentHarness from, SentFrame frame)
     {
         WireAddress replyTo = from.Transport.LocalAddress;
-        var origin = new FrameOrigin(from.Self.Id, from.Self.Generation, replyTo, false, replyTo);
+        var origin = new FrameOrigin(from.Self.Id, from.Self.Generation, replyTo, frame.Large, replyTo);
+        if (frame.Large)
+        {
+            to.Frames.AnswerOnStream(replyTo, replyTo);
+        }
+
+        try
+        {
+            Dispatch(to, frame, origin, replyTo);
+        }
+        finally
+        {
+            to.Frames.EndGuard();
+        }
+    }
+
+    private static void Dispatch(ComponentHarness to, SentFrame frame, in FrameOrigin origin, WireAddress replyTo)
+    {
         MerkleRange range = default;
         MerkleRange rest = default;
         foreach ((MessageType type, byte[] payload) in to.Sections(frame))
@@ -66,7 +84,7 @@ internal static class ComponentHarnessExchangeExtensions
                     break;
                 case MessageType.RumorPull:
                     _ = RumorPull.TryRead(ref reader, out RumorPull pull);
-                    to.Spread.OnRumorPull(pull, replyTo, from.Self.Id);
+                    to.Spread.OnRumorPull(pull, replyTo, origin.Sender);
                     break;
                 case MessageType.Aggregation:
                     _ = AggregateShare.TryRead(ref reader, out AggregateShare share);

@@ -162,7 +162,8 @@ public sealed class DigestExchangeTests
             responder.SetState(member, "k", 1, new string('v', 200));
         }
 
-        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
+        // A large answer only back on the initiator's own stream: it asks over one when it wants the whole answer.
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id, overStream: largeAck);
         initiator.DeliverAll(responder);
 
         Assert.Equal(2, responder.Transport.Sent.Count);
@@ -179,19 +180,44 @@ public sealed class DigestExchangeTests
     }
 
     [Fact]
-    public void OnSyn_AckTooBigForADatagramWithAStreamChannel_GoesWholeAsOneStreamFrame()
+    public void OnSyn_OverTheInitiatorsStream_AckTooBigForADatagram_GoesWholeBackOnThatStream()
+    {
+        (ComponentHarness initiator, ComponentHarness responder) = Pair(1 << 20);
+        FillWithState(responder, 100);
+
+        initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id, overStream: true);
+        Assert.True(Assert.Single(initiator.Transport.Sent).Large);
+        initiator.DeliverAll(responder);
+
+        SentFrame ack = Assert.Single(responder.Transport.Sent);
+        Assert.True(ack.BackOnStream);
+        Assert.Equal(initiator.Transport.LocalAddress, ack.Destination);
+        Assert.True(ack.Bytes.Length > responder.Frames.DatagramBytes);
+        Assert.Equal(101, ReadAck(initiator.Section(ack, MessageType.DigestAck), initiator.Node.Limits).Deltas.Count);
+        Assert.Equal(MerkleRangeOf(0, 0), Bounds(Assert.Single(ReadRanges(initiator.Section(ack, MessageType.MerkleRanges), initiator.Node.Limits))));
+    }
+
+    [Fact]
+    public void OnSyn_AsADatagram_WithAStreamChannel_IsCutToADatagram_AndTheInitiatorAsksOnOverItsOwnStream()
     {
         (ComponentHarness initiator, ComponentHarness responder) = Pair(1 << 20);
         FillWithState(responder, 100);
 
         initiator.Exchange.SendSyncRequest(responder.Transport.LocalAddress, responder.Self.Id);
         initiator.DeliverAll(responder);
-
         SentFrame ack = Assert.Single(responder.Transport.Sent);
-        Assert.True(ack.Large);
-        Assert.True(ack.Bytes.Length > responder.Frames.DatagramBytes);
-        Assert.Equal(101, ReadAck(initiator.Section(ack, MessageType.DigestAck), initiator.Node.Limits).Deltas.Count);
-        Assert.Equal(MerkleRangeOf(0, 0), Bounds(Assert.Single(ReadRanges(initiator.Section(ack, MessageType.MerkleRanges), initiator.Node.Limits))));
+        Assert.False(ack.Large);
+        Assert.True(ack.Bytes.Length <= responder.Frames.DatagramBytes);
+
+        // The ACK was cut inside the range asked about: the next SYN goes over the initiator's stream, the rest comes back on it.
+        responder.DeliverAll(initiator);
+        SentFrame next = Assert.Single(initiator.Transport.Sent, f => initiator.Has(f, MessageType.DigestSyn));
+        Assert.True(next.Large);
+        Assert.False(next.BackOnStream);
+        initiator.DeliverAll(responder);
+        SentFrame rest = Assert.Single(responder.Transport.Sent, f => initiator.Has(f, MessageType.DigestAck));
+        Assert.True(rest.BackOnStream);
+        Assert.DoesNotContain(responder.Transport.Sent, f => f.Large && !f.BackOnStream);
     }
 
     [Fact]

@@ -36,14 +36,57 @@ public sealed class FrameComposerTests
     }
 
     [Fact]
-    public void Answer_LargerThanADatagram_GoesOverTheStreamChannel()
+    public void Answer_LargerThanADatagram_ToAFrameThatCameOverAStream_GoesBackOnThatStream()
     {
         var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        WireAddress connection = WireAddress.FromBytes([10, 0, 0, 2], 40_001);
+        harness.Frames.AnswerOnStream(connection, ComponentHarness.AddressOf(2));
         harness.Frames.BeginAnswer().Send(ComponentHarness.AddressOf(2), new NodeId(2), harness.Frames.DatagramBodyBytes + 1);
+        harness.Frames.EndGuard();
 
         SentFrame sent = Assert.Single(harness.Transport.Sent);
-        Assert.True(sent.Large);
+        Assert.True(sent.BackOnStream);
+        Assert.Equal(connection, sent.Destination);
         Assert.True(sent.Bytes.Length > harness.Frames.DatagramBytes);
+    }
+
+    [Fact]
+    public void SmallAnswer_ToAFrameThatCameOverAStream_AlsoGoesBackOnThatStream()
+    {
+        var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        WireAddress connection = WireAddress.FromBytes([10, 0, 0, 2], 40_001);
+        harness.Frames.AnswerOnStream(connection, default);
+        harness.Frames.BeginAnswer().Send(connection, new NodeId(2), 10);
+        harness.Frames.EndGuard();
+
+        SentFrame sent = Assert.Single(harness.Transport.Sent);
+        Assert.True(sent.BackOnStream);
+        Assert.Equal(connection, sent.Destination);
+    }
+
+    [Fact]
+    public void Answer_ToADatagram_IsOneDatagramAtMost_AndNeverOpensAStream()
+    {
+        var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        Assert.True(harness.Frames.BeginAnswer().Body.Length <= harness.Frames.DatagramBodyBytes);
+
+        // Once the stream frame's handling ended, its stream is no longer answered on either.
+        harness.Frames.AnswerOnStream(WireAddress.FromBytes([10, 0, 0, 2], 40_001), ComponentHarness.AddressOf(2));
+        harness.Frames.EndGuard();
+        Assert.True(harness.Frames.BeginAnswer().Body.Length <= harness.Frames.DatagramBodyBytes);
+        Assert.DoesNotContain(harness.Transport.Sent, frame => frame.Large);
+    }
+
+    [Fact]
+    public void Answer_OnAStream_ToAnotherDestination_IsWithheldAndCounted()
+    {
+        var harness = new ComponentHarness(maxLargeFrameBytes: 1 << 20);
+        harness.Frames.AnswerOnStream(WireAddress.FromBytes([10, 0, 0, 2], 40_001), ComponentHarness.AddressOf(2));
+        harness.Frames.BeginAnswer().Send(ComponentHarness.AddressOf(3), new NodeId(3), harness.Frames.DatagramBodyBytes + 1);
+        harness.Frames.EndGuard();
+
+        Assert.Empty(harness.Transport.Sent);
+        Assert.Equal(1, harness.Counters.RepliesWithheld);
     }
 
     [Fact]

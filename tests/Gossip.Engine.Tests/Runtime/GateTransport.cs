@@ -34,6 +34,8 @@ internal sealed class GateTransport : ITransport
 
     public bool SendLarge(WireAddress destination, ReadOnlySpan<byte> frame) => Pass();
 
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame) => Pass();
+
     public void Dispose()
     {
         _open.Set();

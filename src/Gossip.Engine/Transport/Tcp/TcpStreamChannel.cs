@@ -19,7 +19,10 @@ namespace Gossip.Engine.Transport.Tcp;
 /// budget shared by all connections: however many peers stall or announce giant frames, they hold at most
 /// <see cref="UdpTransportOptions.MaxInboundStreamBytes"/> in frames plus a read buffer each. Outbound: one connection
 /// per destination (at most <see cref="UdpTransportOptions.MaxOutboundStreams"/>), opened on demand, fed from a queue
-/// bounded in bytes per destination and in all, closed and forgotten when idle.
+/// bounded in bytes per destination and in all, closed and forgotten when idle; what the destination writes back on
+/// it is read like inbound frames. Answers (<see cref="SendAnswer"/>) go back on the connection their request came on,
+/// inbound or outbound, and never open one: a requester proves its address with the TCP handshake of its own
+/// connection, so a spoofed datagram cannot aim a large answer at anyone.
 /// </summary>
 internal sealed class TcpStreamChannel : IDisposable
 {
@@ -29,10 +32,16 @@ internal sealed class TcpStreamChannel : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<WireAddress, TcpOutboundConnection> _outbound = new();
     private readonly Dictionary<WireAddress, int> _inboundBySource = [];
+    private readonly ConcurrentDictionary<WireAddress, TcpReplyWriter> _inboundReplies = new();
     private readonly StreamBudget _outboundBytes;
     private int _inbound;
     private long _inboundBytes;
     private long _peakInboundBytes;
+
+    // What frames read on the connections this channel opened (answers to our requests) hold: a budget of the same
+    // size as the inbound one, apart from it, so strangers holding the inbound budget cannot starve our own answers.
+    private long _answerBytes;
+    private IFrameReceiver? _receiver;
 
     public TcpStreamChannel(UdpTransportOptions options, IPEndPoint bind, TransportCounters counters)
     {
@@ -66,7 +75,11 @@ internal sealed class TcpStreamChannel : IDisposable
     /// <summary>Outbound destinations held now (idle ones are forgotten).</summary>
     public int OutboundConnections => _outbound.Count;
 
-    public void Start(IFrameReceiver receiver) => _ = AcceptLoopAsync(receiver);
+    public void Start(IFrameReceiver receiver)
+    {
+        Volatile.Write(ref _receiver, receiver);
+        _ = AcceptLoopAsync(receiver);
+    }
 
     public bool Send(WireAddress destination, ReadOnlySpan<byte> frame)
     {
@@ -85,7 +98,7 @@ internal sealed class TcpStreamChannel : IDisposable
                     break;
                 }
 
-                connection = _outbound.GetOrAdd(destination, static (address, self) => new TcpOutboundConnection(address, self._options, self._counters, self._outboundBytes, self.Forget, self._stop.Token), this);
+                connection = _outbound.GetOrAdd(destination, static (address, self) => new TcpOutboundConnection(address, self._options, self._counters, self._outboundBytes, self.Forget, self.ReadAnswersAsync, self._stop.Token), this);
             }
 
             if (connection.Retired)
@@ -104,6 +117,24 @@ internal sealed class TcpStreamChannel : IDisposable
 
         _counters.OnSendDropped();
         return false;
+    }
+
+    /// <summary>
+    /// Writes an answer on the connection a frame from <paramref name="streamSource"/> (the source its receiver was
+    /// given) came on: an inbound connection, keyed by its remote end, or one this channel opened to that destination.
+    /// Never opens a connection; false (counted) when that connection is gone or its queue is full.
+    /// </summary>
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame)
+    {
+        bool queued = !_stop.IsCancellationRequested
+            && ((_inboundReplies.TryGetValue(streamSource, out TcpReplyWriter? inbound) && inbound.TryEnqueue(frame))
+                || (_outbound.TryGetValue(streamSource, out TcpOutboundConnection? outbound) && outbound.TryEnqueueAnswer(frame)));
+        if (!queued)
+        {
+            _counters.OnSendDropped();
+        }
+
+        return queued;
     }
 
     public void Dispose()
@@ -205,14 +236,49 @@ internal sealed class TcpStreamChannel : IDisposable
     private async Task ServeAsync(Socket client, WireAddress source, IFrameReceiver receiver, CancellationToken token)
     {
         WireAddress remote = client.RemoteEndPoint is IPEndPoint endPoint ? WireAddress.FromEndPoint(endPoint) : default;
-        var stream = new NetworkStream(client, ownsSocket: true);
+        var replies = new TcpReplyWriter(client, _options, _counters, _outboundBytes, token);
+        _inboundReplies[remote] = replies;
+        try
+        {
+            await ReadFramesAsync(client, remote, receiver, cutWhenSilent: true, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inboundReplies.TryRemove(KeyValuePair.Create(remote, replies));
+            replies.Close();
+            client.Dispose();
+            Release(source);
+            Interlocked.Decrement(ref _inbound);
+        }
+    }
+
+    /// <summary>Reads the answers on a connection this channel opened, until either end closes it or <paramref name="closing"/> is cancelled.</summary>
+    private Task ReadAnswersAsync(Socket socket, WireAddress destination, CancellationToken closing)
+    {
+        IFrameReceiver? receiver = Volatile.Read(ref _receiver);
+        return receiver is null ? Task.CompletedTask : ReadFramesAsync(socket, destination, receiver, cutWhenSilent: false, closing);
+    }
+
+    /// <summary>
+    /// Reads <c>[length][frame]</c> records off a connection and delivers them as stream frames from <paramref name="remote"/>.
+    /// An inbound connection (<paramref name="cutWhenSilent"/>) must deliver each whole frame within the read timeout; an
+    /// outbound one waits for answers as long as it is open (its writer closes it when idle). Ends, counting an error,
+    /// on a violation or a broken connection; quietly when <paramref name="token"/> is cancelled. Leaves the socket open.
+    /// </summary>
+    private async Task ReadFramesAsync(Socket socket, WireAddress remote, IFrameReceiver receiver, bool cutWhenSilent, CancellationToken token)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: false);
         PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 << 10, minimumReadSize: 4 << 10, leaveOpen: false));
 
         // One deadline per connection, pushed back only when a whole frame has arrived: bytes trickling in do not
         // extend it, so a connection that does not deliver a frame within StreamReadTimeout is cut, however it stalls.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
-        deadline.CancelAfter(_options.StreamReadTimeout);
-        var frame = new FrameState();
+        if (cutWhenSilent)
+        {
+            deadline.CancelAfter(_options.StreamReadTimeout);
+        }
+
+        var frame = new FrameState { Answers = !cutWhenSilent };
         try
         {
             while (!token.IsCancellationRequested)
@@ -232,7 +298,7 @@ internal sealed class TcpStreamChannel : IDisposable
                     return;
                 }
 
-                if (delivered)
+                if (delivered && cutWhenSilent)
                 {
                     deadline.CancelAfter(_options.StreamReadTimeout);
                 }
@@ -253,20 +319,18 @@ internal sealed class TcpStreamChannel : IDisposable
                 _counters.OnReceiveError();
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            _counters.OnReceiveError();
-        }
-        catch (SocketException)
-        {
-            _counters.OnReceiveError();
+            // A connection we closed ourselves (an idle outbound one, shutdown) is no error.
+            if (!token.IsCancellationRequested)
+            {
+                _counters.OnReceiveError();
+            }
         }
         finally
         {
             Unreserve(ref frame);
             await reader.CompleteAsync().ConfigureAwait(false);
-            Release(source);
-            Interlocked.Decrement(ref _inbound);
         }
     }
 
@@ -336,15 +400,19 @@ internal sealed class TcpStreamChannel : IDisposable
     private bool TryReserve(ref FrameState state, int length)
     {
         long charge = length + Math.Max(16, (long)BitOperations.RoundUpToPowerOf2((uint)length));
-        long held = Interlocked.Add(ref _inboundBytes, charge);
+        ref long budget = ref state.Answers ? ref _answerBytes : ref _inboundBytes;
+        long held = Interlocked.Add(ref budget, charge);
         if (held > _options.MaxInboundStreamBytes)
         {
-            Interlocked.Add(ref _inboundBytes, -charge);
+            Interlocked.Add(ref budget, -charge);
             return false;
         }
 
         state.Reserved = charge;
-        AtomicPeak.Raise(ref _peakInboundBytes, held);
+        if (!state.Answers)
+        {
+            AtomicPeak.Raise(ref _peakInboundBytes, held);
+        }
 
         return true;
     }
@@ -353,7 +421,7 @@ internal sealed class TcpStreamChannel : IDisposable
     {
         if (state.Reserved != 0)
         {
-            Interlocked.Add(ref _inboundBytes, -state.Reserved);
+            Interlocked.Add(ref state.Answers ? ref _answerBytes : ref _inboundBytes, -state.Reserved);
             state.Reserved = 0;
         }
     }
@@ -362,6 +430,9 @@ internal sealed class TcpStreamChannel : IDisposable
     private struct FrameState
     {
         public long Reserved;
+
+        /// <summary>Read on a connection this channel opened: charged to the answers' budget.</summary>
+        public bool Answers;
     }
 
     private enum FrameRead

@@ -148,6 +148,18 @@ public sealed class UdpTransport : ITransport
     }
 
     /// <inheritdoc />
+    public bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame)
+    {
+        if (_streams is null || frame.Length > _options.MaxStreamFrameBytes)
+        {
+            Counters.OnSendDropped();
+            return false;
+        }
+
+        return _streams.SendAnswer(streamSource, frame);
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_stop.IsCancellationRequested)

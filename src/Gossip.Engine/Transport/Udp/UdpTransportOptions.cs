@@ -40,7 +40,9 @@ public sealed class UdpTransportOptions
     /// length plus the pooled copy handed to the receiver (its length rounded up to a power of two) once its length
     /// prefix and header have passed the checks, and before its body is buffered; a frame that finds the budget spent
     /// cuts its connection (counted). Bounds what giant-prefix and slow-drip connections hold, whatever their number.
-    /// At least <see cref="MaxStreamFrameBytes"/> plus its power-of-two round-up; default 16 MiB.
+    /// Frames read on connections this node opened (the answers to its own requests) have a budget of this size apart,
+    /// so connections from strangers cannot starve them. At least <see cref="MaxStreamFrameBytes"/> plus its
+    /// power-of-two round-up; default 16 MiB.
     /// </summary>
     public long MaxInboundStreamBytes { get; set; } = 16L << 20;
 
