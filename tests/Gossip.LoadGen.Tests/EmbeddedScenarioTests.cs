@@ -20,15 +20,17 @@ public sealed class EmbeddedScenarioTests
         var output = new StringWriter();
         try
         {
-            int exit = LoadGenApp.Run(["embedded", "--nodes", "2", "--duration", "20", "--quiet", "--json", json, "--charts", charts], output);
+            int exit = LoadGenApp.Run(["embedded", "--nodes", "2", "--duration", "20", "--stagger", "--quiet", "--json", json, "--charts", charts], output);
             Assert.True(exit == 0, output.ToString());
             Assert.True(File.Exists(Path.Combine(charts, "embedded-cpu-2.svg")));
             using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
             JsonElement root = report.RootElement;
             Assert.Equal(
-                ["CommandLine", "Date", "MachineCores", "LoadAverageStart", "LoadAverageEnd", "RuntimeEnvironment", "NodeCommand", "Processes", "IntervalMs", "WindowSeconds", "FormedMs", "ProcessRows", "Windows", "Verdicts"],
+                ["CommandLine", "Date", "MachineCores", "LoadAverageStart", "LoadAverageEnd", "RuntimeEnvironment", "NodeCommand", "Staggered", "Processes", "IntervalMs", "WindowSeconds", "FormedMs", "ProcessRows", "Windows", "Verdicts"],
                 root.EnumerateObject().Select(p => p.Name));
             Assert.Equal(2, root.GetProperty("Processes").GetInt32());
+            Assert.True(root.GetProperty("Staggered").GetBoolean());
+            Assert.EndsWith("Gossip.LoadGen.dll node", root.GetProperty("NodeCommand").GetString(), StringComparison.Ordinal);
             Assert.Equal(20, root.GetProperty("WindowSeconds").GetDouble());
             Assert.Equal(4, root.GetProperty("Verdicts").GetArrayLength()); // one window: no "from the second window on" verdict
             Assert.Equal(1, root.GetProperty("Windows").GetArrayLength());
@@ -92,6 +94,11 @@ public sealed class EmbeddedScenarioTests
         Assert.True(NodeStatsLine.TryParse(stats.ToString(), out NodeStatsLine parsed));
         Assert.Equal(stats, parsed);
         Assert.False(NodeStatsLine.TryParse("MemberJoined 0000000000001000", out _));
+
+        // A build from before the JIT figures: they read as -1 (not reported), the rest as written.
+        string older = stats.ToString()[..stats.ToString().IndexOf(" jit_methods=", StringComparison.Ordinal)];
+        Assert.True(NodeStatsLine.TryParse(older, out NodeStatsLine old));
+        Assert.Equal(stats with { JitMethods = -1, JitMicroseconds = -1 }, old);
         Assert.False(NodeStatsLine.TryParse("stats cpu_us=1", out _));
         Assert.False(NodeStatsLine.TryParse("stats cpu_us=x heap=1", out _));
     }

@@ -57,20 +57,23 @@ internal sealed class EmbeddedNodeProcess : IDisposable
     /// <summary>
     /// Starts <c>node --bind 127.0.0.1:0</c> (the OS picks the port; it is printed) joining <paramref name="seed"/>, if
     /// any, encrypted with the cluster key in <paramref name="keyFile"/>, as an embedding service would run. With
-    /// <paramref name="nodeExecutable"/> the process is that executable's <c>node</c> command; without, this assembly's.
+    /// <paramref name="nodeExecutable"/> the process is that executable's <c>node</c> command (a <c>.dll</c>: that LoadGen
+    /// assembly's, under dotnet); without, this assembly's.
     /// </summary>
     public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, string keyFile, IReadOnlyList<KeyValuePair<string, string>> environment, string? nodeExecutable = null)
     {
-        var info = new ProcessStartInfo(nodeExecutable ?? DotnetHost())
+        // A .dll is a LoadGen assembly to run under dotnet (another build of it); anything else runs as it is.
+        string? assembly = nodeExecutable is null ? typeof(EmbeddedNodeProcess).Assembly.Location : IsAssembly(nodeExecutable) ? nodeExecutable : null;
+        var info = new ProcessStartInfo(assembly is null ? nodeExecutable! : DotnetHost())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (nodeExecutable is null)
+        if (assembly is not null)
         {
-            info.ArgumentList.Add(typeof(EmbeddedNodeProcess).Assembly.Location);
+            info.ArgumentList.Add(assembly);
         }
 
         string[] args =
@@ -100,7 +103,9 @@ internal sealed class EmbeddedNodeProcess : IDisposable
 
     /// <summary>The command line a node process runs, as the report shows it.</summary>
     public static string Describe(string? nodeExecutable) =>
-        nodeExecutable is null ? $"{DotnetHost()} {typeof(EmbeddedNodeProcess).Assembly.Location} node" : $"{nodeExecutable} node";
+        nodeExecutable is null ? $"{DotnetHost()} {typeof(EmbeddedNodeProcess).Assembly.Location} node"
+        : IsAssembly(nodeExecutable) ? $"{DotnetHost()} {nodeExecutable} node"
+        : $"{nodeExecutable} node";
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; false on timeout or if the process exited.</summary>
     public bool WaitUntil(Func<EmbeddedNodeProcess, bool> condition, TimeSpan timeout)
@@ -187,6 +192,8 @@ internal sealed class EmbeddedNodeProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private static bool IsAssembly(string path) => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
     private static string DotnetHost() =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";

@@ -15,7 +15,8 @@ namespace Gossip.LoadGen.Scenarios;
 /// process over consecutive windows (60 s, or the whole <c>--duration</c> when shorter; default 5 windows) from the
 /// outside, in /proc (CPU time, resident memory, threads, context switches, CPU per thread name), and from its own
 /// <c>stats</c> line at each window edge (precise CPU time, GC heap, allocations, datagrams and bytes). Nothing is
-/// sent to the nodes between edges: they are as idle as a member of a quiet cluster is.
+/// sent to the nodes between edges: they are as idle as a member of a quiet cluster is. <c>--node-exe</c> runs the nodes
+/// from another build (a NativeAOT executable, or another LoadGen assembly); <c>--stagger</c> starts them one at a time.
 /// </summary>
 internal static class EmbeddedScenario
 {
@@ -65,7 +66,13 @@ internal static class EmbeddedScenario
 
             for (int i = 1; i < k; i++)
             {
-                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, keyFile, knobs, args.NodeExecutable));
+                EmbeddedNodeProcess node = EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, keyFile, knobs, args.NodeExecutable);
+                nodes.Add(node);
+                if (args.Stagger && !node.WaitUntil(static p => double.IsFinite(p.JoinedMs), TimeSpan.FromSeconds(30)))
+                {
+                    output.WriteLine($"error: process {node.Pid} did not join within 30 s");
+                    return 1;
+                }
             }
 
             foreach (EmbeddedNodeProcess node in nodes)
@@ -238,7 +245,7 @@ internal static class EmbeddedScenario
                 AllMembersMs = Math.Round(nodes[i].AllMembersMs, 1),
                 StartupCpuMs = startup.CpuMs[i],
                 StartupJitMethods = startup.Stats[i]?.JitMethods ?? 0,
-                StartupJitMs = (startup.Stats[i]?.JitMicroseconds ?? 0) / 1e3,
+                StartupJitMs = startup.Stats[i]?.JitMicroseconds is long us && us >= 0 ? us / 1e3 : -1,
                 Windows = rows[i],
             });
         }
@@ -302,6 +309,7 @@ internal static class EmbeddedScenario
             LoadAverageEnd = ProcFs.LoadAverage(),
             RuntimeEnvironment = RuntimeEnvironment(knobs),
             NodeCommand = EmbeddedNodeProcess.Describe(args.NodeExecutable),
+            Staggered = args.Stagger,
             Processes = k,
             IntervalMs = interval.TotalMilliseconds,
             WindowSeconds = window.TotalSeconds,
@@ -391,7 +399,7 @@ internal static class EmbeddedScenario
             CultureInfo.InvariantCulture,
             $"{r.Processes} node processes, {r.IntervalMs} ms interval, {r.WindowSeconds} s windows; formed {r.FormedMs:F0} ms after the first start; load average {r.LoadAverageStart} -> {r.LoadAverageEnd}; {r.MachineCores} cores"));
         output.WriteLine($"runtime environment: {(r.RuntimeEnvironment.Count == 0 ? "(no DOTNET_ variables)" : string.Join(' ', r.RuntimeEnvironment))}");
-        output.WriteLine($"node processes run: {r.NodeCommand}");
+        output.WriteLine($"node processes run: {r.NodeCommand}; started {(r.Staggered ? "one at a time, each once the one before had joined" : "the seed, then all the others at once")}");
         output.WriteLine($"{"proc",4} {"pid",7} {"listening ms",12} {"joined ms",10} {"all ms",8} {"startup CPU ms",14} {"JIT methods",11} {"JIT ms",7}");
         foreach (EmbeddedProcessRow p in r.ProcessRows)
         {

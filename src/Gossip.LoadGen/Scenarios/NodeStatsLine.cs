@@ -70,7 +70,7 @@ internal readonly record struct NodeStatsLine(
             values[pair[..eq]] = value;
         }
 
-        string[] keys = ["cpu_us", "heap", "allocated", "gc0", "gc1", "gc2", "dgram_sent", "dgram_recv", "bytes_sent", "bytes_recv", "members", "jit_methods", "jit_us"];
+        string[] keys = ["cpu_us", "heap", "allocated", "gc0", "gc1", "gc2", "dgram_sent", "dgram_recv", "bytes_sent", "bytes_recv", "members"];
         foreach (string key in keys)
         {
             if (!values.ContainsKey(key))
@@ -81,7 +81,11 @@ internal readonly record struct NodeStatsLine(
 
         stats = new NodeStatsLine(
             values["cpu_us"], values["heap"], values["allocated"], (int)values["gc0"], (int)values["gc1"], (int)values["gc2"],
-            values["dgram_sent"], values["dgram_recv"], values["bytes_sent"], values["bytes_recv"], (int)values["members"], values["jit_methods"], values["jit_us"]);
+            values["dgram_sent"], values["dgram_recv"], values["bytes_sent"], values["bytes_recv"], (int)values["members"],
+
+            // -1: a node built before the line carried the JIT's figures (embedded --node-exe can run an older build).
+            values.GetValueOrDefault("jit_methods", -1),
+            values.GetValueOrDefault("jit_us", -1));
         return true;
     }
 
