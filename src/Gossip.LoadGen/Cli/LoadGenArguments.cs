@@ -60,6 +60,12 @@ internal sealed class LoadGenArguments
     /// <summary>The <c>node</c> command's fixed id (hex), so a restarted process supersedes its old self.</summary>
     public ulong? NodeId { get; init; }
 
+    /// <summary>The <c>embedded</c> command's node executable (<c>--node-exe</c>); null runs this LoadGen under dotnet.</summary>
+    public string? NodeExecutable { get; init; }
+
+    /// <summary>The <c>embedded</c> command starts its node processes one at a time (<c>--stagger</c>).</summary>
+    public bool Stagger { get; init; }
+
     /// <summary>The <c>chaos</c> command's number of seeds to run (from <see cref="Seed"/> on).</summary>
     public int ChaosSeeds { get; init; } = 200;
 

@@ -33,6 +33,8 @@ internal sealed class LoadGenCommandLine
     private readonly Option<string?> _bind = Typed("--bind", "ip:port", "Address to bind UDP and TCP to [default: 127.0.0.1:7946]", "ip:port", static text => IPEndPoint.TryParse(text, out _) ? text : null);
     private readonly Option<string?> _advertise = Typed("--advertise", "ip:port", "Address peers should use, when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
     private readonly Option<string?> _keyFile = Typed("--key-file", "PATH", "AES-GCM cluster key file: one 16, 24 or 32-byte key (raw or hex), or lines of 'ID HEX', primary first; required unless --plaintext", "a path", NonEmpty);
+    private readonly Option<string?> _nodeExe = Typed("--node-exe", "PATH", "Run each node process as PATH node ... (a native build of gossip-loadgen, such as a NativeAOT publish; a .dll: another LoadGen build, under dotnet) instead of this LoadGen", "a path", NonEmpty);
+    private readonly Option<bool> _stagger = new("--stagger") { Description = "Start the node processes one at a time, each once the one before has joined, so start to joined is one process's own and not several starting together on the same cores" };
     private readonly Option<ulong?> _nodeId = Typed<ulong?>("--node-id", "HEX", "Fixed node id (hex, non-zero), so a restarted process supersedes its old self", "a non-zero hexadecimal id", static text => ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 ? id : null);
 
     private readonly Option<int?> _chaosSeeds = Typed("--seeds", "N", "Number of seeds to run, from --seed on [default: 200]", "a positive integer", TryPositive);
@@ -87,7 +89,7 @@ internal sealed class LoadGenCommandLine
         root.Add(cli.Command(
             "embedded",
             "k node processes on loopback (--nodes, default 8), one node each, measured from /proc per process over 60 s windows (--duration, default 300 s): CPU, memory, GC heap, threads, context switches, datagrams, start to joined",
-            [cli._nodes, cli._interval, cli._duration, cli._json, cli._charts, cli._quiet],
+            [cli._nodes, cli._interval, cli._duration, cli._nodeExe, cli._stagger, cli._json, cli._charts, cli._quiet],
             run));
         root.Add(cli.Command(
             "hostile",
@@ -172,6 +174,8 @@ internal sealed class LoadGenCommandLine
         Fuzz = result.GetValue(_fuzz),
         Streams = result.GetValue(_streams),
         NodeId = result.GetValue(_nodeId),
+        NodeExecutable = result.GetValue(_nodeExe),
+        Stagger = result.GetValue(_stagger),
         ChaosSeeds = command == "chaos" ? result.GetValue(_chaosSeeds) ?? 200 : 200,
         Replay = result.GetValue(_replay),
         ScheduleFile = result.GetValue(_schedule),

@@ -50,6 +50,45 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>
+    /// The process's proportional and private memory in bytes (/proc/PID/smaps_rollup), null when unreadable. Resident
+    /// memory counts every page mapped, so the runtime's files, shared by every .NET process on the host, count in each;
+    /// proportional memory divides a shared page among the processes mapping it, and private memory is what only this
+    /// process holds: what one more node process costs the host. Read at window edges only: the kernel walks every
+    /// mapping to answer.
+    /// </summary>
+    public static (long Proportional, long Private)? TryReadMemory(int pid)
+    {
+        try
+        {
+            string text = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/smaps_rollup"));
+            return ParseSmapsRollup(text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Pss, and Private_Clean + Private_Dirty, of an smaps_rollup text, in bytes; null when Pss is missing.</summary>
+    public static (long Proportional, long Private)? ParseSmapsRollup(string text)
+    {
+        long pss = -1, privateKb = 0;
+        foreach (string line in text.Split('\n'))
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            {
+                pss = ParseKilobytes(line);
+            }
+            else if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+            {
+                privateKb += ParseKilobytes(line);
+            }
+        }
+
+        return pss < 0 ? null : (pss * 1024, privateKb * 1024);
+    }
+
     /// <summary>Load averages over 1, 5 and 15 minutes from /proc/loadavg ("" when unreadable).</summary>
     public static string LoadAverage()
     {

@@ -24,6 +24,12 @@ internal sealed record EmbeddedProcessRow
     /// <summary>CPU milliseconds (/proc) from process start until the cluster formed: start-up cost.</summary>
     public required double StartupCpuMs { get; init; }
 
+    /// <summary>Methods the JIT had compiled when the cluster had formed (what ReadyToRun code did not cover; 0 for a NativeAOT node; -1 for a node build that does not report it).</summary>
+    public required long StartupJitMethods { get; init; }
+
+    /// <summary>Milliseconds the JIT had spent compiling them, as the runtime counts it: wall time of the compiling threads, so on a loaded machine it includes waiting for a core (-1: not reported).</summary>
+    public required double StartupJitMs { get; init; }
+
     /// <summary>The measured windows, first first.</summary>
     public required IReadOnlyList<EmbeddedWindow> Windows { get; init; }
 }

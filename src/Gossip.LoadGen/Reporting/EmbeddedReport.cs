@@ -21,6 +21,12 @@ internal sealed record EmbeddedReport
     /// <summary>DOTNET_* variables of the node processes' environment: inherited, and the scenario's runtime settings (EmbeddedRuntimeKnobs).</summary>
     public required IReadOnlyList<string> RuntimeEnvironment { get; init; }
 
+    /// <summary>What each node process runs: <c>dotnet LoadGen.dll node ...</c>, or the executable given with <c>--node-exe</c> (a NativeAOT build).</summary>
+    public required string NodeCommand { get; init; }
+
+    /// <summary>True when the processes were started one at a time (<c>--stagger</c>), each once the one before had joined.</summary>
+    public required bool Staggered { get; init; }
+
     /// <summary>Node processes.</summary>
     public required int Processes { get; init; }
 

@@ -21,6 +21,12 @@ internal sealed record EmbeddedWindow
     /// <summary>Resident memory at the window's end, MB (1 MB = 1,000,000 B).</summary>
     public required double ResidentMB { get; init; }
 
+    /// <summary>Proportional memory (Pss) at the window's end, MB: a page shared with other processes counts as its share.</summary>
+    public required double ProportionalMB { get; init; }
+
+    /// <summary>Private memory (Private_Clean + Private_Dirty) at the window's end, MB: pages no other process maps.</summary>
+    public required double PrivateMB { get; init; }
+
     /// <summary>Bytes the GC counts as in use at the window's end (GC.GetTotalMemory without a collection), MB.</summary>
     public required double GcHeapMB { get; init; }
 

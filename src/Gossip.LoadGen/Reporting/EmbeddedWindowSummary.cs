@@ -21,6 +21,12 @@ internal sealed record EmbeddedWindowSummary
     /// <summary>The largest resident memory, MB.</summary>
     public required double MaxResidentMB { get; init; }
 
+    /// <summary>Median proportional memory (Pss), MB.</summary>
+    public required double MedianProportionalMB { get; init; }
+
+    /// <summary>Median private memory, MB.</summary>
+    public required double MedianPrivateMB { get; init; }
+
     /// <summary>The most threads any process had alive.</summary>
     public required int MaxThreads { get; init; }
 

@@ -6,7 +6,8 @@ namespace Gossip.LoadGen.Runner;
 
 /// <summary>
 /// One <c>node</c> command in a child process of its own (the same LoadGen assembly, run by the same <c>dotnet</c>
-/// host, inheriting this process's environment plus the variables it is given, so <c>DOTNET_*</c> knobs reach every node). Its
+/// host, or a native build of LoadGen given as <c>--node-exe</c>; inheriting this process's environment plus the variables
+/// it is given, so <c>DOTNET_*</c> knobs reach every node). Its
 /// standard output is read as it comes: the start line, each member seen joining (timed from just before the process
 /// was started), and the answers to <see cref="RequestStats"/>.
 /// </summary>
@@ -55,20 +56,29 @@ internal sealed class EmbeddedNodeProcess : IDisposable
 
     /// <summary>
     /// Starts <c>node --bind 127.0.0.1:0</c> (the OS picks the port; it is printed) joining <paramref name="seed"/>, if
-    /// any, encrypted with the cluster key in <paramref name="keyFile"/>, as an embedding service would run.
+    /// any, encrypted with the cluster key in <paramref name="keyFile"/>, as an embedding service would run. With
+    /// <paramref name="nodeExecutable"/> the process is that executable's <c>node</c> command (a <c>.dll</c>: that LoadGen
+    /// assembly's, under dotnet); without, this assembly's.
     /// </summary>
-    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, string keyFile, IReadOnlyList<KeyValuePair<string, string>> environment)
+    public static EmbeddedNodeProcess Start(string? seed, TimeSpan interval, int peers, string keyFile, IReadOnlyList<KeyValuePair<string, string>> environment, string? nodeExecutable = null)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
+        // A .dll is a LoadGen assembly to run under dotnet (another build of it); anything else runs as it is.
+        string? assembly = nodeExecutable is null ? typeof(EmbeddedNodeProcess).Assembly.Location : IsAssembly(nodeExecutable) ? nodeExecutable : null;
+        var info = new ProcessStartInfo(assembly is null ? nodeExecutable! : DotnetHost())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (assembly is not null)
+        {
+            info.ArgumentList.Add(assembly);
+        }
+
         string[] args =
         [
-            typeof(EmbeddedNodeProcess).Assembly.Location, "node", "--bind", "127.0.0.1:0", "--quiet", "--key-file", keyFile,
+            "node", "--bind", "127.0.0.1:0", "--quiet", "--key-file", keyFile,
             "--interval", interval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
         ];
         foreach (string arg in args)
@@ -88,8 +98,14 @@ internal sealed class EmbeddedNodeProcess : IDisposable
         }
 
         long started = Stopwatch.GetTimestamp();
-        return new EmbeddedNodeProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."), started, peers);
+        return new EmbeddedNodeProcess(Process.Start(info) ?? throw new InvalidOperationException("the node process did not start."), started, peers);
     }
+
+    /// <summary>The command line a node process runs, as the report shows it.</summary>
+    public static string Describe(string? nodeExecutable) =>
+        nodeExecutable is null ? $"{DotnetHost()} {typeof(EmbeddedNodeProcess).Assembly.Location} node"
+        : IsAssembly(nodeExecutable) ? $"{DotnetHost()} {nodeExecutable} node"
+        : $"{nodeExecutable} node";
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; false on timeout or if the process exited.</summary>
     public bool WaitUntil(Func<EmbeddedNodeProcess, bool> condition, TimeSpan timeout)
@@ -176,6 +192,11 @@ internal sealed class EmbeddedNodeProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private static bool IsAssembly(string path) => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     private void OnLine(string? line)
     {

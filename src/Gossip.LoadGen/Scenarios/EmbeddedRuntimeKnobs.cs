@@ -18,6 +18,11 @@ internal static class EmbeddedRuntimeKnobs
 
         // No ICU: culture data is not loaded (3 MB resident); the engine formats nothing culture-sensitive.
         ("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1", "System.Globalization.Invariant=true"),
+
+        // No managed debugger: its two threads (".NET Debugger", ".NET DebugPipe") are not started. Unlike
+        // DOTNET_EnableDiagnostics=0 it keeps the diagnostic port, so dotnet-counters and dotnet-trace still attach.
+        // Environment only: the runtime reads no runtimeconfig knob for it.
+        ("DOTNET_EnableDiagnostics_Debugger", "0", "(environment only)"),
     ];
 
     /// <summary>The variables to add to a node process's environment: every knob this process's environment does not set.</summary>

@@ -15,7 +15,8 @@ namespace Gossip.LoadGen.Scenarios;
 /// process over consecutive windows (60 s, or the whole <c>--duration</c> when shorter; default 5 windows) from the
 /// outside, in /proc (CPU time, resident memory, threads, context switches, CPU per thread name), and from its own
 /// <c>stats</c> line at each window edge (precise CPU time, GC heap, allocations, datagrams and bytes). Nothing is
-/// sent to the nodes between edges: they are as idle as a member of a quiet cluster is.
+/// sent to the nodes between edges: they are as idle as a member of a quiet cluster is. <c>--node-exe</c> runs the nodes
+/// from another build (a NativeAOT executable, or another LoadGen assembly); <c>--stagger</c> starts them one at a time.
 /// </summary>
 internal static class EmbeddedScenario
 {
@@ -35,6 +36,12 @@ internal static class EmbeddedScenario
             return LoadGenApp.BadArguments;
         }
 
+        if (args.NodeExecutable is { } exe && !File.Exists(exe))
+        {
+            Console.Error.WriteLine($"error: --node-exe: {exe} does not exist.");
+            return LoadGenApp.BadArguments;
+        }
+
         TimeSpan interval = args.Interval ?? TimeSpan.FromMilliseconds(200);
         TimeSpan duration = args.Duration ?? TimeSpan.FromMinutes(5);
         TimeSpan window = duration < TimeSpan.FromSeconds(60) ? duration : TimeSpan.FromSeconds(60);
@@ -49,7 +56,7 @@ internal static class EmbeddedScenario
         {
             progress.Phase($"starting {k} node processes");
             long firstStart = Stopwatch.GetTimestamp();
-            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1, keyFile, knobs);
+            EmbeddedNodeProcess seed = EmbeddedNodeProcess.Start(null, interval, k - 1, keyFile, knobs, args.NodeExecutable);
             nodes.Add(seed);
             if (!seed.WaitUntil(static p => p.Address is not null, TimeSpan.FromSeconds(30)))
             {
@@ -59,7 +66,13 @@ internal static class EmbeddedScenario
 
             for (int i = 1; i < k; i++)
             {
-                nodes.Add(EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, keyFile, knobs));
+                EmbeddedNodeProcess node = EmbeddedNodeProcess.Start(seed.Address, interval, k - 1, keyFile, knobs, args.NodeExecutable);
+                nodes.Add(node);
+                if (args.Stagger && !node.WaitUntil(static p => double.IsFinite(p.JoinedMs), TimeSpan.FromSeconds(30)))
+                {
+                    output.WriteLine($"error: process {node.Pid} did not join within 30 s");
+                    return 1;
+                }
             }
 
             foreach (EmbeddedNodeProcess node in nodes)
@@ -78,10 +91,12 @@ internal static class EmbeddedScenario
                 startupCpuMs[i] = TicksToMs(ProcFs.TryRead(nodes[i].Pid)?.CpuTicks ?? 0);
             }
 
-            // One stats request before the first edge, so the command path is compiled outside the windows.
-            foreach (EmbeddedNodeProcess node in nodes)
+            // One stats request before the first edge, so the command path is compiled outside the windows; it also
+            // tells what the JIT compiled during start-up.
+            NodeStatsLine?[] startupStats = new NodeStatsLine?[k];
+            for (int i = 0; i < k; i++)
             {
-                _ = node.RequestStats(StatsTimeout);
+                startupStats[i] = nodes[i].RequestStats(StatsTimeout);
             }
 
             string loadStart = ProcFs.LoadAverage();
@@ -124,7 +139,7 @@ internal static class EmbeddedScenario
                     if (ledgers[i] is { } ledger && close[i].Proc is { } last && open[i].Stats is { } s0 && close[i].Stats is { } s1)
                     {
                         ledger.Add(last);
-                        rows[i].Add(Window(w, startSeconds, seconds, ledger, s0, s1));
+                        rows[i].Add(Window(w, startSeconds, seconds, ledger, close[i].Memory, s0, s1));
                     }
                 }
 
@@ -132,7 +147,7 @@ internal static class EmbeddedScenario
                 progress.Phase($"window {w} of {windows} done");
             }
 
-            EmbeddedReport report = Report(args, k, interval, window, formedMs, loadStart, nodes, startupCpuMs, rows, knobs);
+            EmbeddedReport report = Report(args, k, interval, window, formedMs, loadStart, nodes, new Startup(startupCpuMs, startupStats), rows, knobs);
             Print(report, output);
             if (args.JsonPath is { } json)
             {
@@ -164,13 +179,13 @@ internal static class EmbeddedScenario
         for (int i = 0; i < nodes.Count; i++)
         {
             ProcSnapshot? proc = ProcFs.TryRead(nodes[i].Pid);
-            edge[i] = new Edge(proc, nodes[i].RequestStats(StatsTimeout));
+            edge[i] = new Edge(proc, ProcFs.TryReadMemory(nodes[i].Pid), nodes[i].RequestStats(StatsTimeout));
         }
 
         return edge;
     }
 
-    private static EmbeddedWindow Window(int w, double startSeconds, double seconds, ThreadLedger ledger, NodeStatsLine s0, NodeStatsLine s1)
+    private static EmbeddedWindow Window(int w, double startSeconds, double seconds, ThreadLedger ledger, (long Proportional, long Private)? memory, NodeStatsLine s0, NodeStatsLine s1)
     {
         (long voluntary, long involuntary) = ledger.Switches();
         long datagrams = s1.DatagramsSent - s0.DatagramsSent + s1.DatagramsReceived - s0.DatagramsReceived;
@@ -189,6 +204,8 @@ internal static class EmbeddedScenario
             CpuPercent = TicksToMs(ledger.CpuTicks) / 10 / seconds,
             CpuPercentRusage = (s1.CpuMicroseconds - s0.CpuMicroseconds) / 1e4 / seconds,
             ResidentMB = ledger.Last.ResidentBytes / 1e6,
+            ProportionalMB = (memory?.Proportional ?? 0) / 1e6,
+            PrivateMB = (memory?.Private ?? 0) / 1e6,
             GcHeapMB = s1.GcHeapBytes / 1e6,
             Threads = ledger.Last.Threads.Count,
             MaxThreads = ledger.MaxThreads,
@@ -211,7 +228,7 @@ internal static class EmbeddedScenario
         double formedMs,
         string loadStart,
         List<EmbeddedNodeProcess> nodes,
-        double[] startupCpuMs,
+        Startup startup,
         List<EmbeddedWindow>[] rows,
         List<KeyValuePair<string, string>> knobs)
     {
@@ -226,7 +243,9 @@ internal static class EmbeddedScenario
                 ListeningMs = Math.Round(nodes[i].ListeningMs, 1),
                 JoinedMs = Math.Round(nodes[i].JoinedMs, 1),
                 AllMembersMs = Math.Round(nodes[i].AllMembersMs, 1),
-                StartupCpuMs = startupCpuMs[i],
+                StartupCpuMs = startup.CpuMs[i],
+                StartupJitMethods = startup.Stats[i]?.JitMethods ?? 0,
+                StartupJitMs = startup.Stats[i]?.JitMicroseconds is long us && us >= 0 ? us / 1e3 : -1,
                 Windows = rows[i],
             });
         }
@@ -243,6 +262,8 @@ internal static class EmbeddedScenario
             var cpu = new List<double>();
             var rusage = new List<double>();
             var rss = new List<double>();
+            var pss = new List<double>();
+            var priv = new List<double>();
             var switches = new List<double>();
             var datagrams = new List<double>();
             int maxThreads = 0, started = 0;
@@ -253,6 +274,8 @@ internal static class EmbeddedScenario
                     cpu.Add(r[w].CpuPercent);
                     rusage.Add(r[w].CpuPercentRusage);
                     rss.Add(r[w].ResidentMB);
+                    pss.Add(r[w].ProportionalMB);
+                    priv.Add(r[w].PrivateMB);
                     switches.Add(r[w].VoluntarySwitchesPerSecond + r[w].InvoluntarySwitchesPerSecond);
                     datagrams.Add(r[w].DatagramsPerSecond);
                     maxThreads = Math.Max(maxThreads, r[w].MaxThreads);
@@ -268,6 +291,8 @@ internal static class EmbeddedScenario
                 MedianCpuPercentRusage = Percentiles.Of(rusage, 50),
                 MedianResidentMB = Percentiles.Of(rss, 50),
                 MaxResidentMB = Percentiles.Of(rss, 100),
+                MedianProportionalMB = Percentiles.Of(pss, 50),
+                MedianPrivateMB = Percentiles.Of(priv, 50),
                 MaxThreads = maxThreads,
                 ThreadsStarted = started,
                 MedianSwitchesPerSecond = Percentiles.Of(switches, 50),
@@ -283,6 +308,8 @@ internal static class EmbeddedScenario
             LoadAverageStart = loadStart,
             LoadAverageEnd = ProcFs.LoadAverage(),
             RuntimeEnvironment = RuntimeEnvironment(knobs),
+            NodeCommand = EmbeddedNodeProcess.Describe(args.NodeExecutable),
+            Staggered = args.Stagger,
             Processes = k,
             IntervalMs = interval.TotalMilliseconds,
             WindowSeconds = window.TotalSeconds,
@@ -372,13 +399,14 @@ internal static class EmbeddedScenario
             CultureInfo.InvariantCulture,
             $"{r.Processes} node processes, {r.IntervalMs} ms interval, {r.WindowSeconds} s windows; formed {r.FormedMs:F0} ms after the first start; load average {r.LoadAverageStart} -> {r.LoadAverageEnd}; {r.MachineCores} cores"));
         output.WriteLine($"runtime environment: {(r.RuntimeEnvironment.Count == 0 ? "(no DOTNET_ variables)" : string.Join(' ', r.RuntimeEnvironment))}");
-        output.WriteLine($"{"proc",4} {"pid",7} {"listening ms",12} {"joined ms",10} {"all ms",8} {"startup CPU ms",14}");
+        output.WriteLine($"node processes run: {r.NodeCommand}; started {(r.Staggered ? "one at a time, each once the one before had joined" : "the seed, then all the others at once")}");
+        output.WriteLine($"{"proc",4} {"pid",7} {"listening ms",12} {"joined ms",10} {"all ms",8} {"startup CPU ms",14} {"JIT methods",11} {"JIT ms",7}");
         foreach (EmbeddedProcessRow p in r.ProcessRows)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Index,4} {p.Pid,7} {p.ListeningMs,12:F0} {p.JoinedMs,10:F0} {p.AllMembersMs,8:F0} {p.StartupCpuMs,14:F0}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Index,4} {p.Pid,7} {p.ListeningMs,12:F0} {p.JoinedMs,10:F0} {p.AllMembersMs,8:F0} {p.StartupCpuMs,14:F0} {p.StartupJitMethods,11} {p.StartupJitMs,7:F1}"));
         }
 
-        output.WriteLine($"{"window",6} {"proc",4} {"CPU %",7} {"rusage %",8} {"RSS MB",7} {"heap MB",7} {"thr",4} {"max",4} {"born",4} {"vcsw/s",7} {"icsw/s",7} {"dgram/s",8} {"KB/s",6} {"alloc B/s",9} {"gen0",4}  top threads (CPU ms)");
+        output.WriteLine($"{"window",6} {"proc",4} {"CPU %",7} {"rusage %",8} {"RSS MB",7} {"PSS MB",7} {"priv MB",7} {"heap MB",7} {"thr",4} {"max",4} {"born",4} {"vcsw/s",7} {"icsw/s",7} {"dgram/s",8} {"KB/s",6} {"alloc B/s",9} {"gen0",4}  top threads (CPU ms)");
         foreach (EmbeddedProcessRow p in r.ProcessRows)
         {
             foreach (EmbeddedWindow w in p.Windows)
@@ -391,16 +419,16 @@ internal static class EmbeddedScenario
 
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{w.Window,6} {p.Index,4} {w.CpuPercent,7:F3} {w.CpuPercentRusage,8:F3} {w.ResidentMB,7:F1} {w.GcHeapMB,7:F2} {w.Threads,4} {w.MaxThreads,4} {w.ThreadsStarted,4} {w.VoluntarySwitchesPerSecond,7:F1} {w.InvoluntarySwitchesPerSecond,7:F1} {w.DatagramsPerSecond,8:F2} {w.KBps,6:F3} {w.AllocatedBytesPerSecond,9:F0} {w.Gen0Collections,4}  {string.Join(", ", top)}"));
+                    $"{w.Window,6} {p.Index,4} {w.CpuPercent,7:F3} {w.CpuPercentRusage,8:F3} {w.ResidentMB,7:F1} {w.ProportionalMB,7:F1} {w.PrivateMB,7:F1} {w.GcHeapMB,7:F2} {w.Threads,4} {w.MaxThreads,4} {w.ThreadsStarted,4} {w.VoluntarySwitchesPerSecond,7:F1} {w.InvoluntarySwitchesPerSecond,7:F1} {w.DatagramsPerSecond,8:F2} {w.KBps,6:F3} {w.AllocatedBytesPerSecond,9:F0} {w.Gen0Collections,4}  {string.Join(", ", top)}"));
             }
         }
 
-        output.WriteLine($"{"window",6} {"median CPU %",12} {"max CPU %",9} {"rusage %",8} {"RSS MB",7} {"max RSS",7} {"max thr",7} {"born",4} {"csw/s",6} {"dgram/s",8}");
+        output.WriteLine($"{"window",6} {"median CPU %",12} {"max CPU %",9} {"rusage %",8} {"RSS MB",7} {"max RSS",7} {"PSS MB",7} {"priv MB",7} {"max thr",7} {"born",4} {"csw/s",6} {"dgram/s",8}");
         foreach (EmbeddedWindowSummary w in r.Windows)
         {
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{w.Window,6} {w.MedianCpuPercent,12:F3} {w.MaxCpuPercent,9:F3} {w.MedianCpuPercentRusage,8:F3} {w.MedianResidentMB,7:F1} {w.MaxResidentMB,7:F1} {w.MaxThreads,7} {w.ThreadsStarted,4} {w.MedianSwitchesPerSecond,6:F1} {w.MedianDatagramsPerSecond,8:F2}"));
+                $"{w.Window,6} {w.MedianCpuPercent,12:F3} {w.MaxCpuPercent,9:F3} {w.MedianCpuPercentRusage,8:F3} {w.MedianResidentMB,7:F1} {w.MaxResidentMB,7:F1} {w.MedianProportionalMB,7:F1} {w.MedianPrivateMB,7:F1} {w.MaxThreads,7} {w.ThreadsStarted,4} {w.MedianSwitchesPerSecond,6:F1} {w.MedianDatagramsPerSecond,8:F2}"));
         }
 
         foreach (string verdict in r.Verdicts)
@@ -433,5 +461,7 @@ internal static class EmbeddedScenario
 
     private static double TicksToMs(long ticks) => ticks * 1000.0 / ProcFs.TicksPerSecond;
 
-    private readonly record struct Edge(ProcSnapshot? Proc, NodeStatsLine? Stats);
+    private readonly record struct Edge(ProcSnapshot? Proc, (long Proportional, long Private)? Memory, NodeStatsLine? Stats);
+
+    private readonly record struct Startup(double[] CpuMs, NodeStatsLine?[] Stats);
 }

@@ -6,7 +6,9 @@ namespace Gossip.LoadGen.Scenarios;
 
 /// <summary>
 /// The <c>stats</c> line of the <c>node</c> command: what /proc cannot tell about a node process (precise CPU time from
-/// getrusage, GC heap, bytes allocated, collections, datagrams and bytes) as <c>stats key=value ...</c>, and its parser.
+/// getrusage, GC heap, bytes allocated, collections, datagrams and bytes, and the methods the JIT compiled and its time:
+/// what start-up spent compiling that ReadyToRun code did not cover, 0 in a NativeAOT build) as
+/// <c>stats key=value ...</c>, and its parser.
 /// </summary>
 internal readonly record struct NodeStatsLine(
     long CpuMicroseconds,
@@ -19,7 +21,9 @@ internal readonly record struct NodeStatsLine(
     long DatagramsReceived,
     long BytesSent,
     long BytesReceived,
-    int Members)
+    int Members,
+    long JitMethods,
+    long JitMicroseconds)
 {
     /// <summary>The prefix every stats line starts with.</summary>
     public const string Prefix = "stats ";
@@ -39,7 +43,9 @@ internal readonly record struct NodeStatsLine(
             t.DatagramsReceived,
             t.BytesSent + t.StreamBytesSent,
             t.BytesReceived + t.StreamBytesReceived,
-            node.Members.Count);
+            node.Members.Count,
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            (long)System.Runtime.JitInfo.GetCompilationTime().TotalMicroseconds);
         return line.ToString();
     }
 
@@ -75,12 +81,16 @@ internal readonly record struct NodeStatsLine(
 
         stats = new NodeStatsLine(
             values["cpu_us"], values["heap"], values["allocated"], (int)values["gc0"], (int)values["gc1"], (int)values["gc2"],
-            values["dgram_sent"], values["dgram_recv"], values["bytes_sent"], values["bytes_recv"], (int)values["members"]);
+            values["dgram_sent"], values["dgram_recv"], values["bytes_sent"], values["bytes_recv"], (int)values["members"],
+
+            // -1: a node built before the line carried the JIT's figures (embedded --node-exe can run an older build).
+            values.GetValueOrDefault("jit_methods", -1),
+            values.GetValueOrDefault("jit_us", -1));
         return true;
     }
 
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Prefix}cpu_us={CpuMicroseconds} heap={GcHeapBytes} allocated={AllocatedBytes} gc0={Gen0} gc1={Gen1} gc2={Gen2} dgram_sent={DatagramsSent} dgram_recv={DatagramsReceived} bytes_sent={BytesSent} bytes_recv={BytesReceived} members={Members}");
+        $"{Prefix}cpu_us={CpuMicroseconds} heap={GcHeapBytes} allocated={AllocatedBytes} gc0={Gen0} gc1={Gen1} gc2={Gen2} dgram_sent={DatagramsSent} dgram_recv={DatagramsReceived} bytes_sent={BytesSent} bytes_recv={BytesReceived} members={Members} jit_methods={JitMethods} jit_us={JitMicroseconds}");
 }
