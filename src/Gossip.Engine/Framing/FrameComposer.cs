@@ -144,17 +144,7 @@ internal sealed class FrameComposer
     /// <summary>Seals the datagram buffer's body and sends it; a lone section goes as a plain frame (3 bytes less on every quiet-cluster probe and ack).</summary>
     public void Send(WireAddress destination, NodeId receiver, ref GossipWriter writer, int sectionCount)
     {
-        MessageType type = MessageType.Compound;
-        int bodyLength = writer.Position;
-        if (sectionCount == 1)
-        {
-            Span<byte> body = _codec.BodySpan(_datagram);
-            type = (MessageType)body[0];
-            bodyLength -= 3;
-            body.Slice(3, bodyLength).CopyTo(body);
-        }
-
-        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
+        int length = SealDatagram(receiver, ref writer, sectionCount);
         if (length > 0 && !destination.IsNone && MaySend(destination, length) && _transport.Send(destination, _datagram.AsSpan(0, length)))
         {
             _counters.FramesSentValue++;
@@ -265,6 +255,18 @@ internal sealed class FrameComposer
             return false;
         }
 
+        int length = SealDatagram(receiver, ref writer, sectionCount);
+        if (length > 0 && _transport.SendLarge(destination, _datagram.AsSpan(0, length)))
+        {
+            _counters.FramesSentValue++;
+        }
+
+        return true;
+    }
+
+    /// <summary>Seals the datagram buffer's body for <paramref name="receiver"/>; a lone section goes as a plain frame of its type.</summary>
+    private int SealDatagram(NodeId receiver, ref GossipWriter writer, int sectionCount)
+    {
         MessageType type = MessageType.Compound;
         int bodyLength = writer.Position;
         if (sectionCount == 1)
@@ -275,13 +277,7 @@ internal sealed class FrameComposer
             body.Slice(3, bodyLength).CopyTo(body);
         }
 
-        int length = _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
-        if (length > 0 && _transport.SendLarge(destination, _datagram.AsSpan(0, length)))
-        {
-            _counters.FramesSentValue++;
-        }
-
-        return true;
+        return _codec.Seal(_datagram, type, FrameFlags.None, _self.Id, _self.Generation, receiver, bodyLength);
     }
 
     /// <summary>Sends one membership event on its own (a refutation to the node that doubted us, a goodbye).</summary>
