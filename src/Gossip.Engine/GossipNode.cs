@@ -422,10 +422,10 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         // No amplification (GossipOptions.NonMemberGuard): in plaintext, a datagram from an address that is not a live
         // member's gets answers no larger than itself, rate-limited, never over a stream we would open. Decided before
         // the frame's own news is applied, so a frame cannot vouch for itself. A stream frame's source is proven by
-        // TCP's handshake, and it is answered only when its sender is a member. With a key, the frame authenticated: a
-        // key holder's, answered as a member's, unless it was sealed for any receiver (a join to a seed whose id the
-        // sender did not know): such a frame may have been captured on its way to another node, so it is answered as a
-        // stranger's (GossipOptions.NonMemberGuard) and relays no ping-req.
+        // TCP's handshake, and its answers go back on that stream, to the requester alone. With a key, a datagram that
+        // authenticated is a key holder's, answered as a member's, unless it was sealed for any receiver (a join to a
+        // seed whose id the sender did not know): such a frame may have been captured on its way to another node, so it
+        // is answered as a stranger's (GossipOptions.NonMemberGuard) and relays no ping-req.
         bool guarded = _node.Options.NonMemberGuard;
         bool keyed = _codec.Encrypted;
         bool bound = keyed && (header.Flags & FrameFlags.AnyReceiver) == 0;
