@@ -9,6 +9,7 @@ using Gossip.Engine.Membership;
 using Gossip.Engine.ReplicatedData;
 using Gossip.Engine.Runtime;
 using Gossip.Engine.Transport;
+using Gossip.Engine.Transport.Udp;
 using Gossip.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -172,6 +173,9 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     /// derived AES-GCM key here, made when its first frame authenticated. Read from any thread; it may trail by a frame.
     /// </summary>
     internal int ReplaySenders => _codec.ReplaySenders;
+
+    /// <summary>Stream connections this node's transport holds open now (LoadGen waits for the joins' to close before it measures).</summary>
+    internal int OpenStreams => _transport is UdpTransport udp ? udp.OpenStreams : 0;
 
     /// <summary>Starts receiving and (unless single-threaded) schedules rounds. Idempotent.</summary>
     public void Start()

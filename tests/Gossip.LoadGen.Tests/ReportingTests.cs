@@ -14,7 +14,7 @@ public sealed class ReportingTests
     private static readonly string[] TargetsFields =
     [
         "Command", "CommandLine", "Transport", "TimeBase", "Nodes", "IntervalMs", "Fanout", "Mode", "Security", "Loss", "Seed", "MachineCores", "Date",
-        "Converged", "WarmupSeconds", "ConvergedAtWarmupEnd", "UnmetPairsAtWarmupEnd", "PairsMet", "FirstContactSeconds", "UnmetPairsAtWindowStart", "WindowSeconds",
+        "Converged", "WarmupSeconds", "ConvergedAtWarmupEnd", "UnmetPairsAtWarmupEnd", "PairsMet", "FirstContactSeconds", "UnmetPairsAtWindowStart", "StreamsOpenAfterSettle", "StreamsOpenAtWindowStart", "WindowSeconds",
         "CpuPercentPerNode", "CpuPercentProcess", "BandwidthKBpsPerNode", "BandwidthKBpsBusiestNode", "DatagramsPerNodePerSecond",
         "AllocatedBytesPerNodeRound", "NodeRounds", "Gen0Collections", "Gen1Collections", "Gen2Collections",
         "Rumors", "RumorsComplete", "RumorP50Ms", "RumorP90Ms", "RumorP100Ms", "RumorP50Rounds", "RumorP90Rounds", "RumorP100Rounds", "RumorDuplicateDeliveries",

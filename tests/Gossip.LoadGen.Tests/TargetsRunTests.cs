@@ -91,6 +91,21 @@ public sealed class TargetsRunTests
     }
 
     [Fact]
+    public void Window_OpensOnlyWhenTheJoinsStreamsHaveClosed()
+    {
+        // Settle ends at 7 s (converged at 1 s, 30 rounds of 200 ms); the joins' connections close at 20 s: the window
+        // opens then, so their teardown is not measured as rounds.
+        using var cluster = new FakeCluster(4) { StreamsClosedAt = TimeSpan.FromSeconds(20) };
+        TargetsReport r = TargetsRun.Execute(cluster, new FakeProcessMeter(cluster), Progress.Silent, Settings);
+
+        Assert.Equal((2, 0), (r.StreamsOpenAfterSettle, r.StreamsOpenAtWindowStart));
+        Assert.Equal("join streams closed (idle connections time out)", r.Phases[3].Name);
+        Assert.True(r.Phases[3].Completed);
+        Assert.Equal("steady window", r.Phases[4].Name);
+        Assert.True(r.Phases[4].StartSeconds >= 20.0, $"the window began at {r.Phases[4].StartSeconds} s");
+    }
+
+    [Fact]
     public void FirstContacts_ThatNeverComplete_AreReported_AndTheRunGoesOn()
     {
         using var cluster = new FakeCluster(4) { PairsMetAt = TimeSpan.MaxValue };

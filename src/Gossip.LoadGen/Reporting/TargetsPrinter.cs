@@ -31,6 +31,11 @@ internal static class TargetsPrinter
             Row(output, "first contacts (encrypted)", $"{r.FirstContactSeconds:F1} s more until every node had opened a frame of every live peer ({r.UnmetPairsAtWarmupEnd} pairs unmet at convergence{(r.PairsMet ? "" : $"; NOT all met: timed out, {r.UnmetPairsAtWindowStart} unmet when the window began")})");
         }
 
+        if (r.StreamsOpenAfterSettle > 0)
+        {
+            Row(output, "join streams", $"{r.StreamsOpenAfterSettle} connections open after settling; the window waited for them to close{(r.StreamsOpenAtWindowStart == 0 ? "" : $" (timed out: {r.StreamsOpenAtWindowStart} still open)")}");
+        }
+
         Row(output, "CPU per node (% of one core)", $"{r.CpuPercentPerNode:F4} %   (process {r.CpuPercentProcess:F2} %)");
         Row(output, "bandwidth per node", $"{r.BandwidthKBpsPerNode:F3} KB/s   (busiest node {r.BandwidthKBpsBusiestNode:F3} KB/s)");
         Row(output, "datagrams per node per second", $"{r.DatagramsPerNodePerSecond:F2}");

@@ -68,6 +68,12 @@ internal sealed record TargetsReport
     /// <summary>Pairs still unmet when the steady window began: each one met in the window allocates its replay window and key there.</summary>
     public int UnmetPairsAtWindowStart { get; init; }
 
+    /// <summary>Stream connections open when the settle phase ended (the joins'); the window waits for them to close.</summary>
+    public int StreamsOpenAfterSettle { get; init; }
+
+    /// <summary>Stream connections still open when the steady window began (0 unless the wait for them timed out).</summary>
+    public int StreamsOpenAtWindowStart { get; init; }
+
     /// <summary>Measured steady window length.</summary>
     public required double WindowSeconds { get; init; }
 

@@ -47,6 +47,13 @@ internal interface IClusterUnderTest : IDisposable
     /// </summary>
     int UnmetPairs();
 
+    /// <summary>
+    /// Stream (TCP) connections the live nodes hold open (0 in memory). The joins open some, which close only after
+    /// their idle timeouts (5 s on the answering side, 30 s on the requesting side); a window opened before measures
+    /// their teardown, not rounds.
+    /// </summary>
+    int OpenStreams();
+
     /// <summary>Rounds node <paramref name="index"/> has run.</summary>
     long Rounds(int index);
 

@@ -106,6 +106,9 @@ internal sealed class MemoryClusterUnderTest : IClusterUnderTest
     }
 
     /// <inheritdoc />
+    public int OpenStreams() => 0;
+
+    /// <inheritdoc />
     public int UnmetPairs()
     {
         int peers = Math.Min(_cluster.LiveCount, _viewLimit) - 1;

@@ -38,7 +38,17 @@ internal static class TargetsRun
         bool pairsMet = runner.RunUntil("first contacts (every node has opened a frame of every live peer)", () => cluster.UnmetPairs() == 0, settings.FirstContactTimeout);
         double firstContactSeconds = runner.Phases[^1].Seconds;
         runner.RunFor("settle (join traffic dies down)", cluster.Interval * settings.SettleRounds);
+
+        // Joins leave stream connections open until their idle timeouts; their teardown (cancelled reads, sockets
+        // closed) is the end of the warm-up, not a steady round.
+        int openAfterSettle = cluster.OpenStreams();
+        if (openAfterSettle > 0)
+        {
+            runner.RunUntil("join streams closed (idle connections time out)", () => cluster.OpenStreams() == 0, settings.StreamsClosedTimeout);
+        }
+
         int unmetAtWindowStart = cluster.UnmetPairs();
+        int streamsAtWindowStart = cluster.OpenStreams();
 
         var sampler = new WindowSampler(cluster, meter);
         WindowSample before = sampler.Start();
@@ -114,6 +124,8 @@ internal static class TargetsRun
             PairsMet = pairsMet,
             FirstContactSeconds = firstContactSeconds,
             UnmetPairsAtWindowStart = unmetAtWindowStart,
+            StreamsOpenAfterSettle = openAfterSettle,
+            StreamsOpenAtWindowStart = streamsAtWindowStart,
             WindowSeconds = steady.Window.TotalSeconds,
             CpuPercentPerNode = steady.CpuPercentPerNode,
             CpuPercentProcess = steady.CpuPercentProcess,

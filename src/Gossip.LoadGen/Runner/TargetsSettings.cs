@@ -36,6 +36,9 @@ internal sealed record TargetsSettings
     /// <summary>Rounds to let join traffic die down after convergence, before the window. Default 30.</summary>
     public int SettleRounds { get; init; } = 30;
 
+    /// <summary>Longest wait, after settling, for the stream connections the joins opened to time out and close (<see cref="IClusterUnderTest.OpenStreams"/>).</summary>
+    public TimeSpan StreamsClosedTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Steady window. Default 60 s.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
 

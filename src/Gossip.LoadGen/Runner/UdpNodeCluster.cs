@@ -67,6 +67,18 @@ internal abstract class UdpNodeCluster : IClusterUnderTest
     }
 
     /// <inheritdoc />
+    public int OpenStreams()
+    {
+        int open = 0;
+        for (int i = 0; i < _nodes.Count; i++)
+        {
+            open += _live[i] ? _nodes[i].OpenStreams : 0;
+        }
+
+        return open;
+    }
+
+    /// <inheritdoc />
     public int UnmetPairs()
     {
         // A node hears from the live nodes it is expected to see; a plaintext node keeps nothing per sender (0 here).

@@ -49,6 +49,9 @@ internal sealed class FakeCluster : IClusterUnderTest
 
     public TimeSpan PairsMetAt { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Two stream connections are open until this time (the joins'), none after.</summary>
+    public TimeSpan StreamsClosedAt { get; init; } = TimeSpan.Zero;
+
     public List<TimeSpan> Waits { get; } = [];
 
     public string Transport => "fake";
@@ -108,6 +111,8 @@ internal sealed class FakeCluster : IClusterUnderTest
     public int ConvergedCount() => _clock.Now >= ConvergedAt ? LiveCount() : 0;
 
     public int UnmetPairs() => _clock.Now >= PairsMetAt ? 0 : 1;
+
+    public int OpenStreams() => _clock.Now >= StreamsClosedAt ? 0 : 2;
 
     public long Rounds(int index) => _rounds[index];
 

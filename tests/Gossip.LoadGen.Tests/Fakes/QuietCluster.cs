@@ -57,6 +57,8 @@ internal sealed class QuietCluster : IClusterUnderTest
 
     public int UnmetPairs() => 0;
 
+    public int OpenStreams() => 0;
+
     public long Rounds(int index) => _roundSteps;
 
     public TrafficSnapshot Traffic(int index) => new(72 * _roundSteps, 72 * _roundSteps, _roundSteps, _roundSteps, 0, 0);

@@ -74,6 +74,9 @@ public sealed class UdpTransport : ITransport
     /// <summary>The stream channel (tests read its memory counters); null without streams.</summary>
     internal TcpStreamChannel? Streams => _streams;
 
+    /// <summary>Stream connections open now, inbound and outbound (0 without a stream channel).</summary>
+    internal int OpenStreams => _streams is null ? 0 : _streams.InboundConnections + _streams.OutboundConnections;
+
     /// <inheritdoc />
     public WireAddress LocalAddress { get; }
 
