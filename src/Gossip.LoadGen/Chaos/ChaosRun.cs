@@ -775,7 +775,9 @@ internal sealed class ChaosRun
             return; // logged when it is delivered, lost or dropped
         }
 
-        Log($"  n{_indexByAddress.GetValueOrDefault(source, -1)} -> n{_indexByAddress.GetValueOrDefault(destination, -1)} {outcome} {frame.Length} B: {_frames!.Describe(frame)}");
+        int to = _indexByAddress.GetValueOrDefault(destination, -1);
+        NodeId receiver = to >= 0 ? _cluster.Nodes[to].Id : NodeId.None;
+        Log($"  n{_indexByAddress.GetValueOrDefault(source, -1)} -> n{to} {outcome} {frame.Length} B: {_frames!.Describe(frame, receiver)}");
     }
 
     private void Track(int index)

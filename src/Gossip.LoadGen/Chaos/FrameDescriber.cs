@@ -22,13 +22,14 @@ internal sealed class FrameDescriber(Func<NodeId, string> name)
         set => _codec = new FrameCodec(1, value, WireLimits.Stream, replaySenders: 0);
     }
 
-    public string Describe(ReadOnlySpan<byte> frame)
+    /// <summary>The frame's sections in words; an encrypted frame is opened as <paramref name="receiver"/> would open it (it is bound to its receiver).</summary>
+    public string Describe(ReadOnlySpan<byte> frame, NodeId receiver)
     {
         byte[] copy = ArrayPool<byte>.Shared.Rent(frame.Length);
         try
         {
             frame.CopyTo(copy);
-            WireStatus status = _codec.Open(copy.AsSpan(0, frame.Length), out FrameHeader header, out ReadOnlySpan<byte> body);
+            WireStatus status = _codec.Open(copy.AsSpan(0, frame.Length), receiver, out FrameHeader header, out ReadOnlySpan<byte> body);
             if (status != WireStatus.Ok)
             {
                 return $"undecodable ({status})";
