@@ -25,7 +25,11 @@ public sealed class HostileScenarioTests(ITestOutputHelper output)
             FuzzedDatagrams = 20_000,
             StreamConnections = 30,
             StreamSeconds = TimeSpan.FromSeconds(3),
-            Interval = TimeSpan.FromMilliseconds(100),
+            // The default interval, not a faster one: `dotnet test` runs this assembly beside the engine's tests on the
+            // same 2 cores, and at 100 ms rounds one clean-clone run saw 5 false deaths (the attacks and the starved
+            // machine together; alone, and in two other clean-clone runs, 0). What is asserted is the attack rules,
+            // not how short a round a starved machine can keep.
+            Interval = TimeSpan.FromMilliseconds(200),
         }, Progress.Silent);
         var text = new StringWriter();
         HostileScenario.Print(report, text);
