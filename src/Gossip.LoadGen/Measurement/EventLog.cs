@@ -13,6 +13,7 @@ internal sealed class EventLog
     private readonly Lock _gate = new();
     private readonly Dictionary<RumorId, Dictionary<NodeId, long>> _rumorArrivals = [];
     private readonly List<DeathDeclaration> _deaths = [];
+    private readonly List<DeathDeclaration> _suspicions = [];
 
     /// <summary>MemberLeft notifications seen by any observer.</summary>
     public int Departures { get; private set; }
@@ -41,6 +42,10 @@ internal sealed class EventLog
             else if (e.Kind == GossipEventKind.MemberDead)
             {
                 _deaths.Add(new DeathDeclaration(observer, e.Member, e.Timestamp));
+            }
+            else if (e.Kind == GossipEventKind.MemberSuspect)
+            {
+                _suspicions.Add(new DeathDeclaration(observer, e.Member, e.Timestamp));
             }
             else if (e.Kind == GossipEventKind.MemberLeft)
             {
@@ -143,6 +148,33 @@ internal sealed class EventLog
             }
 
             return (subjects.Count, declarations);
+        }
+    }
+
+    /// <summary>Every death and suspicion declared at or after <paramref name="since"/>, in the order recorded: what a run that saw a false death prints to say who, whom and when.</summary>
+    public IReadOnlyList<(bool Dead, NodeId Observer, NodeId Subject, long Timestamp)> DeclarationsSince(long since)
+    {
+        lock (_gate)
+        {
+            var found = new List<(bool Dead, NodeId Observer, NodeId Subject, long Timestamp)>();
+            foreach (DeathDeclaration d in _suspicions)
+            {
+                if (d.Timestamp >= since)
+                {
+                    found.Add((false, d.Observer, d.Subject, d.Timestamp));
+                }
+            }
+
+            foreach (DeathDeclaration d in _deaths)
+            {
+                if (d.Timestamp >= since)
+                {
+                    found.Add((true, d.Observer, d.Subject, d.Timestamp));
+                }
+            }
+
+            found.Sort(static (a, b) => a.Timestamp.CompareTo(b.Timestamp));
+            return found;
         }
     }
 

@@ -58,6 +58,13 @@ internal static class HostileScenario
         ArgumentNullException.ThrowIfNull(settings);
         int n = settings.Nodes;
         bool plaintext = settings.Plaintext;
+        var phases = new List<(string Name, long At)>();
+        void Phase(string name)
+        {
+            phases.Add((name, Stopwatch.GetTimestamp()));
+            progress.Phase(name);
+        }
+
         var rings = new List<KeyRing>();
         using var cluster = new UdpClusterUnderTest(n, o =>
         {
@@ -73,7 +80,7 @@ internal static class HostileScenario
                 o.Keys = ring;
             }
         }, []);
-        progress.Phase("hostile: warm-up");
+        Phase("hostile: warm-up");
         if (!WaitUntil(() => cluster.ConvergedCount() == n, TimeSpan.FromSeconds(60)))
         {
             throw new InvalidOperationException("The cluster did not converge before the attacks.");
@@ -110,10 +117,10 @@ internal static class HostileScenario
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         WireAddress strangerAddress = WireAddress.FromEndPoint((IPEndPoint)socket.LocalEndPoint!);
 
-        progress.Phase("hostile: forged notices");
+        Phase("hostile: forged notices");
         int forged = ForgeNotices(cluster, outsider, socket, strangerAddress);
 
-        progress.Phase("hostile: replays");
+        Phase("hostile: replays");
         int replays = 50;
         byte[] captured = accepted.Request(MessageType.Ping, 77, cluster.Nodes[1].Id, cluster.Nodes[2].Id, cluster.Nodes[2].Address, cluster.Nodes[1].Id);
         Drain(socket);
@@ -128,18 +135,18 @@ internal static class HostileScenario
         // guard is exercised; encrypted they are all refused. What a captured key holder's frame draws when replayed
         // from an outsider's address is measured apart: sealed for another node it must not open (the receiver is bound
         // into the associated data); sealed for any receiver it opens, and is answered as a stranger's.
-        progress.Phase("hostile: amplification probes");
+        Phase("hostile: amplification probes");
         List<AmplificationRow> rows = Probe(cluster, plaintext ? accepted : outsider, static victim => victim.Id);
         List<AmplificationRow> replayedRows = plaintext ? [] : Probe(cluster, accepted, _ => cluster.Nodes[0].Id);
         List<AmplificationRow> anyReceiverRows = plaintext ? [] : Probe(cluster, accepted, static _ => NodeId.None);
 
-        progress.Phase($"hostile: {settings.FuzzedDatagrams:N0} fuzzed datagrams");
+        Phase($"hostile: {settings.FuzzedDatagrams:N0} fuzzed datagrams");
         int membersBefore = cluster.Nodes[2].KnownMembers;
         Fuzz(cluster.Nodes[2], accepted, cluster, settings.FuzzedDatagrams, plaintext);
         Thread.Sleep(settings.Interval * 5);
         int junk = Math.Max(0, cluster.Nodes[2].KnownMembers - membersBefore);
 
-        progress.Phase($"hostile: {settings.StreamConnections} hostile TCP connections for {settings.StreamSeconds.TotalSeconds:F0} s");
+        Phase($"hostile: {settings.StreamConnections} hostile TCP connections for {settings.StreamSeconds.TotalSeconds:F0} s");
         byte[] header = StreamAttack.HeaderOf(accepted.Request(MessageType.Ping, 1, default, default, default));
         (long opened, long cut) = StreamAttack.Run(cluster.Nodes[3].Address.ToEndPoint(), settings.StreamConnections, settings.StreamSeconds, header, 1 << 20);
         long peakInbound = cluster.Transports[3].Streams?.PeakInboundFrameBytes ?? 0;
@@ -148,7 +155,7 @@ internal static class HostileScenario
         long removedKeyAnswers = 0;
         if (!plaintext)
         {
-            progress.Phase("hostile: key rotation, then frames under the removed key");
+            Phase("hostile: key rotation, then frames under the removed key");
             byte[] next = RandomNumberGenerator.GetBytes(32);
             rings.ForEach(r => r.Add(2, next));
             Thread.Sleep(settings.Interval * 5);
@@ -165,7 +172,7 @@ internal static class HostileScenario
             removedKeyAnswers = Collect(socket, TimeSpan.FromSeconds(1));
         }
 
-        progress.Phase("hostile: settle and check");
+        Phase("hostile: settle and check");
         Thread.Sleep(settings.Interval * 25);
         double attackSeconds = Stopwatch.GetElapsedTime(attackStart).TotalSeconds;
         (int falseDeaths, _) = cluster.Log.FalsePositives(new Dictionary<NodeId, long>(), attackStart);
@@ -181,6 +188,7 @@ internal static class HostileScenario
             notAllAlive += alive == n ? 0 : 1;
         }
 
+        List<string> timeline = falseDeaths == 0 ? [] : Timeline(cluster, phases, attackStart);
         long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         long[] dropsAfter = Drops(cluster.Nodes);
         var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -228,6 +236,7 @@ internal static class HostileScenario
             RepliesRateLimited = Sum(cluster.Nodes, static c => c.RepliesRateLimited) - limitedBefore,
             PingReqsRefused = Sum(cluster.Nodes, static c => c.PingReqsRefused) - refusedBefore,
             FalseDeaths = falseDeaths,
+            Declarations = timeline,
             FalseLeaves = cluster.Log.Departures,
             MembersNotAllAlive = notAllAlive,
             HeapBeforeMiB = heapBefore / 1048576.0,
@@ -272,6 +281,11 @@ internal static class HostileScenario
         output.WriteLine("frames dropped, all nodes, by reason: " + string.Join(", ", r.DropsByReason.Select(static d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:N0}"))));
         output.WriteLine(string.Create(c, $"answers withheld (larger than the request): {r.RepliesWithheld:N0}; rate-limited: {r.RepliesRateLimited:N0}; ping-reqs refused: {r.PingReqsRefused:N0}"));
         output.WriteLine(string.Create(c, $"false deaths: {r.FalseDeaths}; false departures: {r.FalseLeaves}; members not seeing every member alive at the end: {r.MembersNotAllAlive}"));
+        foreach (string line in r.Declarations)
+        {
+            output.WriteLine("  " + line);
+        }
+
         output.WriteLine(string.Create(c, $"managed heap after a full GC: {r.HeapBeforeMiB:F1} MiB before, {r.HeapAfterMiB:F1} MiB after (bound +{r.MemoryBoundMiB:F0} MiB); peak working set {r.PeakWorkingSetMiB:F0} MiB"));
         output.WriteLine(r.Passed ? "PASSED" : "FAILED");
     }
@@ -313,6 +327,38 @@ internal static class HostileScenario
         }
 
         return sent;
+    }
+
+    /// <summary>
+    /// Every suspicion and death declared since the attacks began, each with its time from the start of the attacks and
+    /// the phase that was running: what a run with a false death prints, so that the cause can be looked for.
+    /// </summary>
+    private static List<string> Timeline(UdpClusterUnderTest cluster, List<(string Name, long At)> phases, long attackStart)
+    {
+        var lines = new List<string>();
+        foreach ((bool dead, NodeId observer, NodeId subject, long at) in cluster.Log.DeclarationsSince(attackStart))
+        {
+            string phase = phases.LastOrDefault(p => p.At <= at).Name ?? "warm-up";
+            double seconds = Stopwatch.GetElapsedTime(attackStart, at).TotalSeconds;
+            int o = IndexOf(cluster, observer);
+            int s = IndexOf(cluster, subject);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"+{seconds:F2} s ({phase}): node {o} declared node {s} {(dead ? "dead" : "suspect")}"));
+        }
+
+        return lines;
+    }
+
+    private static int IndexOf(UdpClusterUnderTest cluster, NodeId id)
+    {
+        for (int i = 0; i < cluster.Nodes.Count; i++)
+        {
+            if (cluster.Nodes[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static double Worst(List<AmplificationRow> rows) => rows.Count == 0 ? 0 : rows.Max(static r => r.Ratio);
