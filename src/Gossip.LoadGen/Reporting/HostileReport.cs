@@ -74,7 +74,7 @@ internal sealed record HostileReport
     /// <summary>Live members declared dead, or reported as departed, by any member during the attacks (must be 0).</summary>
     public required int FalseDeaths { get; init; }
 
-    /// <summary>When any member was declared dead falsely: every suspicion and death since the attacks began, with its time and the phase running then.</summary>
+    /// <summary>Every suspicion and death declared since the attacks began, with its time and the phase running then (none expected).</summary>
     public IReadOnlyList<string> Declarations { get; init; } = [];
 
     public required int FalseLeaves { get; init; }

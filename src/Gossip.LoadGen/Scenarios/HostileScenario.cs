@@ -188,7 +188,7 @@ internal static class HostileScenario
             notAllAlive += alive == n ? 0 : 1;
         }
 
-        List<string> timeline = falseDeaths == 0 ? [] : Timeline(cluster, phases, attackStart);
+        List<string> timeline = Timeline(cluster, phases, attackStart);
         long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         long[] dropsAfter = Drops(cluster.Nodes);
         var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -281,6 +281,7 @@ internal static class HostileScenario
         output.WriteLine("frames dropped, all nodes, by reason: " + string.Join(", ", r.DropsByReason.Select(static d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:N0}"))));
         output.WriteLine(string.Create(c, $"answers withheld (larger than the request): {r.RepliesWithheld:N0}; rate-limited: {r.RepliesRateLimited:N0}; ping-reqs refused: {r.PingReqsRefused:N0}"));
         output.WriteLine(string.Create(c, $"false deaths: {r.FalseDeaths}; false departures: {r.FalseLeaves}; members not seeing every member alive at the end: {r.MembersNotAllAlive}"));
+        output.WriteLine(string.Create(c, $"suspicions and deaths declared during the attacks (time from their start, phase): {r.Declarations.Count}"));
         foreach (string line in r.Declarations)
         {
             output.WriteLine("  " + line);
@@ -331,7 +332,7 @@ internal static class HostileScenario
 
     /// <summary>
     /// Every suspicion and death declared since the attacks began, each with its time from the start of the attacks and
-    /// the phase that was running: what a run with a false death prints, so that the cause can be looked for.
+    /// the phase that was running: how near the attacks came to a false death, and where to look when one happens.
     /// </summary>
     private static List<string> Timeline(UdpClusterUnderTest cluster, List<(string Name, long At)> phases, long attackStart)
     {
