@@ -7,9 +7,10 @@ namespace Gossip.Engine.Runtime;
 /// A sleep until an absolute monotonic deadline that another thread can cut short, by the Linux futex system call
 /// itself: one system call per wait and none of the runtime's wait machinery. <see cref="TickThread"/> sleeps on it
 /// between rounds. An idle node process wakes about 7 times a second, and measured on the 2-core VM of
-/// docs/performance.md ("Where an idle wake-up goes") a wake-up through an <see cref="AutoResetEvent"/> cost
-/// 98 µs of CPU under the JIT against 47 µs for this wait (a C loop of <c>clock_nanosleep</c>: 35 µs); the runtime's
-/// wait takes its own locks, a condition variable (two futex calls a wake-up) and, under CoreCLR, the PAL's
+/// docs/performance.md ("Where an idle wake-up goes": a loop of 200 ms sleeps, CPU per wake-up from schedstat) a
+/// wake-up through an <see cref="AutoResetEvent"/> cost 80 µs of CPU under the JIT against 57 µs for this wait
+/// (NativeAOT: 45 against 35 µs; a C loop of <c>clock_nanosleep</c>: 36 µs). The runtime's wait takes its own locks,
+/// a condition variable (two futex calls a wake-up) and, under CoreCLR, the PAL's
 /// bookkeeping. Only on glibc Linux (x64, arm64) with the nanosecond <see cref="Stopwatch"/> that reads the same clock
 /// (CLOCK_MONOTONIC); elsewhere <see cref="IsSupported"/> is false and the caller keeps the runtime's wait.
 /// </summary>

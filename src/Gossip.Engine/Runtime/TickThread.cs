@@ -7,8 +7,8 @@ namespace Gossip.Engine.Runtime;
 /// holds a single idle node those wake-ups are nearly all its CPU. Callbacks never overlap; one that runs past its
 /// next due time delays that firing (firings missed meanwhile are skipped, not run in a burst). The callback must not
 /// throw. Between firings the thread sleeps on a <see cref="MonotonicFutex"/> where there is one (glibc Linux): one
-/// system call per firing until the exact due time, where an <see cref="AutoResetEvent"/> took about twice the CPU per
-/// wake-up; elsewhere on the event.
+/// system call per firing until the exact due time, where an <see cref="AutoResetEvent"/> cost 80 against 57 µs of CPU
+/// per wake-up under the JIT (<see cref="MonotonicFutex"/>); elsewhere on the event.
 /// </summary>
 internal sealed class TickThread : ITimer
 {
