@@ -6,12 +6,16 @@ namespace Gossip.Engine.Runtime;
 /// to the thread pool, which wakes a worker: two thread wake-ups per round where one is enough, and in a process that
 /// holds a single idle node those wake-ups are nearly all its CPU. Callbacks never overlap; one that runs past its
 /// next due time delays that firing (firings missed meanwhile are skipped, not run in a burst). The callback must not
-/// throw.
+/// throw. Between firings the thread sleeps on a <see cref="MonotonicFutex"/> where there is one (glibc Linux): one
+/// system call per firing until the exact due time, where an <see cref="AutoResetEvent"/> cost 80 against 57 µs of CPU
+/// per wake-up under the JIT (<see cref="MonotonicFutex"/>); elsewhere on the event.
 /// </summary>
 internal sealed class TickThread : ITimer
 {
     private readonly Lock _gate = new();
     private readonly AutoResetEvent _wake = new(initialState: false);
+    // Under the gate; null where there is no futex, or after the kernel refused a wait (then on the event for good).
+    private MonotonicFutex? _futex = MonotonicFutex.IsSupported ? new MonotonicFutex() : null;
     private readonly Action _callback;
     private readonly Thread _thread;
     private long _periodTicks;
@@ -38,7 +42,7 @@ internal sealed class TickThread : ITimer
             }
 
             Set(dueTime, period);
-            _wake.Set();
+            Wake();
         }
 
         return true;
@@ -55,7 +59,7 @@ internal sealed class TickThread : ITimer
             }
 
             _disposed = true;
-            _wake.Set();
+            Wake();
         }
 
         if (Thread.CurrentThread != _thread && _thread.Join(TimeSpan.FromSeconds(2)))
@@ -78,6 +82,19 @@ internal sealed class TickThread : ITimer
         _dueTimestamp = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : TimeProvider.System.GetTimestamp() + ToTimestampTicks(dueTime);
     }
 
+    /// <summary>Under the gate: cuts the current sleep short, so the thread re-reads its due time.</summary>
+    private void Wake()
+    {
+        if (_futex is not null)
+        {
+            _futex.Wake();
+        }
+        else
+        {
+            _wake.Set();
+        }
+    }
+
     private static long ToTimestampTicks(TimeSpan span) => (long)(Math.Max(0, span.TotalSeconds) * TimeProvider.System.TimestampFrequency);
 
     private void Run()
@@ -85,6 +102,9 @@ internal sealed class TickThread : ITimer
         while (true)
         {
             int waitMs;
+            long due;
+            int sequence = 0;
+            MonotonicFutex? futex;
             lock (_gate)
             {
                 if (_disposed)
@@ -92,7 +112,16 @@ internal sealed class TickThread : ITimer
                     return;
                 }
 
+                // Read before the due time, under the gate: a Change after this point bumps it, and the wait below
+                // then returns at once instead of sleeping through the new due time.
+                futex = _futex;
+                if (futex is not null)
+                {
+                    sequence = futex.Sequence;
+                }
+
                 long now = TimeProvider.System.GetTimestamp();
+                due = _dueTimestamp;
                 if (now >= _dueTimestamp)
                 {
                     // Due: the next firing is one period after this due time, or one period from now when the callback
@@ -116,6 +145,18 @@ internal sealed class TickThread : ITimer
             if (waitMs == 0)
             {
                 _callback();
+            }
+            else if (futex is not null)
+            {
+                // The futex sleeps to the due time itself (no rounding to milliseconds). A refused wait (never seen)
+                // drops to the event for good rather than spin.
+                if (!futex.Wait(sequence, due))
+                {
+                    lock (_gate)
+                    {
+                        _futex = null;
+                    }
+                }
             }
             else
             {
