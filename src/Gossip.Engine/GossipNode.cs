@@ -94,13 +94,13 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         _broadcasts = new BroadcastBackstop(_node, _members, frames);
         _spread = new Disseminator(_node, _members, frames, _broadcasts);
         _data = new ReplicatedMap(_node);
-        _prober = new Prober(_node, _members, _spread, frames, _health, _data);
+        _executor = services.SingleThreaded ? new InlineExecutor(this) : new NodeMailbox(this, options.MaxMailboxFrames, options.MaxMailboxBytes);
+        _prober = new Prober(_node, _members, _spread, frames, _health, _data, () => _executor.Backlog > 0 || _transport.HasPendingInput);
         _repair = new TreeRepair(_node, _data, _spread, frames);
         _rules = new MembershipRules(_node, _members, _spread, _prober, frames, _health);
         _exchange = new DigestExchange(_node, _members, _rules, _spread, frames);
         _aggregation = new AggregationRound(_node, _members, frames);
         _joiner = new SeedJoiner(_node, _members, _spread, _exchange);
-        _executor = services.SingleThreaded ? new InlineExecutor(this) : new NodeMailbox(this, options.MaxMailboxFrames, options.MaxMailboxBytes);
         _scheduler = services.SingleThreaded ? null : services.Scheduler ?? RoundScheduler.Shared;
     }
 

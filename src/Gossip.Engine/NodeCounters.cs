@@ -14,6 +14,7 @@ public sealed class NodeCounters
     internal long RumorsRetiredEarlyValue;
     internal long SuspicionsValue;
     internal long DeathsDeclaredValue;
+    internal long VerdictsDeferredValue;
     internal long RefutationsValue;
     internal long SyncsValue;
     internal long EventsDroppedValue;
@@ -64,6 +65,13 @@ public sealed class NodeCounters
 
     /// <summary>Members this node declared dead.</summary>
     public long DeathsDeclared => Volatile.Read(ref DeathsDeclaredValue);
+
+    /// <summary>
+    /// Verdicts (a failed probe's suspicion, an expired suspicion's death) put off by a round because this node was
+    /// behind on its own input at that moment: frames still queued in its mailbox or waiting in its socket, where the
+    /// ack or refutation may be. Many in a row mean the node cannot keep up with what it receives.
+    /// </summary>
+    public long VerdictsDeferred => Volatile.Read(ref VerdictsDeferredValue);
 
     /// <summary>Times this node raised its incarnation to refute a suspicion, death or departure notice about itself (a stale notice below its incarnation is answered without counting).</summary>
     public long Refutations => Volatile.Read(ref RefutationsValue);

@@ -25,6 +25,7 @@ internal sealed class Prober
     private readonly FrameComposer _frames;
     private readonly LocalHealth _health;
     private readonly ReplicatedMap? _data;
+    private readonly Func<bool> _behindOnInput;
     private readonly RelayTable _relays = new(64);
     private readonly ProbeRotation _rotation = new();
     private readonly List<Member> _suspects = [];
@@ -34,8 +35,11 @@ internal sealed class Prober
     private uint _sequence;
     private long _nextProbeRound;
 
-    public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health, ReplicatedMap? data = null)
+    // behindOnInput: true while frames this node has received wait unhandled (in its mailbox or its socket); asked only
+    // when a verdict is due, which it then puts off. Null: never behind (simulation hands every frame over at once).
+    public Prober(NodeContext node, MembershipState members, Disseminator spread, FrameComposer frames, LocalHealth health, ReplicatedMap? data = null, Func<bool>? behindOnInput = null)
     {
+        _behindOnInput = behindOnInput ?? (static () => false);
         _node = node;
         _options = node.Options;
         _counters = node.Counters;
@@ -296,6 +300,11 @@ internal sealed class Prober
 
             if (round >= probe.SentRound + (2 * timeout))
             {
+                if (DeferVerdict())
+                {
+                    continue;
+                }
+
                 probe.Target = null;
                 if (i == 0)
                 {
@@ -377,7 +386,7 @@ internal sealed class Prober
                     SendPing(member, ++_sequence, piggyback: false);
                 }
             }
-            else
+            else if (!DeferVerdict())
             {
                 _suspects.RemoveAt(i);
                 _counters.DeathsDeclaredValue++;
@@ -386,6 +395,26 @@ internal sealed class Prober
                 _spread.Spread(dead);
             }
         }
+    }
+
+    /// <summary>
+    /// A verdict waits while our own input is behind: the ack or refutation it would give up on may be among the frames
+    /// we have received and not handled yet. A node whose receive path stalls (a starved thread pool under an async
+    /// receive loop, a stop-the-world pause, a flood it cannot keep up with) while its round thread keeps ticking would
+    /// otherwise declare members dead whose answers sit in its own socket. (Found by the hostile scenario run beside a
+    /// parallel loop that held the thread pool: 189 suspicions and 5 false deaths among 5 live nodes, all answering.)
+    /// The round's other work goes on; the verdict is taken at the first round that finds the input drained. A probe
+    /// still pending when the next scheduled one starts is given up without a verdict.
+    /// </summary>
+    private bool DeferVerdict()
+    {
+        if (!_behindOnInput())
+        {
+            return false;
+        }
+
+        _counters.VerdictsDeferredValue++;
+        return true;
     }
 
     /// <summary>

@@ -45,4 +45,11 @@ public interface ITransport : IDisposable
     /// as a send drop) when that stream is closed, its queue is full, or the transport has none.
     /// </summary>
     bool SendAnswer(WireAddress streamSource, ReadOnlySpan<byte> frame);
+
+    /// <summary>
+    /// True when frames have arrived that the receiver has not been handed yet (datagrams waiting in the socket's
+    /// receive buffer): the node is behind on its input, and an ack or refutation it is about to give up on may be
+    /// among them. Read only before a failure-detection verdict, so it may cost a system call. False by default.
+    /// </summary>
+    bool HasPendingInput => false;
 }

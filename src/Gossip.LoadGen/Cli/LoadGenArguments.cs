@@ -66,6 +66,9 @@ internal sealed class LoadGenArguments
     /// <summary>The <c>embedded</c> command starts its node processes one at a time (<c>--stagger</c>).</summary>
     public bool Stagger { get; init; }
 
+    /// <summary>The <c>hostile</c> command keeps the thread pool busy during the attacks (<c>--hold-pool</c>).</summary>
+    public bool HoldThreadPool { get; init; }
+
     /// <summary>The <c>chaos</c> command's number of seeds to run (from <see cref="Seed"/> on).</summary>
     public int ChaosSeeds { get; init; } = 200;
 

@@ -34,6 +34,7 @@ internal sealed class LoadGenCommandLine
     private readonly Option<string?> _advertise = Typed("--advertise", "ip:port", "Address peers should use, when it differs from --bind", "ip:port with a non-zero port", static text => IPEndPoint.TryParse(text, out IPEndPoint? e) && e.Port != 0 ? text : null);
     private readonly Option<string?> _keyFile = Typed("--key-file", "PATH", "AES-GCM cluster key file: one 16, 24 or 32-byte key (raw or hex), or lines of 'ID HEX', primary first; required unless --plaintext", "a path", NonEmpty);
     private readonly Option<string?> _nodeExe = Typed("--node-exe", "PATH", "Run each node process as PATH node ... (a native build of gossip-loadgen, such as a NativeAOT publish; a .dll: another LoadGen build, under dotnet) instead of this LoadGen", "a path", NonEmpty);
+    private readonly Option<bool> _holdPool = new("--hold-pool") { Description = "hostile: keep the process's thread pool busy with a parallel loop for the whole attack, as an embedding service under load would, while the nodes' receive loops need it too" };
     private readonly Option<bool> _stagger = new("--stagger") { Description = "Start the node processes one at a time, each once the one before has joined, so start to joined is one process's own and not several starting together on the same cores" };
     private readonly Option<ulong?> _nodeId = Typed<ulong?>("--node-id", "HEX", "Fixed node id (hex, non-zero), so a restarted process supersedes its old self", "a non-zero hexadecimal id", static text => ulong.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong id) && id != 0 ? id : null);
 
@@ -94,7 +95,7 @@ internal sealed class LoadGenCommandLine
         root.Add(cli.Command(
             "hostile",
             "Attack a live cluster on real sockets from non-member addresses (forged notices, replays, fuzzing, amplification probes per message type, hostile TCP, a removed key): drops by reason, amplification ratios, false deaths (exit 1 on a broken rule); --duration is the TCP attack's length",
-            [cli._nodes, cli._interval, cli._duration, cli._fuzz, cli._streams, cli._plaintext, cli._json, cli._quiet],
+            [cli._nodes, cli._interval, cli._duration, cli._fuzz, cli._streams, cli._plaintext, cli._holdPool, cli._json, cli._quiet],
             run));
         root.Add(cli.Command(
             "node",
@@ -176,6 +177,7 @@ internal sealed class LoadGenCommandLine
         NodeId = result.GetValue(_nodeId),
         NodeExecutable = result.GetValue(_nodeExe),
         Stagger = result.GetValue(_stagger),
+        HoldThreadPool = result.GetValue(_holdPool),
         ChaosSeeds = command == "chaos" ? result.GetValue(_chaosSeeds) ?? 200 : 200,
         Replay = result.GetValue(_replay),
         ScheduleFile = result.GetValue(_schedule),

@@ -79,6 +79,12 @@ internal sealed record HostileReport
 
     public required int FalseLeaves { get; init; }
 
+    /// <summary>Failure-detection verdicts the nodes put off because frames they had received still waited unhandled.</summary>
+    public long VerdictsDeferred { get; init; }
+
+    /// <summary>The thread pool was kept busy for the whole attack (<c>--hold-pool</c>).</summary>
+    public bool ThreadPoolHeld { get; init; }
+
     /// <summary>Members that did not see every other member alive at the end.</summary>
     public required int MembersNotAllAlive { get; init; }
 

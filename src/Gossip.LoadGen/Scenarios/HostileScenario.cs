@@ -42,6 +42,7 @@ internal static class HostileScenario
             StreamConnections = args.Streams ?? 200,
             StreamSeconds = args.Duration ?? TimeSpan.FromSeconds(10),
             Interval = args.Interval ?? TimeSpan.FromMilliseconds(200),
+            HoldThreadPool = args.HoldThreadPool,
         }, progress);
         Print(report, output);
         if (args.JsonPath is { } json)
@@ -100,7 +101,10 @@ internal static class HostileScenario
         long withheldBefore = Sum(cluster.Nodes, static c => c.RepliesWithheld);
         long limitedBefore = Sum(cluster.Nodes, static c => c.RepliesRateLimited);
         long refusedBefore = Sum(cluster.Nodes, static c => c.PingReqsRefused);
+        long deferredBefore = Sum(cluster.Nodes, static c => c.VerdictsDeferred);
         long attackStart = Stopwatch.GetTimestamp();
+        using var stopHolding = new CancellationTokenSource();
+        Task holding = settings.HoldThreadPool ? PoolLoad.Hold(stopHolding.Token) : Task.CompletedTask;
 
         // An outsider: in plaintext a stranger's id, encrypted a key it does not hold.
         using KeyRing? outsiderKey = plaintext ? null : new KeyRing(1, RandomNumberGenerator.GetBytes(32));
@@ -175,6 +179,8 @@ internal static class HostileScenario
         Phase("hostile: settle and check");
         Thread.Sleep(settings.Interval * 25);
         double attackSeconds = Stopwatch.GetElapsedTime(attackStart).TotalSeconds;
+        stopHolding.Cancel();
+        holding.Wait();
         (int falseDeaths, _) = cluster.Log.FalsePositives(new Dictionary<NodeId, long>(), attackStart);
         int notAllAlive = 0;
         foreach (GossipNode node in cluster.Nodes)
@@ -236,6 +242,8 @@ internal static class HostileScenario
             RepliesRateLimited = Sum(cluster.Nodes, static c => c.RepliesRateLimited) - limitedBefore,
             PingReqsRefused = Sum(cluster.Nodes, static c => c.PingReqsRefused) - refusedBefore,
             FalseDeaths = falseDeaths,
+            VerdictsDeferred = Sum(cluster.Nodes, static c => c.VerdictsDeferred) - deferredBefore,
+            ThreadPoolHeld = settings.HoldThreadPool,
             Declarations = timeline,
             FalseLeaves = cluster.Log.Departures,
             MembersNotAllAlive = notAllAlive,
@@ -281,6 +289,7 @@ internal static class HostileScenario
         output.WriteLine("frames dropped, all nodes, by reason: " + string.Join(", ", r.DropsByReason.Select(static d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:N0}"))));
         output.WriteLine(string.Create(c, $"answers withheld (larger than the request): {r.RepliesWithheld:N0}; rate-limited: {r.RepliesRateLimited:N0}; ping-reqs refused: {r.PingReqsRefused:N0}"));
         output.WriteLine(string.Create(c, $"false deaths: {r.FalseDeaths}; false departures: {r.FalseLeaves}; members not seeing every member alive at the end: {r.MembersNotAllAlive}"));
+        output.WriteLine(string.Create(c, $"verdicts put off while a node was behind on its own input: {r.VerdictsDeferred:N0}{(r.ThreadPoolHeld ? " (thread pool held busy throughout)" : "")}"));
         output.WriteLine(string.Create(c, $"suspicions and deaths declared during the attacks (time from their start, phase): {r.Declarations.Count}"));
         foreach (string line in r.Declarations)
         {

@@ -20,4 +20,11 @@ internal sealed record HostileSettings
     public TimeSpan StreamSeconds { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Keeps the thread pool busy with a parallel loop of 50 ms work items for the whole attack: what an embedding
+    /// service's own load does to nodes whose receive loops run on the pool. A node must not take its stalled input for
+    /// silent members.
+    /// </summary>
+    public bool HoldThreadPool { get; init; }
 }

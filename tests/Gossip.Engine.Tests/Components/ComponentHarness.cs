@@ -37,7 +37,7 @@ internal sealed class ComponentHarness
         Members = new MembershipState(Node);
         Broadcasts = new BroadcastBackstop(Node, Members, Frames);
         Spread = new Disseminator(Node, Members, Frames, Broadcasts);
-        Prober = new Prober(Node, Members, Spread, Frames, Health);
+        Prober = new Prober(Node, Members, Spread, Frames, Health, behindOnInput: () => BehindOnInput);
         Rules = new MembershipRules(Node, Members, Spread, Prober, Frames, Health);
         Exchange = new DigestExchange(Node, Members, Rules, Spread, Frames);
         Aggregation = new AggregationRound(Node, Members, Frames);
@@ -45,6 +45,9 @@ internal sealed class ComponentHarness
     }
 
     public GossipOptions Options { get; }
+
+    /// <summary>What the prober is told when it asks whether received frames wait unhandled (a node's mailbox or socket).</summary>
+    public bool BehindOnInput { get; set; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 

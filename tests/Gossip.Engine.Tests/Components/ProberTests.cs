@@ -282,6 +282,72 @@ public sealed class ProberTests
     }
 
     [Fact]
+    public void Step_SuspicionDeadlinePassesWhileBehindOnInput_PutsOffTheVerdictAndTheRefutationWaitingThereClearsIt()
+    {
+        var harness = new ComponentHarness();
+        Member target = harness.AddMembers(2)[0];
+        harness.NextRound();
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+
+        // The suspect's refutation is among the frames still waiting: no verdict while they wait, however long.
+        harness.BehindOnInput = true;
+        StepTo(harness, deadline + 10);
+        Assert.Equal(MemberStatus.Suspect, target.Status);
+        Assert.Equal(0, harness.Counters.DeathsDeclared);
+        // One a round past the deadline at least (the member's scheduled probes, failing meanwhile, are put off too).
+        Assert.True(harness.Counters.VerdictsDeferred >= 11, $"{harness.Counters.VerdictsDeferred} verdicts put off");
+
+        // Handled at last: its heartbeat advanced since the suspicion began, so it is alive, and nobody was told otherwise.
+        harness.BehindOnInput = false;
+        harness.Members.HearHeartbeat(target, target.Generation, 9);
+        StepTo(harness, deadline + 11);
+        Assert.Equal(MemberStatus.Alive, target.Status);
+        Assert.Equal(0, harness.Counters.DeathsDeclared);
+        Assert.DoesNotContain(harness.TakeNotifications(), n => n.Kind == GossipEventKind.MemberDead);
+    }
+
+    [Fact]
+    public void Step_SuspicionDeadlinePassedWhileBehind_IsDeclaredAtTheFirstRoundThatFindsTheInputHandled()
+    {
+        var harness = new ComponentHarness();
+        Member target = harness.AddMembers(2)[0];
+        harness.NextRound();
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+        harness.BehindOnInput = true;
+        StepTo(harness, deadline + 2);
+
+        harness.BehindOnInput = false;
+        StepTo(harness, deadline + 3);
+
+        Assert.Equal(MemberStatus.Dead, target.Status);
+        Assert.Equal(1, harness.Counters.DeathsDeclared);
+        Assert.True(harness.Counters.VerdictsDeferred >= 3, $"{harness.Counters.VerdictsDeferred} verdicts put off");
+    }
+
+    [Fact]
+    public void Step_ProbeTimesOutWhileBehindOnInput_SuspectsNobodyAndTheAckWaitingThereClearsTheProbe()
+    {
+        var harness = new ComponentHarness();
+        Member target = harness.AddMembers(2)[0];
+        harness.Prober.Start();
+        (long sent, SentFrame ping) = StepUntilPing(harness);
+
+        harness.BehindOnInput = true;
+        StepTo(harness, sent + (2 * harness.Options.ProbeTimeoutRounds));
+        Assert.Equal(MemberStatus.Alive, target.Status);
+        Assert.Equal(0, harness.Health.Score);
+        Assert.Equal(1, harness.Counters.VerdictsDeferred);
+
+        harness.BehindOnInput = false;
+        harness.Prober.OnAck(new Ack(harness.PingIn(ping).Sequence, 5, 0, 0), harness.HeaderFrom(2, MessageType.Ack), target);
+        StepTo(harness, sent + (2 * harness.Options.ProbeTimeoutRounds) + 1);
+        Assert.Equal(MemberStatus.Alive, target.Status);
+        Assert.Equal(0, harness.Counters.Suspicions);
+    }
+
+    [Fact]
     public void Step_FailedProbeOfAMemberWeAlreadySuspect_CountsNoNewSuspicion()
     {
         var harness = new ComponentHarness();

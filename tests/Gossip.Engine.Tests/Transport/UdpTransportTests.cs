@@ -170,6 +170,38 @@ public sealed class UdpTransportTests
         Assert.True(Eventually.True(() => ThreadsNamed("Gossip receive") == 0));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HasPendingInput_WhileADatagramWaitsInTheSocket_AndNotOnceItIsHandled(bool dedicatedReceiveThread)
+    {
+        using UdpTransport receiver = NewTransport(configure: o => o.DedicatedReceiveThread = dedicatedReceiveThread);
+        using UdpTransport sender = NewTransport();
+        Assert.False(receiver.HasPendingInput);
+
+        // Not started yet: nothing reads the socket, as when the receive loop waits for a thread.
+        Assert.True(sender.Send(receiver.LocalAddress, [1, 2, 3]));
+        Assert.True(Eventually.True(() => receiver.HasPendingInput));
+
+        var frames = new RecordingReceiver();
+        receiver.Start(frames);
+        Assert.True(Eventually.True(() => frames.Frames.Count == 1));
+        Assert.True(Eventually.True(() => !receiver.HasPendingInput));
+    }
+
+    [Fact]
+    public void HasPendingInput_AfterDispose_IsFalse()
+    {
+        UdpTransport receiver = NewTransport();
+        using UdpTransport sender = NewTransport();
+        Assert.True(sender.Send(receiver.LocalAddress, [1]));
+        Assert.True(Eventually.True(() => receiver.HasPendingInput));
+
+        receiver.Dispose();
+
+        Assert.False(receiver.HasPendingInput);
+    }
+
     [Fact]
     public void OversizedSend_IsRefusedAndCounted()
     {

@@ -163,6 +163,27 @@ public sealed class UdpTransport : ITransport
     }
 
     /// <inheritdoc />
+    public bool HasPendingInput
+    {
+        get
+        {
+            try
+            {
+                // FIONREAD: the size of the next datagram waiting in the kernel, 0 when none.
+                return _socket.Available > 0;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_stop.IsCancellationRequested)
