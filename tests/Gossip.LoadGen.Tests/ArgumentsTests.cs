@@ -76,7 +76,9 @@ public sealed class ArgumentsTests
                     if (at >= 0)
                     {
                         string rest = line[(at + marker.Length)..];
-                        int end = rest.IndexOfAny(['#', '`', '|', '"', '(']);
+                        // A comment, the end of inline code, a table cell, a quote, a parenthesis, or the shell's & (a
+                        // command run in the background beside the next one) ends the command line.
+                        int end = rest.IndexOfAny(['#', '`', '|', '"', '(', '&']);
                         cited.Add((end < 0 ? rest : rest[..end]).Trim());
                     }
                 }

@@ -61,6 +61,37 @@ public sealed class MultiProcessTests
         }
     }
 
+    [Theory]
+    [InlineData(15)] // SIGTERM: a service manager stopping the process
+    [InlineData(2)] // SIGINT: Ctrl+C in a terminal, while the process waits for a line on stdin
+    public void SignalledProcess_LeavesGracefully_AndExits(int signal)
+    {
+        int[] ports = [FreePort(), FreePort()];
+        string[] ids = ["0000000000002000", "0000000000002001"];
+        var nodes = new NodeProcess[2];
+        try
+        {
+            nodes[0] = NodeProcess.Start(ports[0], ids[0], null, keyFile: null);
+            nodes[1] = NodeProcess.Start(ports[1], ids[1], ports[0], keyFile: null);
+            Assert.True(nodes[0].WaitFor($"MemberJoined {ids[1]}"), "node 1 never joined");
+            Assert.True(nodes[1].WaitFor($"MemberJoined {ids[0]}"), "node 1 never saw node 0");
+
+            nodes[1].Signal(signal);
+
+            Assert.Equal(0, nodes[1].WaitForExit());
+            Assert.Contains(nodes[1].Lines, line => line.StartsWith("left on ", StringComparison.Ordinal));
+            Assert.True(nodes[0].WaitFor($"MemberLeft {ids[1]}"), "node 0 did not hear node 1 leave");
+            Assert.DoesNotContain(nodes[0].Lines, line => line.Contains($"MemberDead {ids[1]}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (NodeProcess node in nodes)
+            {
+                node?.Kill();
+            }
+        }
+    }
+
     private static int FreePort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Gossip.LoadGen.Tests;
 
@@ -68,6 +69,21 @@ internal sealed class NodeProcess
     }
 
     public bool WaitFor(string text, string? after = null) => _output.WaitFor(text, after, timeoutSeconds: 30);
+
+    /// <summary>Sends the process a POSIX signal (2 SIGINT, 15 SIGTERM), as a terminal's Ctrl+C or a service manager would.</summary>
+    public void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>The exit code once the process has ended within 30 s; null if it is still running.</summary>
+    public int? WaitForExit() => _process.WaitForExit(30_000) ? _process.ExitCode : null;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     public void Kill()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using Gossip.Engine;
 using Gossip.Engine.Transport.Udp;
@@ -13,8 +14,8 @@ namespace Gossip.LoadGen.Scenarios;
 /// is required). Prints membership and state changes and broadcasts as they happen; reads commands from stdin:
 /// <c>put KEY VALUE</c>, <c>get KEY</c>, <c>del KEY</c>, <c>keys</c> (the replicated map), <c>set KEY VALUE</c>,
 /// <c>get ID KEY</c> (per-node state), <c>broadcast TEXT</c>, <c>members</c>, <c>stats</c>, the key commands of
-/// <see cref="NodeKeysCommand"/> (<c>keys list|install|use|remove</c>), <c>leave</c>, <c>quit</c>. Several processes (or hosts)
-/// running this form one cluster.
+/// <see cref="NodeKeysCommand"/> (<c>keys list|install|use|remove</c>), <c>leave</c>, <c>quit</c>. Ctrl+C and SIGTERM leave
+/// the cluster gracefully and end the process. Several processes (or hosts) running this form one cluster.
 /// </summary>
 internal static class NodeCommand
 {
@@ -54,11 +55,27 @@ internal static class NodeCommand
 
         using var node = new GossipNode(options, new UdpTransport(new UdpTransportOptions { Bind = bind, Advertise = advertise, DedicatedReceiveThread = true }));
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+
+        // Ctrl+C, or SIGTERM from a service manager stopping the process: depart as `leave` does, so the others report
+        // MemberLeft at once rather than MemberDead after a suspicion, then end the process here, since the main thread
+        // may be blocked reading a line and no signal interrupts that.
+        void Depart(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+            node.Leave();
+            SpinWait.SpinUntil(() => !node.IsRunning, TimeSpan.FromSeconds(2));
+            lock (output)
+            {
+                output.WriteLine($"left on {context.Signal}");
+                output.Flush();
+            }
+
+            Environment.Exit(0);
+        }
+
+        using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Depart);
+        using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Depart);
         node.Start();
         output.WriteLine($"node {node.Id} generation {node.Generation} at {node.Address}");
         output.Flush();
