@@ -284,15 +284,8 @@ public sealed class ProberTests
     [Fact]
     public void Step_SuspicionDeadlinePassesWhileBehindOnInput_PutsOffTheVerdictAndTheRefutationWaitingThereClearsIt()
     {
-        var harness = new ComponentHarness();
-        Member target = harness.AddMembers(2)[0];
-        harness.NextRound();
-        harness.Prober.SuspectLocally(target);
-        long deadline = target.Suspicion!.DeadlineRound;
-
         // The suspect's refutation is among the frames still waiting: no verdict while they wait, however long.
-        harness.BehindOnInput = true;
-        StepTo(harness, deadline + 10);
+        (ComponentHarness harness, Member target, long deadline) = SuspectedAndBehindPastTheDeadline(10);
         Assert.Equal(MemberStatus.Suspect, target.Status);
         Assert.Equal(0, harness.Counters.DeathsDeclared);
         // One a round past the deadline at least (the member's scheduled probes, failing meanwhile, are put off too).
@@ -310,13 +303,7 @@ public sealed class ProberTests
     [Fact]
     public void Step_SuspicionDeadlinePassedWhileBehind_IsDeclaredAtTheFirstRoundThatFindsTheInputHandled()
     {
-        var harness = new ComponentHarness();
-        Member target = harness.AddMembers(2)[0];
-        harness.NextRound();
-        harness.Prober.SuspectLocally(target);
-        long deadline = target.Suspicion!.DeadlineRound;
-        harness.BehindOnInput = true;
-        StepTo(harness, deadline + 2);
+        (ComponentHarness harness, Member target, long deadline) = SuspectedAndBehindPastTheDeadline(2);
 
         harness.BehindOnInput = false;
         StepTo(harness, deadline + 3);
@@ -586,6 +573,19 @@ public sealed class ProberTests
     }
 
     /// <summary>Runs the prober round by round until it sends a ping; the transport then holds only that ping.</summary>
+    /// <summary>The only member suspected, and the node behind on its input until <paramref name="roundsPast"/> rounds past the suspicion's deadline.</summary>
+    private static (ComponentHarness Harness, Member Target, long Deadline) SuspectedAndBehindPastTheDeadline(int roundsPast)
+    {
+        var harness = new ComponentHarness();
+        Member target = harness.AddMembers(2)[0];
+        harness.NextRound();
+        harness.Prober.SuspectLocally(target);
+        long deadline = target.Suspicion!.DeadlineRound;
+        harness.BehindOnInput = true;
+        StepTo(harness, deadline + roundsPast);
+        return (harness, target, deadline);
+    }
+
     private static (long Round, SentFrame Ping) StepUntilPing(ComponentHarness harness)
     {
         for (int i = 0; i < 1_000; i++)
