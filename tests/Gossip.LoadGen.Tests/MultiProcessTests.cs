@@ -61,11 +61,15 @@ public sealed class MultiProcessTests
         }
     }
 
-    [Theory]
-    [InlineData(15)] // SIGTERM: a service manager stopping the process
-    [InlineData(2)] // SIGINT: Ctrl+C in a terminal, while the process waits for a line on stdin
-    public void SignalledProcess_LeavesGracefully_AndExits(int signal)
+    /// <remarks>
+    /// SIGTERM only: SIGINT (Ctrl+C), handled the same way, cannot be tested here, since a test run started in the
+    /// background of a shell (as CI may start it) inherits SIGINT ignored, and the runtime keeps a signal ignored at start
+    /// ignored (a clean-clone CI run started with &amp; showed it: the node never exited; such a child's SigIgn holds 2 and 3).
+    /// </remarks>
+    [Fact]
+    public void TerminatedProcess_LeavesGracefully_AndExits()
     {
+        const int Sigterm = 15; // a service manager stopping the process, while it waits for a line on stdin
         int[] ports = [FreePort(), FreePort()];
         string[] ids = ["0000000000002000", "0000000000002001"];
         var nodes = new NodeProcess[2];
@@ -76,7 +80,7 @@ public sealed class MultiProcessTests
             Assert.True(nodes[0].WaitFor($"MemberJoined {ids[1]}"), "node 1 never joined");
             Assert.True(nodes[1].WaitFor($"MemberJoined {ids[0]}"), "node 1 never saw node 0");
 
-            nodes[1].Signal(signal);
+            nodes[1].Signal(Sigterm);
 
             Assert.Equal(0, nodes[1].WaitForExit());
             Assert.Contains(nodes[1].Lines, line => line.StartsWith("left on ", StringComparison.Ordinal));
