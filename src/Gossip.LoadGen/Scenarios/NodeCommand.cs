@@ -74,9 +74,10 @@ internal static class NodeCommand
             Environment.Exit(0);
         }
 
+        // Registered once the node runs: a signal before that ends the process the runtime's way, with nothing to leave.
+        node.Start();
         using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Depart);
         using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Depart);
-        node.Start();
         output.WriteLine($"node {node.Id} generation {node.Generation} at {node.Address}");
         output.Flush();
         if (args.Seeds.Count > 0)
