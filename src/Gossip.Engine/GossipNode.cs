@@ -52,6 +52,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     private readonly SeedJoiner _joiner;
     private readonly ReplicatedMap _data;
     private readonly TreeRepair _repair;
+    private readonly QuietRounds _quiet;
 
     private IDisposable? _schedule;
     private IDisposable? _metrics;
@@ -89,6 +90,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         _frames = frames;
         _health = new LocalHealth(options.MaxLocalHealthScore);
         _intervalTicks = (long)(options.GossipInterval.TotalSeconds * time.TimestampFrequency);
+        _quiet = new QuietRounds(_intervalTicks);
         _members = new MembershipState(_node);
         _intake = new FrameIntake(_node, codec, _members, _logger);
         _broadcasts = new BroadcastBackstop(_node, _members, frames);
@@ -135,7 +137,10 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     /// </summary>
     public bool IsRunning => _node.Started && !_node.Stopped;
 
-    /// <summary>Rounds run so far.</summary>
+    /// <summary>
+    /// Rounds run so far. A node that sleeps through quiet rounds (one scheduled alone or with a few others on the real
+    /// clock) counts them when it wakes for its next frame, command or round, so this may trail by up to a probe interval.
+    /// </summary>
     public long Round => Volatile.Read(ref _node.Round);
 
     /// <summary>Alive or suspect members known, this node included: the live members of <see cref="Members"/>.</summary>
@@ -368,6 +373,23 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         }
     }
 
+    /// <summary>Runs a command on the owner thread: first the quiet rounds due by now, then the command.</summary>
+    internal void Apply(Action<GossipNode> command)
+    {
+        RunQuietRounds(beforeRound: false);
+        command(this);
+        NoteWorkRound();
+    }
+
+    /// <summary>The rounds this node may sleep through (the scheduler enables it, and reads when to wake it).</summary>
+    internal QuietRounds Quiet => _quiet;
+
+    /// <summary>Slept rounds that sent a frame or raised an event: 0 unless the quiet-round reckoning is wrong (tests).</summary>
+    internal long SleptRoundsThatWorked { get; private set; }
+
+    /// <summary>Asks the scheduler to tick this node's next round when an input moved its work earlier (owner thread).</summary>
+    internal Action? WakeScheduler { get; set; }
+
     /// <summary>Stops the node and releases its transport.</summary>
     public void Dispose()
     {
@@ -388,9 +410,61 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             return;
         }
 
+        long now = RunQuietRounds(beforeRound: true);
+        RunRound(now, _executor.Backlog, lagMilliseconds: 0);
+        NoteWorkRound();
+    }
+
+    /// <summary>
+    /// Runs the quiet rounds this node slept through that are due before an input (or a round) handled now, each as of
+    /// its nominal start: nothing queued then (any frame would have woken the node), the tombstone sweep's clock set
+    /// back to then. Returns the clock's reading.
+    /// </summary>
+    private long RunQuietRounds(bool beforeRound)
+    {
+        long now = _node.Time.GetTimestamp();
+        long due = beforeRound ? _quiet.DueBeforeRound(_node.Round, now) : _quiet.DueBeforeInput(_node.Round, now);
+        for (long i = 0; i < due && !_node.Stopped; i++)
+        {
+            long start = _quiet.NextStart;
+            long sent = Counters.FramesSentValue;
+            long raised = _events.Raised;
+            RunRound(start, backlog: 0, lagMilliseconds: (now - start) * 1000 / _node.Time.TimestampFrequency);
+            Counters.RoundsSleptValue++;
+            SleptRoundsThatWorked += Counters.FramesSentValue != sent || _events.Raised != raised ? 1 : 0;
+        }
+
+        return now;
+    }
+
+    /// <summary>After a round or an input: the first round with work in it, published for the scheduler (owner thread).</summary>
+    private void NoteWorkRound()
+    {
+        if (!_quiet.Enabled && _quiet.WakeTimestamp == 0)
+        {
+            return;
+        }
+
+        long round = _node.Round;
+        long next = _joiner.NextWorkRound(round);
+        next = Math.Min(next, _prober.NextWorkRound(round));
+        next = Math.Min(next, _spread.NextWorkRound(round));
+        next = Math.Min(next, _broadcasts.NextWorkRound());
+        next = Math.Min(next, _aggregation.NextWorkRound(round));
+        next = Math.Min(next, _members.NextWorkRound(round));
+        next = Math.Min(next, _exchange.NextWorkRound(round));
+        if (_quiet.SetWorkRound(round, Math.Max(next, round + 1)))
+        {
+            WakeScheduler?.Invoke();
+        }
+    }
+
+    private void RunRound(long timestamp, int backlog, long lagMilliseconds)
+    {
         long round = ++_node.Round;
+        _quiet.Started(timestamp);
         Counters.RoundsValue = round;
-        _health.OnRoundStart(_node.Time.GetTimestamp(), _intervalTicks, _executor.Backlog);
+        _health.OnRoundStart(timestamp, _intervalTicks, backlog);
         _node.Self.Heartbeat++;
         _node.Self.HeartbeatRound = round;
 
@@ -400,7 +474,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         _broadcasts.Step(round);
         _aggregation.Step();
         _members.Reap(round);
-        _data.CollectTombstones(64);
+        _data.CollectTombstones(64, lagMilliseconds);
         _exchange.Reconnect(round);
         _members.Publish(endOfRound: true);
     }
@@ -416,6 +490,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             return;
         }
 
+        RunQuietRounds(beforeRound: false);
         if (!_intake.TryOpen(source, viaStream, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
         {
             return;
@@ -452,6 +527,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         _spread.FlushEager();
         _broadcasts.FlushPull();
         _members.Publish(endOfRound: false);
+        NoteWorkRound();
     }
 
     /// <summary>Hands each section of a validated frame to the component that owns its message type.</summary>

@@ -6,6 +6,7 @@ namespace Gossip.Engine;
 public sealed class NodeCounters
 {
     internal long RoundsValue;
+    internal long RoundsSleptValue;
     internal long FramesSentValue;
     internal long FramesReceivedValue;
     internal long FramesDroppedValue;
@@ -41,6 +42,13 @@ public sealed class NodeCounters
 
     /// <summary>Rounds run.</summary>
     public long Rounds => Volatile.Read(ref RoundsValue);
+
+    /// <summary>
+    /// Rounds this node slept through because nothing was due in them, and ran later, in order, when it next woke (see
+    /// docs/performance.md); counted in <see cref="Rounds"/> too. Only a node scheduled alone or with a few others on
+    /// the real clock sleeps.
+    /// </summary>
+    public long RoundsSlept => Volatile.Read(ref RoundsSleptValue);
 
     /// <summary>Frames sent (datagrams and stream frames).</summary>
     public long FramesSent => Volatile.Read(ref FramesSentValue);

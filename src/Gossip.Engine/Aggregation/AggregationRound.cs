@@ -32,6 +32,9 @@ internal sealed class AggregationRound
     /// <summary>Sets this node's value; it takes part from the next round.</summary>
     public void Publish(double value) => _aggregator.Publish(value);
 
+    /// <summary>The next round while this node takes part in aggregation (every round sends a share); <see cref="long.MaxValue"/> before it does.</summary>
+    public long NextWorkRound(long round) => !_aggregator.HasValue && _aggregator.Epoch == 0 ? long.MaxValue : round + 1;
+
     public void Step()
     {
         if (!_aggregator.HasValue && _aggregator.Epoch == 0)

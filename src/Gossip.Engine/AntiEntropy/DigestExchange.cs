@@ -140,6 +140,12 @@ internal sealed class DigestExchange
         }
     }
 
+    /// <summary>The next round in which <see cref="Reconnect"/> tries a member held dead or reaped lately; <see cref="long.MaxValue"/> while there is none.</summary>
+    public long NextWorkRound(long round) =>
+        _members.Down.Count + _members.Former.Count == 0 || (_node.Mutations & ProtocolMutation.NoReconnection) != 0
+            ? long.MaxValue
+            : SeedJoiner.NextMultiple(round, 5L * _node.Options.SyncEveryRounds);
+
     /// <summary>
     /// Now and then, try an exchange with a member we hold dead, or one we reaped within
     /// <see cref="GossipOptions.ReconnectForRounds"/>. If it is alive after all (a healed partition), the exchange

@@ -125,6 +125,9 @@ internal sealed class BroadcastBackstop
     public bool HasDelivered(RumorId id) =>
         _streams.TryGet(new StreamKey(id.Origin, id.Generation), out BroadcastStream? stream) && stream.Has(id.Sequence);
 
+    /// <summary>The first round in which <see cref="Step"/> evicts a retained broadcast (and so changes what this node can repair).</summary>
+    public long NextWorkRound() => _retained.NextExpiryRound;
+
     /// <summary>The round's housekeeping: retained broadcasts past their age are evicted.</summary>
     public void Step(long round)
     {

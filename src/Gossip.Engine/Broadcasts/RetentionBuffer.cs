@@ -55,6 +55,9 @@ internal sealed class RetentionBuffer
         Bytes += payload.Length;
     }
 
+    /// <summary>The first round in which <see cref="Expire"/> evicts something; <see cref="long.MaxValue"/> when nothing is retained.</summary>
+    public long NextExpiryRound => Count == 0 ? long.MaxValue : _ring[_head].Round + _maxAgeRounds + 1;
+
     /// <summary>Evicts what is older than the age bound.</summary>
     public void Expire(long round)
     {

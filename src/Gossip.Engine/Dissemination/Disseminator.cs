@@ -109,6 +109,18 @@ internal sealed class Disseminator
         _eagerUnlimited |= _options.EagerPush && local;
     }
 
+    /// <summary>
+    /// The next round whose <see cref="GossipStep"/> sends: the next one while anything is hot (rumors, events, data
+    /// versions with transmissions left) or the mode exchanges every round; <see cref="long.MaxValue"/> otherwise.
+    /// </summary>
+    public long NextWorkRound(long round)
+    {
+        DisseminationMode mode = _options.Mode;
+        bool hot = _rumors.HotCount > 0 || _events.Count > 0 || _data.HotCount > 0;
+        bool everyRound = mode == DisseminationMode.Pull || (mode == DisseminationMode.PushPull && _options.ExchangeWhenIdle);
+        return hot || everyRound ? round + 1 : long.MaxValue;
+    }
+
     /// <summary>The round's exchange with up to fanout peers: push what we spread, ask for what they spread, or both.</summary>
     public void GossipStep()
     {

@@ -64,6 +64,48 @@ internal sealed class Prober
         ExpireSuspicions(round);
     }
 
+    /// <summary>
+    /// The first round after <paramref name="round"/> in which <see cref="Step"/> sends, raises an event or changes what
+    /// other threads read, if no frame arrives meanwhile: the next scheduled probe, a due nack, a probe's indirect
+    /// stage or verdict, a suspicion's last ping or deadline. A verdict put off (<see cref="DeferVerdict"/>) is due
+    /// again at once. An answered probe is cleared in any later round; it matters then only while it lowers a local
+    /// health score above 0 (<see cref="GossipNode.LocalHealthScore"/> is public).
+    /// </summary>
+    public long NextWorkRound(long round)
+    {
+        long soon = round + 1;
+        long next = Math.Min(_nextProbeRound, _relays.NextNackRound());
+        int timeout = _health.Scale(_options.ProbeTimeoutRounds);
+        foreach (ref readonly PendingProbe probe in _probes.AsSpan())
+        {
+            if (probe.Target is null)
+            {
+                continue;
+            }
+
+            if (probe.Acked)
+            {
+                next = _health.Score > 0 ? soon : next;
+                continue;
+            }
+
+            next = Math.Min(next, probe.SentRound + (probe.IndirectSent ? 2 * timeout : timeout));
+        }
+
+        int finalPing = _options.ProbeTimeoutRounds;
+        foreach (Member member in _suspects)
+        {
+            if (member.Status != MemberStatus.Suspect || member.Suspicion is not { } suspicion || member.Removed || member.HeardRound > suspicion.StartRound)
+            {
+                return soon;
+            }
+
+            next = Math.Min(next, suspicion.FinalPingSent ? suspicion.DeadlineRound : suspicion.DeadlineRound - finalPing);
+        }
+
+        return Math.Max(next, soon);
+    }
+
     /// <summary>Suspects a live member as if a probe had failed, and pushes the news at once (tests of refutation).</summary>
     public void InjectSuspicion(NodeId id)
     {

@@ -78,5 +78,20 @@ internal sealed class RelayTable
         return false;
     }
 
+    /// <summary>The earliest round in which <see cref="TryTakeDueNack"/> will answer a relay; <see cref="long.MaxValue"/> when none waits.</summary>
+    public long NextNackRound()
+    {
+        long next = long.MaxValue;
+        foreach (ref readonly Entry e in _entries.AsSpan())
+        {
+            if (e.Used && !e.Nacked)
+            {
+                next = Math.Min(next, e.NackRound);
+            }
+        }
+
+        return next;
+    }
+
     private record struct Entry(uint MySequence, WireAddress Requester, NodeId RequesterId, uint RequesterSequence, NodeId Target, long Round, long NackRound, bool Used, bool Nacked, bool Bare);
 }

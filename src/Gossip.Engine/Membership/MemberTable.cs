@@ -116,6 +116,9 @@ internal sealed class MemberTable
         return hash;
     }
 
+    /// <summary>True when the table changed since <see cref="Snapshot"/> was last built.</summary>
+    public bool SnapshotStale => _snapshotStale;
+
     /// <summary>The member list as of the last change; rebuilt (allocating) only after a change.</summary>
     public MemberSnapshot[] Snapshot()
     {

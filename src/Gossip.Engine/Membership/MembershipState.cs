@@ -242,6 +242,37 @@ internal sealed class MembershipState
         }
     }
 
+    /// <summary>
+    /// The first round after <paramref name="round"/> in which <see cref="Reap"/> forgets a member or a former one, or
+    /// the member list has changes not yet published; the periodic tombstone sweep counts too.
+    /// </summary>
+    public long NextWorkRound(long round)
+    {
+        long soon = round + 1;
+        if (_table.SnapshotStale)
+        {
+            return soon;
+        }
+
+        long next = SeedJoiner.NextMultiple(round, TombstoneSweepRounds);
+        foreach (Member member in _down)
+        {
+            if (member.Removed || member.IsLive)
+            {
+                return soon;
+            }
+
+            next = Math.Min(next, member.StatusRound + _options.ReapAfterRounds);
+        }
+
+        if (_former.Count > 0)
+        {
+            next = Math.Min(next, _former[0].ReapedRound + FormerKeptForRounds);
+        }
+
+        return Math.Max(next, soon);
+    }
+
     /// <summary>Forgets members that have been down for <see cref="GossipOptions.ReapAfterRounds"/>.</summary>
     public void Reap(long round)
     {

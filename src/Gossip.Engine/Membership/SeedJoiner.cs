@@ -38,6 +38,21 @@ internal sealed class SeedJoiner
         SendJoin();
     }
 
+    /// <summary>The first round after <paramref name="round"/> in which <see cref="Step"/> contacts a seed; <see cref="long.MaxValue"/> without seeds.</summary>
+    public long NextWorkRound(long round)
+    {
+        if (_seeds.Count == 0)
+        {
+            return long.MaxValue;
+        }
+
+        int every = _members.Table.LiveCount <= 1 ? _node.Options.ProbeEveryRounds : _node.Options.RetrySeedsEveryRounds;
+        return every > 0 ? NextMultiple(round, every) : long.MaxValue;
+    }
+
+    /// <summary>The first multiple of <paramref name="every"/> after <paramref name="round"/>.</summary>
+    internal static long NextMultiple(long round, long every) => ((round / every) + 1) * every;
+
     /// <summary>Contacts the seeds again when this node is still alone, or now and then one that is not a live member.</summary>
     public void Step(long round)
     {

@@ -137,15 +137,18 @@ internal sealed class ReplicatedMap
     public static bool IsNewer(ulong stamp, ulong origin, ulong otherStamp, ulong otherOrigin) =>
         stamp > otherStamp || (stamp == otherStamp && origin > otherOrigin);
 
-    /// <summary>Collects tombstones older than the retention, visiting at most <paramref name="budget"/> slots (owner thread).</summary>
-    public void CollectTombstones(int budget)
+    /// <summary>
+    /// Collects tombstones older than the retention, visiting at most <paramref name="budget"/> slots (owner thread);
+    /// a round run late (slept through, see <c>QuietRounds</c>) passes how late, so it collects what it would have then.
+    /// </summary>
+    public void CollectTombstones(int budget, long lagMilliseconds = 0)
     {
         if (_table.Tombstones == 0)
         {
             return;
         }
 
-        long horizon = NowMilliseconds() - (long)TombstoneRetention.TotalMilliseconds;
+        long horizon = NowMilliseconds() - lagMilliseconds - (long)TombstoneRetention.TotalMilliseconds;
         for (int i = 0; i < budget && _table.Capacity > 0; i++)
         {
             int slot = _collectCursor = _collectCursor >= _table.Capacity ? 0 : _collectCursor;

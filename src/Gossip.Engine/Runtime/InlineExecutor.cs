@@ -13,7 +13,7 @@ internal sealed class InlineExecutor(GossipNode node) : INodeExecutor
         return true;
     }
 
-    public void PostCommand(Action<GossipNode> command) => command(node);
+    public void PostCommand(Action<GossipNode> command) => node.Apply(command);
 
     public int Backlog => 0;
 }

@@ -33,8 +33,12 @@ internal sealed class NodeEvents
 
     public ChannelReader<GossipEvent> Reader => _channel.Reader;
 
+    /// <summary>Events raised so far, delivered or not (owner thread): a round that raised one was not quiet.</summary>
+    public long Raised { get; private set; }
+
     public void Notify(GossipEventKind kind, NodeId member, string? key = null, RumorId rumor = default, ReadOnlyMemory<byte> payload = default, RumorId lastMissed = default)
     {
+        Raised++;
         if (kind is not (GossipEventKind.StateChanged or GossipEventKind.RumorReceived or GossipEventKind.BroadcastGap))
         {
             Log.MemberChanged(_logger, member, kind);

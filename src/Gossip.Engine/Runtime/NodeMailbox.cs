@@ -145,7 +145,7 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
     {
         if (work.Command is not null)
         {
-            Guard(static (node, w, _) => w.Command!(node), work, default);
+            Guard(static (node, w, _) => node.Apply(w.Command!), work, default);
             return;
         }
 

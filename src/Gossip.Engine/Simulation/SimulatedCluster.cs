@@ -74,7 +74,7 @@ public sealed class SimulatedCluster : IDisposable
     {
         for (int i = 0; i < _nodes.Count; i++)
         {
-            if (_live[i] && !_paused[i])
+            if (_live[i] && !_paused[i] && !Sleeping(_nodes[i]))
             {
                 _nodes[i].Tick();
             }
@@ -82,6 +82,36 @@ public sealed class SimulatedCluster : IDisposable
 
         Round++;
         Network.RunUntil(Interval * Round);
+    }
+
+    /// <summary>Rounds nodes slept through so far (<see cref="SimulatedClusterOptions.SleepQuietRounds"/>).</summary>
+    internal long RoundsSlept
+    {
+        get
+        {
+            long slept = 0;
+            foreach (GossipNode node in _nodes)
+            {
+                slept += node.Counters.RoundsSlept;
+            }
+
+            return slept;
+        }
+    }
+
+    /// <summary>Slept rounds that did work: 0 unless the quiet-round reckoning is wrong.</summary>
+    internal long SleptRoundsThatWorked
+    {
+        get
+        {
+            long worked = 0;
+            foreach (GossipNode node in _nodes)
+            {
+                worked += node.SleptRoundsThatWorked;
+            }
+
+            return worked;
+        }
     }
 
     /// <summary>Runs <paramref name="rounds"/> rounds.</summary>
@@ -178,6 +208,7 @@ public sealed class SimulatedCluster : IDisposable
         Network.Reconnect(old.Address);
         SimulatedTransport transport = Network.CreateTransport(old.Address);
         var node = new GossipNode(NewOptions(old.Id, old.Generation + 1), transport, Services(_clocks[index]));
+        node.Quiet.Enabled = _options.SleepQuietRounds;
         node.Start();
         _nodes[index] = node;
         _live[index] = true;
@@ -220,12 +251,20 @@ public sealed class SimulatedCluster : IDisposable
         }
     }
 
+    /// <summary>True when the node's next round is quiet, so a scheduler would let it sleep (the tick is now).</summary>
+    private bool Sleeping(GossipNode node)
+    {
+        long wake = node.Quiet.WakeTimestamp;
+        return wake != 0 && wake - (Interval.Ticks * Network.Clock.TimestampFrequency / TimeSpan.TicksPerSecond / 2) > Network.Clock.GetTimestamp();
+    }
+
     private GossipNode AddNode()
     {
         SimulatedTransport transport = Network.CreateTransport();
         var id = new NodeId(_random.NextUInt64() | 1);
         var clock = new HostClock(Network.Clock);
         var node = new GossipNode(NewOptions(id, 1), transport, Services(clock));
+        node.Quiet.Enabled = _options.SleepQuietRounds;
         node.Start();
         _clocks.Add(clock);
         _nodes.Add(node);

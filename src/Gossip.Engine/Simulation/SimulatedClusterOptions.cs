@@ -34,6 +34,12 @@ public sealed class SimulatedClusterOptions
     /// <summary>Safety rules switched off in every node (mutation tests of the chaos runner only).</summary>
     internal ProtocolMutation Mutations { get; init; }
 
+    /// <summary>
+    /// Nodes sleep through their quiet rounds as on the real clock (not ticked until a round has work, the skipped ones
+    /// run when they next wake): a run with it must trace exactly as one without (tests).
+    /// </summary>
+    internal bool SleepQuietRounds { get; init; }
+
     /// <summary>Network faults and delays; null uses the defaults (no loss, 1-5 ms delay).</summary>
     public SimulatedNetworkOptions? Network { get; init; }
 }

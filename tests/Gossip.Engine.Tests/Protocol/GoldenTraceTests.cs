@@ -39,26 +39,26 @@ public sealed class GoldenTraceTests
     // Before that day, Partition had moved from 9696836356941462926: a node answering a SYN that held it dead wrote its
     // refutation into the buffer its ACK was being built in, and sent a corrupt ACK.
     [Fact]
-    public void FullViews_RumorStateAndCrash() => Assert.Equal(3294593686609953241UL, FullViews()); // was 12458271051210639678UL (2026-12-02, 3.), 8496257204880992758UL (2026-12-02, 1.), 7677656363291319327UL (2026-12-01)
+    public void FullViews_RumorStateAndCrash() => Assert.Equal(3294593686609953241UL, FullViews().Hash); // was 12458271051210639678UL (2026-12-02, 3.), 8496257204880992758UL (2026-12-02, 1.), 7677656363291319327UL (2026-12-01)
 
     [Fact]
-    public void PartialViews_RumorAndCrash() => Assert.Equal(7132204797535611231UL, PartialViews()); // was 15638245203687054823UL (2026-12-02, 3.), 1002653547189065375UL (2026-12-01)
+    public void PartialViews_RumorAndCrash() => Assert.Equal(7132204797535611231UL, PartialViews().Hash); // was 15638245203687054823UL (2026-12-02, 3.), 1002653547189065375UL (2026-12-01)
 
     [Fact]
-    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(1803485900864568971UL, HeavyLoss()); // was 2504086686898875456UL (2026-12-02, 3.), 10887254227155675093UL (2026-12-02, 1.), 1223965404394238150UL (2026-12-01)
+    public void HeavyLoss_DuplicationAndCrash() => Assert.Equal(1803485900864568971UL, HeavyLoss().Hash); // was 2504086686898875456UL (2026-12-02, 3.), 10887254227155675093UL (2026-12-02, 1.), 1223965404394238150UL (2026-12-01)
 
     [Fact]
-    public void Partition_SplitThenHealed() => Assert.Equal(16232135909270675528UL, Partition()); // was 4751108144275454356UL (2026-12-02, 3.), 6288025239546939315UL (2026-12-02, 1.), 2014995499243266095UL (2026-12-01)
+    public void Partition_SplitThenHealed() => Assert.Equal(16232135909270675528UL, Partition().Hash); // was 4751108144275454356UL (2026-12-02, 3.), 6288025239546939315UL (2026-12-02, 1.), 2014995499243266095UL (2026-12-01)
 
     [Fact]
-    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(6364868944982556263UL, Churn()); // was 5216698537843289869UL (2026-12-02, 4.), 2130061479851443428UL (2026-12-02, 3.), 2374940477509036257UL (2026-12-02, 1.), 17648209932510482014UL (2026-12-01)
+    public void Churn_JoinsRestartsLeavesAndLargeState() => Assert.Equal(6364868944982556263UL, Churn().Hash); // was 5216698537843289869UL (2026-12-02, 4.), 2130061479851443428UL (2026-12-02, 3.), 2374940477509036257UL (2026-12-02, 1.), 17648209932510482014UL (2026-12-01)
 
     [Fact]
-    public void PushAndPullModes_Aggregation() => Assert.Equal(11931277207254880497UL, ModesAndAggregation()); // was 12786175972719282804UL (2026-12-02, 3.), 15406817464407966802UL (2026-12-02, 1.), 6358258836316099189UL (2026-12-01)
+    public void PushAndPullModes_Aggregation() => Assert.Equal(11931277207254880497UL, ModesAndAggregation().Hash); // was 12786175972719282804UL (2026-12-02, 3.), 15406817464407966802UL (2026-12-02, 1.), 6358258836316099189UL (2026-12-01)
 
-    internal static ulong FullViews()
+    internal static TraceRun FullViews(bool sleep = false)
     {
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 32, Seed = 11 });
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 32, Seed = 11, SleepQuietRounds = sleep });
         cluster.RunRounds(5);
         cluster.Nodes[3].Broadcast([1, 2, 3]);
         cluster.Nodes[4].SetLocal("role", "api"u8);
@@ -66,26 +66,27 @@ public sealed class GoldenTraceTests
         cluster.Crash(9);
         cluster.Nodes[5].RemoveLocal("absent");
         cluster.RunRounds(60);
-        return cluster.Network.TraceHash;
+        return TraceRun.Of(cluster);
     }
 
-    internal static ulong PartialViews()
+    internal static TraceRun PartialViews(bool sleep = false)
     {
-        using SimulatedCluster cluster = PartialViewCluster.Create(nodes: 300, view: 16, seed: 12);
+        using SimulatedCluster cluster = PartialViewCluster.Create(nodes: 300, view: 16, seed: 12, sleepQuietRounds: sleep);
         cluster.RunRounds(5);
         cluster.Nodes[0].Broadcast([7]);
         cluster.RunRounds(10);
         cluster.Crash(17);
         cluster.RunRounds(50);
-        return cluster.Network.TraceHash;
+        return TraceRun.Of(cluster);
     }
 
-    internal static ulong HeavyLoss()
+    internal static TraceRun HeavyLoss(bool sleep = false)
     {
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions
         {
             Nodes = 40,
             Seed = 13,
+            SleepQuietRounds = sleep,
             Network = new SimulatedNetworkOptions { LossRate = 0.25, DuplicateRate = 0.05, MaxDelay = TimeSpan.FromMilliseconds(150) },
         });
         cluster.RunRounds(10);
@@ -94,12 +95,12 @@ public sealed class GoldenTraceTests
         cluster.Crash(7);
         cluster.RunRounds(80);
         Assert.True(cluster.Network.DatagramsLost > 0 && cluster.Network.DatagramsDuplicated > 0);
-        return cluster.Network.TraceHash;
+        return TraceRun.Of(cluster);
     }
 
-    internal static ulong Partition()
+    internal static TraceRun Partition(bool sleep = false)
     {
-        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 24, Seed = 14 });
+        using var cluster = new SimulatedCluster(new SimulatedClusterOptions { Nodes = 24, Seed = 14, SleepQuietRounds = sleep });
         cluster.RunRounds(5);
         for (int i = 0; i < 12; i++)
         {
@@ -113,15 +114,16 @@ public sealed class GoldenTraceTests
         cluster.Network.HealPartitions();
         cluster.RunRounds(120);
         Assert.True(cluster.Network.DatagramsDroppedByPartition > 0);
-        return cluster.Network.TraceHash;
+        return TraceRun.Of(cluster);
     }
 
-    internal static ulong Churn()
+    internal static TraceRun Churn(bool sleep = false)
     {
         using var cluster = new SimulatedCluster(new SimulatedClusterOptions
         {
             Nodes = 20,
             Seed = 15,
+            SleepQuietRounds = sleep,
             Bootstrap = ClusterBootstrap.JoinThroughFirst,
             Network = new SimulatedNetworkOptions { LossRate = 0.05 },
         });
@@ -144,18 +146,19 @@ public sealed class GoldenTraceTests
         cluster.Nodes[3].Broadcast([9, 9]);
         cluster.RunRounds(60);
         Assert.True(cluster.Network.LargeFramesDelivered > 0, "the 900-byte values must make some answers travel as stream frames");
-        return cluster.Network.TraceHash;
+        return TraceRun.Of(cluster);
     }
 
-    internal static ulong ModesAndAggregation()
+    internal static TraceRun ModesAndAggregation(bool sleep = false)
     {
-        ulong hash = 0;
+        var run = new TraceRun(0, 0, 0);
         foreach (DisseminationMode mode in new[] { DisseminationMode.Push, DisseminationMode.Pull, DisseminationMode.PushPull })
         {
             using var cluster = new SimulatedCluster(new SimulatedClusterOptions
             {
                 Nodes = 24,
                 Seed = 16,
+                SleepQuietRounds = sleep,
                 Configure = o =>
                 {
                     o.Mode = mode;
@@ -173,9 +176,16 @@ public sealed class GoldenTraceTests
             cluster.Nodes[2].Broadcast([3]);
             cluster.Crash(8);
             cluster.RunRounds(60);
-            hash = (hash * 31) ^ cluster.Network.TraceHash;
+            TraceRun one = TraceRun.Of(cluster);
+            run = new TraceRun((run.Hash * 31) ^ one.Hash, run.RoundsSlept + one.RoundsSlept, run.SleptRoundsThatWorked + one.SleptRoundsThatWorked);
         }
 
-        return hash;
+        return run;
+    }
+
+    /// <summary>A scenario's trace hash, and what its nodes slept (<see cref="SimulatedClusterOptions.SleepQuietRounds"/>).</summary>
+    internal readonly record struct TraceRun(ulong Hash, long RoundsSlept, long SleptRoundsThatWorked)
+    {
+        public static TraceRun Of(SimulatedCluster cluster) => new(cluster.Network.TraceHash, cluster.RoundsSlept, cluster.SleptRoundsThatWorked);
     }
 }

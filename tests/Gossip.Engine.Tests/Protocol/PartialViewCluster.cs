@@ -9,9 +9,10 @@ internal static class PartialViewCluster
     /// <paramref name="nodes"/> nodes that each start knowing <paramref name="view"/> random others and keep at most that
     /// many, with retransmit budgets sized for <paramref name="sizeHint"/> (the whole cluster unless given).
     /// </summary>
-    public static SimulatedCluster Create(int nodes, int view, ulong seed, int? sizeHint = null) => new(new SimulatedClusterOptions
+    public static SimulatedCluster Create(int nodes, int view, ulong seed, int? sizeHint = null, bool sleepQuietRounds = false) => new(new SimulatedClusterOptions
     {
         Nodes = nodes,
+        SleepQuietRounds = sleepQuietRounds,
         Seed = seed,
         Bootstrap = ClusterBootstrap.RandomViews,
         ViewSize = view,
