@@ -381,6 +381,9 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         NoteWorkRound();
     }
 
+    /// <summary>The node's clock.</summary>
+    internal TimeProvider Time => _node.Time;
+
     /// <summary>The rounds this node may sleep through (the scheduler enables it, and reads when to wake it).</summary>
     internal QuietRounds Quiet => _quiet;
 

@@ -32,6 +32,9 @@ internal sealed class NodeMailbox : INodeExecutor, IThreadPoolWorkItem
         _maxBytes = maxBytes;
     }
 
+    /// <summary>The node this mailbox serializes.</summary>
+    public GossipNode Node => _node;
+
     /// <summary>Bytes of pooled buffers holding queued frames now.</summary>
     public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 

@@ -8,9 +8,12 @@ namespace Gossip.Engine.Runtime;
 /// and every burst of datagrams its probes cause wakes a thread, so fewer, fuller slots are cheaper. Measured with
 /// LoadGen targets (128 nodes, paired 20 s runs, then with inline socket completions on): 8 slots 0.0165 % CPU per
 /// node, 2 slots 0.0081 %, 1 slot no better than 2; two keep each burst to half the cluster. A slow node never delays another's state.
-/// While all of a wheel's nodes sit in one slot (always so for the one node of an embedding service's process), the
-/// wheel fires once per interval instead of once per slot: the other slot's firings woke the timer thread and a
-/// thread-pool worker to tick nobody, half of an idle single-node process's wake-ups.
+/// While all of a wheel's nodes sit in one slot, or it holds only a few (always so for the one node of an embedding
+/// service's process), the wheel fires once per interval instead of once per slot: the other slot's firings woke the
+/// timer thread and a thread-pool worker to tick nobody, half of an idle single-node process's wake-ups. Such a wheel of at most a few
+/// nodes on the real clock also sleeps through their quiet rounds (<see cref="QuietRounds"/>): after each firing it
+/// skips ahead to the first round in which one of its nodes has work, and a node whose work moved earlier (a frame,
+/// a command) pulls the next firing back in. An idle node then wakes for its probe rather than every round.
 /// </summary>
 internal sealed class RoundScheduler : IDisposable
 {
@@ -61,12 +64,17 @@ internal sealed class RoundScheduler : IDisposable
         private readonly Lock _gate = new();
         private readonly NodeMailbox[][] _slots = new NodeMailbox[Slots][];
         private readonly TimeSpan _interval;
+        private readonly long _halfIntervalTicks;
         private readonly ITimer _timer;
         private readonly SlotWork[] _slotWork;
         private int _next;
 
-        // False while at most one slot holds nodes: the timer then fires once per interval and ticks every slot.
+        // False while at most one slot holds nodes, or the wheel holds only a few: the timer then fires once per interval
+        // and ticks every slot.
         private bool _spread;
+
+        // True while the wheel may sleep through its nodes' quiet rounds: not spread, few nodes, on its own thread.
+        private bool _sleeps;
 
         public TickWheel(TimeSpan interval, TimeProvider time)
         {
@@ -76,6 +84,7 @@ internal sealed class RoundScheduler : IDisposable
             }
 
             _interval = interval;
+            _halfIntervalTicks = (long)(interval.TotalSeconds * TimeProvider.System.TimestampFrequency / 2);
             _slotWork = new SlotWork[Slots];
             for (int i = 0; i < Slots; i++)
             {
@@ -95,7 +104,11 @@ internal sealed class RoundScheduler : IDisposable
             {
                 // Copy-on-write: the timer callback reads a slot array without a lock.
                 Volatile.Write(ref _slots[slot], [.. _slots[slot], mailbox]);
+                mailbox.Node.WakeScheduler = PullIn;
                 Retime();
+
+                // A wheel asleep past the next period must tick its new node from then on.
+                PullIn();
             }
         }
 
@@ -111,6 +124,8 @@ internal sealed class RoundScheduler : IDisposable
                     Array.Copy(current, next, index);
                     Array.Copy(current, index + 1, next, index, current.Length - index - 1);
                     Volatile.Write(ref _slots[slot], next);
+                    mailbox.Node.Quiet.Enabled = false;
+                    mailbox.Node.WakeScheduler = null;
                     Retime();
                 }
             }
@@ -118,16 +133,38 @@ internal sealed class RoundScheduler : IDisposable
 
         public void Dispose() => _timer.Dispose();
 
-        /// <summary>Under the gate: fires once per slot per interval while two or more slots hold nodes, else once per interval.</summary>
+        /// <summary>Under the gate: fires once per slot per interval while two or more slots hold more than a few nodes, else once per interval.</summary>
         private void Retime()
         {
             int occupied = 0;
+            int nodes = 0;
             foreach (NodeMailbox[] slot in _slots)
             {
                 occupied += slot.Length > 0 ? 1 : 0;
+                nodes += slot.Length;
             }
 
-            bool spread = occupied > 1;
+            // A node tells when it next has work by its own clock, which the wheel's thread must share.
+            // Spreading halves a large wheel's bursts; a few nodes it would only wake twice as often.
+            bool spread = occupied > 1 && nodes > InlineNodes;
+            bool sleeps = !spread && nodes <= InlineNodes && _timer is TickThread;
+            foreach (NodeMailbox[] slot in _slots)
+            {
+                foreach (NodeMailbox mailbox in slot)
+                {
+                    sleeps &= mailbox.Node.Time == TimeProvider.System;
+                }
+            }
+
+            _sleeps = sleeps;
+            foreach (NodeMailbox[] slot in _slots)
+            {
+                foreach (NodeMailbox mailbox in slot)
+                {
+                    mailbox.Node.Quiet.Enabled = sleeps;
+                }
+            }
+
             if (spread != _spread)
             {
                 Volatile.Write(ref _spread, spread);
@@ -145,6 +182,7 @@ internal sealed class RoundScheduler : IDisposable
                     Run(i);
                 }
 
+                SleepUntilWork();
                 return;
             }
 
@@ -168,10 +206,60 @@ internal sealed class RoundScheduler : IDisposable
             Tick(mailboxes);
         }
 
-        private static void Tick(NodeMailbox[] mailboxes)
+        /// <summary>
+        /// After an unspread firing: skips ahead to the first round in which one of the nodes has work. A node still
+        /// busy with the round just ticked (on another thread) has not published its next work yet, and its last one
+        /// is not later than now, so the wheel fires again next period. The pull-in count is read first: a node that
+        /// pulls in after it refuses this deferral; one that pulled in before published its work first.
+        /// </summary>
+        private void SleepUntilWork()
         {
+            if (!Volatile.Read(ref _sleeps) || _timer is not TickThread thread)
+            {
+                return;
+            }
+
+            int pullIns = thread.PullIns;
+            long wake = long.MaxValue;
+            for (int i = 0; i < Slots; i++)
+            {
+                foreach (NodeMailbox mailbox in Volatile.Read(ref _slots[i]))
+                {
+                    long due = mailbox.Node.Quiet.WakeTimestamp;
+                    if (due == 0)
+                    {
+                        return;
+                    }
+
+                    wake = Math.Min(wake, due);
+                }
+            }
+
+            if (wake != long.MaxValue)
+            {
+                thread.DeferTo(wake, pullIns);
+            }
+        }
+
+        /// <summary>A node's work moved earlier: the next firing comes back to the next period.</summary>
+        private void PullIn() => (_timer as TickThread)?.PullIn();
+
+        /// <summary>Ticks the slot's nodes, except those asleep past this firing (a firing for another node's work).</summary>
+        private void Tick(NodeMailbox[] mailboxes)
+        {
+            long now = 0;
             foreach (NodeMailbox mailbox in mailboxes)
             {
+                long wake = mailbox.Node.Quiet.WakeTimestamp;
+                if (wake != 0)
+                {
+                    now = now == 0 ? TimeProvider.System.GetTimestamp() : now;
+                    if (wake - _halfIntervalTicks > now)
+                    {
+                        continue;
+                    }
+                }
+
                 mailbox.Tick();
             }
         }
@@ -179,7 +267,7 @@ internal sealed class RoundScheduler : IDisposable
         /// <summary>One slot's ticks as a reusable thread-pool item: queuing it allocates nothing.</summary>
         private sealed class SlotWork(TickWheel wheel, int slot) : IThreadPoolWorkItem
         {
-            public void Execute() => Tick(Volatile.Read(ref wheel._slots[slot]));
+            public void Execute() => wheel.Tick(Volatile.Read(ref wheel._slots[slot]));
         }
     }
 

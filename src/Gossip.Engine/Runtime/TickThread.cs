@@ -20,6 +20,7 @@ internal sealed class TickThread : ITimer
     private readonly Thread _thread;
     private long _periodTicks;
     private long _dueTimestamp;
+    private int _pullIns;
     private bool _disposed;
 
     /// <summary>Starts the thread; the first firing is <paramref name="dueTime"/> from now.</summary>
@@ -46,6 +47,57 @@ internal sealed class TickThread : ITimer
         }
 
         return true;
+    }
+
+    /// <summary>How many times <see cref="PullIn"/> was called: read before deciding to <see cref="DeferTo"/>.</summary>
+    public int PullIns
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pullIns;
+            }
+        }
+    }
+
+    /// <summary>
+    /// From the callback: moves the next firing out by whole periods to the one nearest <paramref name="timestamp"/>
+    /// (the firings between are skipped), unless <see cref="PullIn"/> was called after <paramref name="pullIns"/> was
+    /// read: then whatever asked for it may be due sooner, and the next firing stays.
+    /// </summary>
+    public void DeferTo(long timestamp, int pullIns)
+    {
+        lock (_gate)
+        {
+            if (_disposed || pullIns != _pullIns || _periodTicks == 0 || _dueTimestamp == long.MaxValue)
+            {
+                return;
+            }
+
+            long periods = (timestamp - _dueTimestamp + (_periodTicks / 2)) / _periodTicks;
+            if (periods > 0)
+            {
+                _dueTimestamp += periods * _periodTicks;
+            }
+        }
+    }
+
+    /// <summary>Any thread: brings a deferred firing back to the first one of the period grid not yet past, and refuses a <see cref="DeferTo"/> decided before this call.</summary>
+    public void PullIn()
+    {
+        lock (_gate)
+        {
+            _pullIns++;
+            long now = TimeProvider.System.GetTimestamp();
+            if (_disposed || _periodTicks == 0 || _dueTimestamp == long.MaxValue || _dueTimestamp - now < _periodTicks)
+            {
+                return;
+            }
+
+            _dueTimestamp -= (_dueTimestamp - now) / _periodTicks * _periodTicks;
+            Wake();
+        }
     }
 
     /// <inheritdoc />

@@ -62,6 +62,71 @@ public sealed class TickThreadTests
     }
 
     [Fact]
+    public void DeferTo_SkipsFiringsUntilPulledIn()
+    {
+        int firings = 0;
+        TickThread? timer = null;
+        long hourAway = TimeProvider.System.GetTimestamp() + (3600 * TimeProvider.System.TimestampFrequency);
+        timer = new TickThread(
+            () =>
+            {
+                // Every firing asks to sleep for an hour, reading the pull-in count first as the round scheduler does.
+                int pullIns = timer!.PullIns;
+                Interlocked.Increment(ref firings);
+                timer.DeferTo(hourAway, pullIns);
+            },
+            TimeSpan.FromMilliseconds(5),
+            TimeSpan.FromMilliseconds(5),
+            "test defer");
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 1, Patience));
+            Thread.Sleep(200);
+            int deferred = Volatile.Read(ref firings);
+            Assert.Equal(1, deferred);
+
+            // Pulled in, it fires at the next period, and then sleeps again.
+            timer.PullIn();
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) == 2, Patience));
+            Thread.Sleep(200);
+            Assert.Equal(2, Volatile.Read(ref firings));
+        }
+        finally
+        {
+            timer.Dispose();
+        }
+    }
+
+    [Fact]
+    public void DeferTo_DecidedBeforeAPullIn_IsRefused()
+    {
+        int firings = 0;
+        TickThread? timer = null;
+        long hourAway = TimeProvider.System.GetTimestamp() + (3600 * TimeProvider.System.TimestampFrequency);
+        timer = new TickThread(
+            () =>
+            {
+                // The count is read, then a node pulls in (as a frame handled on another thread would), then the
+                // deferral decided on the stale reading arrives: the timer must keep firing every period.
+                int pullIns = timer!.PullIns;
+                timer.PullIn();
+                Interlocked.Increment(ref firings);
+                timer.DeferTo(hourAway, pullIns);
+            },
+            TimeSpan.FromMilliseconds(5),
+            TimeSpan.FromMilliseconds(5),
+            "test refuse");
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 5, Patience));
+        }
+        finally
+        {
+            timer.Dispose();
+        }
+    }
+
+    [Fact]
     public void RoundScheduler_OnTheRealClock_TicksANodeOnItsOwnThread()
     {
         using var test = new MailboxTestNode();
