@@ -65,65 +65,40 @@ public sealed class TickThreadTests
     public void DeferTo_SkipsFiringsUntilPulledIn()
     {
         int firings = 0;
-        TickThread? timer = null;
-        long hourAway = TimeProvider.System.GetTimestamp() + (3600 * TimeProvider.System.TimestampFrequency);
-        timer = new TickThread(
-            () =>
-            {
-                // Every firing asks to sleep for an hour, reading the pull-in count first as the round scheduler does.
-                int pullIns = timer!.PullIns;
-                Interlocked.Increment(ref firings);
-                timer.DeferTo(hourAway, pullIns);
-            },
-            TimeSpan.FromMilliseconds(5),
-            TimeSpan.FromMilliseconds(5),
-            "test defer");
-        try
-        {
-            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 1, Patience));
-            Thread.Sleep(200);
-            int deferred = Volatile.Read(ref firings);
-            Assert.Equal(1, deferred);
 
-            // Pulled in, it fires at the next period, and then sleeps again.
-            timer.PullIn();
-            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) == 2, Patience));
-            Thread.Sleep(200);
-            Assert.Equal(2, Volatile.Read(ref firings));
-        }
-        finally
+        // Every firing asks to sleep for an hour, reading the pull-in count first as the round scheduler does.
+        using TickThread timer = EveryFiveMilliseconds("test defer", timer =>
         {
-            timer.Dispose();
-        }
+            int pullIns = timer.PullIns;
+            Interlocked.Increment(ref firings);
+            timer.DeferTo(AnHourFromNow(), pullIns);
+        });
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 1, Patience));
+        Thread.Sleep(200);
+        Assert.Equal(1, Volatile.Read(ref firings));
+
+        // Pulled in, it fires at the next period, and then sleeps again.
+        timer.PullIn();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) == 2, Patience));
+        Thread.Sleep(200);
+        Assert.Equal(2, Volatile.Read(ref firings));
     }
 
     [Fact]
     public void DeferTo_DecidedBeforeAPullIn_IsRefused()
     {
         int firings = 0;
-        TickThread? timer = null;
-        long hourAway = TimeProvider.System.GetTimestamp() + (3600 * TimeProvider.System.TimestampFrequency);
-        timer = new TickThread(
-            () =>
-            {
-                // The count is read, then a node pulls in (as a frame handled on another thread would), then the
-                // deferral decided on the stale reading arrives: the timer must keep firing every period.
-                int pullIns = timer!.PullIns;
-                timer.PullIn();
-                Interlocked.Increment(ref firings);
-                timer.DeferTo(hourAway, pullIns);
-            },
-            TimeSpan.FromMilliseconds(5),
-            TimeSpan.FromMilliseconds(5),
-            "test refuse");
-        try
+
+        // The count is read, then a node pulls in (as a frame handled on another thread would), then the deferral
+        // decided on the stale reading arrives: the timer must keep firing every period.
+        using TickThread timer = EveryFiveMilliseconds("test refuse", timer =>
         {
-            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 5, Patience));
-        }
-        finally
-        {
-            timer.Dispose();
-        }
+            int pullIns = timer.PullIns;
+            timer.PullIn();
+            Interlocked.Increment(ref firings);
+            timer.DeferTo(AnHourFromNow(), pullIns);
+        });
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref firings) >= 5, Patience));
     }
 
     [Fact]
@@ -133,5 +108,24 @@ public sealed class TickThreadTests
         using var scheduler = new RoundScheduler();
         using IDisposable registration = scheduler.Register(new NodeMailbox(test.Node, 16), TimeSpan.FromMilliseconds(10), TimeProvider.System, new SeededRandom(1));
         Assert.True(SpinWait.SpinUntil(() => test.Node.Round >= 3, Patience));
+    }
+
+    private static long AnHourFromNow() => TimeProvider.System.GetTimestamp() + (3600 * TimeProvider.System.TimestampFrequency);
+
+    /// <summary>A timer every 5 ms whose callback is given the timer itself (to defer or pull in its own firings).</summary>
+    private static TickThread EveryFiveMilliseconds(string name, Action<TickThread> onFire)
+    {
+        TickThread? timer = null;
+        timer = new TickThread(
+            () =>
+            {
+                // The first firing may come before the constructor has returned the timer to us.
+                SpinWait.SpinUntil(() => Volatile.Read(ref timer) is not null);
+                onFire(timer!);
+            },
+            TimeSpan.FromMilliseconds(5),
+            TimeSpan.FromMilliseconds(5),
+            name);
+        return timer;
     }
 }
