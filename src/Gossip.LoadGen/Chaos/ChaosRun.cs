@@ -99,6 +99,7 @@ internal sealed class ChaosRun
             Seed = _schedule.Seed,
             Network = network,
             Mutations = _mutation,
+            SleepQuietRounds = _schedule.SleepQuietRounds,
             Configure = Configure,
         });
         _cluster = cluster;

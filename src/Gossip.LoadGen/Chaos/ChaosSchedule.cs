@@ -31,6 +31,12 @@ internal sealed record ChaosSchedule
     /// <summary>True when frames are encrypted with a cluster key (and key rotations can be drawn).</summary>
     public bool Encrypted { get; init; }
 
+    /// <summary>
+    /// True when nodes sleep through their quiet rounds as a wheel of a few nodes on the real clock lets them (not ticked
+    /// until a round has work; the skipped rounds run when they next wake), under every fault the schedule holds.
+    /// </summary>
+    public bool SleepQuietRounds { get; init; }
+
     /// <summary>The faults, by start round.</summary>
     public required IReadOnlyList<ChaosFault> Faults { get; init; }
 
@@ -59,6 +65,7 @@ internal sealed record ChaosSchedule
         text.Append(CultureInfo.InvariantCulture, $"seed {Seed}: {Nodes} nodes, {Preset} preset ({Interval.TotalMilliseconds:0} ms rounds)");
         text.Append(CultureInfo.InvariantCulture, $", base loss {BaseLoss:P1}, duplication {BaseDuplication:P1}, delays up to {MaxDelayMs} ms");
         text.Append(Encrypted ? ", encrypted" : ", plaintext");
+        text.Append(SleepQuietRounds ? ", quiet rounds slept" : string.Empty);
         text.Append(CultureInfo.InvariantCulture, $", {Faults.Count} faults over {FaultRounds} rounds");
         foreach (ChaosFault fault in Faults)
         {

@@ -49,6 +49,9 @@ internal static class ScheduleDrawer
             BaseDuplication = random.NextDouble() < 0.7 ? 0 : random.NextDouble() * 0.05,
             MaxDelayMs = preset == ChaosPreset.Wan ? 20 + random.Next(130) : 1 + random.Next(10),
             Encrypted = encrypted,
+
+            // From the seed, not drawn: a quarter of the seeds sleep without moving any other seed's schedule.
+            SleepQuietRounds = seed % 4 == 3,
             Faults = faults,
         };
     }
