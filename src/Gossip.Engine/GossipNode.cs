@@ -393,6 +393,9 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     /// <summary>Asks the scheduler to tick this node's next round when an input moved its work earlier (owner thread).</summary>
     internal Action? WakeScheduler { get; set; }
 
+    /// <summary>Tells the scheduler it may sleep longer when an input moved this node's work later (owner thread).</summary>
+    internal Action? LetSchedulerSleep { get; set; }
+
     /// <summary>Stops the node and releases its transport.</summary>
     public void Dispose()
     {
@@ -415,7 +418,9 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
 
         long now = RunQuietRounds(beforeRound: true);
         RunRound(now, _executor.Backlog, lagMilliseconds: 0);
-        NoteWorkRound();
+
+        // The scheduler reads it when the round is done.
+        NoteWorkRound(afterInput: false);
     }
 
     /// <summary>
@@ -441,7 +446,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     }
 
     /// <summary>After a round or an input: the first round with work in it, published for the scheduler (owner thread).</summary>
-    private void NoteWorkRound()
+    private void NoteWorkRound(bool afterInput = true)
     {
         if (!_quiet.Enabled && _quiet.WakeTimestamp == 0)
         {
@@ -456,9 +461,15 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
         next = Math.Min(next, _aggregation.NextWorkRound(round));
         next = Math.Min(next, _members.NextWorkRound(round));
         next = Math.Min(next, _exchange.NextWorkRound(round));
-        if (_quiet.SetWorkRound(round, Math.Max(next, round + 1)))
+        WorkMoved moved = _quiet.SetWorkRound(round, Math.Max(next, round + 1));
+        if (moved == WorkMoved.Earlier)
         {
             WakeScheduler?.Invoke();
+        }
+        else if (moved == WorkMoved.Later && afterInput)
+        {
+            // Most often the ack to this round's probe, after the scheduler went to sleep until the probe's timeout.
+            LetSchedulerSleep?.Invoke();
         }
     }
 

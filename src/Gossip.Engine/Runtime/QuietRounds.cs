@@ -51,23 +51,24 @@ internal sealed class QuietRounds
     public long DueBeforeRound(long round, long now) => Due(round, now - _lastStart - (_intervalTicks / 2));
 
     /// <summary>
-    /// Records the first round with work after <paramref name="round"/> and publishes when it is due. Returns true
-    /// when that moved earlier than the time published before, so a scheduler sleeping until then must be woken.
+    /// Records the first round with work after <paramref name="round"/> and publishes when it is due. Returns whether
+    /// that moved from the time published before: earlier, so a scheduler sleeping until then must be woken, or later,
+    /// so it may sleep longer.
     /// </summary>
-    public bool SetWorkRound(long round, long workRound)
+    public WorkMoved SetWorkRound(long round, long workRound)
     {
         if (!Enabled)
         {
             _workRound = 0;
             Volatile.Write(ref _wakeTimestamp, 0);
-            return false;
+            return WorkMoved.No;
         }
 
         _workRound = workRound;
         long wake = workRound <= round + 1 ? 0 : _lastStart + ((workRound - round) * _intervalTicks);
         long before = _wakeTimestamp;
         Volatile.Write(ref _wakeTimestamp, wake);
-        return before != 0 && wake < before;
+        return before == 0 || wake == before ? WorkMoved.No : wake < before ? WorkMoved.Earlier : WorkMoved.Later;
     }
 
     private long Due(long round, long elapsedTicks)
@@ -80,4 +81,17 @@ internal sealed class QuietRounds
 
         return Math.Min(quiet, elapsedTicks / _intervalTicks);
     }
+}
+
+/// <summary>How a node's first round with work moved (<see cref="QuietRounds.SetWorkRound"/>).</summary>
+internal enum WorkMoved
+{
+    /// <summary>Not at all, or from the next round (a scheduler was not sleeping past it).</summary>
+    No,
+
+    /// <summary>Earlier: a scheduler sleeping past it must be woken.</summary>
+    Earlier,
+
+    /// <summary>Later: a scheduler may sleep longer.</summary>
+    Later,
 }

@@ -105,6 +105,7 @@ internal sealed class RoundScheduler : IDisposable
                 // Copy-on-write: the timer callback reads a slot array without a lock.
                 Volatile.Write(ref _slots[slot], [.. _slots[slot], mailbox]);
                 mailbox.Node.WakeScheduler = PullIn;
+                mailbox.Node.LetSchedulerSleep = SleepUntilWork;
                 Retime();
 
                 // A wheel asleep past the next period must tick its new node from then on.
@@ -126,6 +127,7 @@ internal sealed class RoundScheduler : IDisposable
                     Volatile.Write(ref _slots[slot], next);
                     mailbox.Node.Quiet.Enabled = false;
                     mailbox.Node.WakeScheduler = null;
+                    mailbox.Node.LetSchedulerSleep = null;
                     Retime();
                 }
             }
@@ -144,8 +146,8 @@ internal sealed class RoundScheduler : IDisposable
                 nodes += slot.Length;
             }
 
-            // A node tells when it next has work by its own clock, which the wheel's thread must share.
-            // Spreading halves a large wheel's bursts; a few nodes it would only wake twice as often.
+            // Spreading halves a large wheel's bursts; a few nodes it would only wake twice as often. A node tells when it
+            // next has work by its own clock, which the wheel's thread must share.
             bool spread = occupied > 1 && nodes > InlineNodes;
             bool sleeps = !spread && nodes <= InlineNodes && _timer is TickThread;
             foreach (NodeMailbox[] slot in _slots)
@@ -156,7 +158,7 @@ internal sealed class RoundScheduler : IDisposable
                 }
             }
 
-            _sleeps = sleeps;
+            Volatile.Write(ref _sleeps, sleeps);
             foreach (NodeMailbox[] slot in _slots)
             {
                 foreach (NodeMailbox mailbox in slot)
@@ -207,7 +209,8 @@ internal sealed class RoundScheduler : IDisposable
         }
 
         /// <summary>
-        /// After an unspread firing: skips ahead to the first round in which one of the nodes has work. A node still
+        /// After an unspread firing, or when a node's work moved later (on its own thread): skips ahead to the first
+        /// round in which one of the nodes has work. A node still
         /// busy with the round just ticked (on another thread) has not published its next work yet, and its last one
         /// is not later than now, so the wheel fires again next period. The pull-in count is read first: a node that
         /// pulls in after it refuses this deferral; one that pulled in before published its work first.

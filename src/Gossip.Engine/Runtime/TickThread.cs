@@ -6,16 +6,17 @@ namespace Gossip.Engine.Runtime;
 /// to the thread pool, which wakes a worker: two thread wake-ups per round where one is enough, and in a process that
 /// holds a single idle node those wake-ups are nearly all its CPU. Callbacks never overlap; one that runs past its
 /// next due time delays that firing (firings missed meanwhile are skipped, not run in a burst). The callback must not
-/// throw. Between firings the thread sleeps on a <see cref="MonotonicFutex"/> where there is one (glibc Linux): one
-/// system call per firing until the exact due time, where an <see cref="AutoResetEvent"/> cost 80 against 57 µs of CPU
-/// per wake-up under the JIT (<see cref="MonotonicFutex"/>); elsewhere on the event.
+/// throw. Between firings the thread sleeps on a <see cref="MonotonicTimer"/> where there is one (glibc Linux): until
+/// the exact due time, without the runtime's wait machinery (an <see cref="AutoResetEvent"/> cost 80 against 57 µs of
+/// CPU per wake-up under the JIT for a direct kernel wait, docs/performance.md "Third pass"), and a due time moved later
+/// from another thread (<see cref="DeferTo"/>) lets it sleep on instead of waking it to look; elsewhere on the event.
 /// </summary>
 internal sealed class TickThread : ITimer
 {
     private readonly Lock _gate = new();
     private readonly AutoResetEvent _wake = new(initialState: false);
-    // Under the gate; null where there is no futex, or after the kernel refused a wait (then on the event for good).
-    private MonotonicFutex? _futex = MonotonicFutex.IsSupported ? new MonotonicFutex() : null;
+    // Under the gate; null where there is no timerfd, or after the kernel refused one (then on the event for good).
+    private MonotonicTimer? _timer = CreateTimer();
     private readonly Action _callback;
     private readonly Thread _thread;
     private long _periodTicks;
@@ -28,6 +29,11 @@ internal sealed class TickThread : ITimer
     {
         _callback = callback;
         Set(dueTime, period);
+        if (_timer is not null)
+        {
+            Wake();
+        }
+
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -62,7 +68,7 @@ internal sealed class TickThread : ITimer
     }
 
     /// <summary>
-    /// From the callback: moves the next firing out by whole periods to the one nearest <paramref name="timestamp"/>
+    /// Any thread (the callback, or a node whose work moved later): moves the next firing out by whole periods to the one nearest <paramref name="timestamp"/>
     /// (the firings between are skipped), unless <see cref="PullIn"/> was called after <paramref name="pullIns"/> was
     /// read: then whatever asked for it may be due sooner, and the next firing stays.
     /// </summary>
@@ -79,6 +85,13 @@ internal sealed class TickThread : ITimer
             if (periods > 0)
             {
                 _dueTimestamp += periods * _periodTicks;
+
+                // On the timer a sleeping thread sleeps on to the new due time; on the event it wakes at the old one
+                // and sleeps again, so there is nothing to tell it.
+                if (_timer is not null)
+                {
+                    Wake();
+                }
             }
         }
     }
@@ -117,6 +130,7 @@ internal sealed class TickThread : ITimer
         if (Thread.CurrentThread != _thread && _thread.Join(TimeSpan.FromSeconds(2)))
         {
             _wake.Dispose();
+            _timer?.Dispose();
         }
     }
 
@@ -134,16 +148,33 @@ internal sealed class TickThread : ITimer
         _dueTimestamp = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : TimeProvider.System.GetTimestamp() + ToTimestampTicks(dueTime);
     }
 
-    /// <summary>Under the gate: cuts the current sleep short, so the thread re-reads its due time.</summary>
+    /// <summary>
+    /// Under the gate: tells the sleeping thread its due time changed. On the timer the new due time is simply armed:
+    /// an earlier one wakes the thread then, a later one lets it sleep on; after dispose, one long past wakes it at once.
+    /// On the event the sleep is cut short, so the thread re-reads its due time.
+    /// </summary>
     private void Wake()
     {
-        if (_futex is not null)
+        if (_timer is not null && _timer.Arm(_disposed ? 1 : _dueTimestamp))
         {
-            _futex.Wake();
+            return;
         }
-        else
+
+        // No timer, or the kernel refused (never seen): on the event for good. A sleeper on the timer still wakes at
+        // the deadline armed before and finds the event then.
+        _timer = null;
+        _wake.Set();
+    }
+
+    private static MonotonicTimer? CreateTimer()
+    {
+        try
         {
-            _wake.Set();
+            return MonotonicTimer.IsSupported ? new MonotonicTimer() : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
@@ -154,9 +185,7 @@ internal sealed class TickThread : ITimer
         while (true)
         {
             int waitMs;
-            long due;
-            int sequence = 0;
-            MonotonicFutex? futex;
+            MonotonicTimer? timer;
             lock (_gate)
             {
                 if (_disposed)
@@ -164,23 +193,20 @@ internal sealed class TickThread : ITimer
                     return;
                 }
 
-                // Read before the due time, under the gate: a Change after this point bumps it, and the wait below
-                // then returns at once instead of sleeping through the new due time.
-                futex = _futex;
-                if (futex is not null)
-                {
-                    sequence = futex.Sequence;
-                }
-
+                timer = _timer;
                 long now = TimeProvider.System.GetTimestamp();
-                due = _dueTimestamp;
                 if (now >= _dueTimestamp)
                 {
                     // Due: the next firing is one period after this due time, or one period from now when the callback
-                    // or the machine fell a whole period behind.
+                    // or the machine fell a whole period behind. The timer is armed for it before the callback runs, so
+                    // a due time the callback moves is armed in turn.
                     long next = _dueTimestamp + _periodTicks;
                     _dueTimestamp = _periodTicks == 0 ? long.MaxValue : next > now ? next : now + _periodTicks;
                     waitMs = 0;
+                    if (timer is not null)
+                    {
+                        Wake();
+                    }
                 }
                 else if (_dueTimestamp == long.MaxValue)
                 {
@@ -198,15 +224,15 @@ internal sealed class TickThread : ITimer
             {
                 _callback();
             }
-            else if (futex is not null)
+            else if (timer is not null)
             {
-                // The futex sleeps to the due time itself (no rounding to milliseconds). A refused wait (never seen)
-                // drops to the event for good rather than spin.
-                if (!futex.Wait(sequence, due))
+                // The timer sleeps to the armed due time itself (no rounding to milliseconds), however often another
+                // thread moved it meanwhile. A refused read (never seen) drops to the event for good rather than spin.
+                if (!timer.Wait())
                 {
                     lock (_gate)
                     {
-                        _futex = null;
+                        _timer = null;
                     }
                 }
             }
