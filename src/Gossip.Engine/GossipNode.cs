@@ -376,7 +376,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
     /// <summary>Runs a command on the owner thread: first the quiet rounds due by now, then the command.</summary>
     internal void Apply(Action<GossipNode> command)
     {
-        RunQuietRounds(beforeRound: false);
+        RunQuietRoundsBeforeInput();
         command(this);
         NoteWorkRound();
     }
@@ -416,21 +416,30 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             return;
         }
 
-        long now = RunQuietRounds(beforeRound: true);
+        long now = _node.Time.GetTimestamp();
+        RunQuietRounds(now, beforeRound: true);
         RunRound(now, _executor.Backlog, lagMilliseconds: 0);
 
         // The scheduler reads it when the round is done.
         NoteWorkRound(afterInput: false);
     }
 
-    /// <summary>
-    /// Runs the quiet rounds this node slept through that are due before an input (or a round) handled now, each as of
-    /// its nominal start: nothing queued then (any frame would have woken the node), the tombstone sweep's clock set
-    /// back to then. Returns the clock's reading.
-    /// </summary>
-    private long RunQuietRounds(bool beforeRound)
+    /// <summary>Before a frame or command: the quiet rounds due by now, if any are owed (no clock read otherwise: a node that never sleeps pays nothing per frame).</summary>
+    private void RunQuietRoundsBeforeInput()
     {
-        long now = _node.Time.GetTimestamp();
+        if (_quiet.Owed(_node.Round))
+        {
+            RunQuietRounds(_node.Time.GetTimestamp(), beforeRound: false);
+        }
+    }
+
+    /// <summary>
+    /// Runs the quiet rounds this node slept through that are due before an input (or a round) handled at
+    /// <paramref name="now"/>, each as of its nominal start: nothing queued then (any frame would have woken the node),
+    /// the tombstone sweep's clock set back to then.
+    /// </summary>
+    private void RunQuietRounds(long now, bool beforeRound)
+    {
         long due = beforeRound ? _quiet.DueBeforeRound(_node.Round, now) : _quiet.DueBeforeInput(_node.Round, now);
         for (long i = 0; i < due && !_node.Stopped; i++)
         {
@@ -441,8 +450,6 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             Counters.RoundsSleptValue++;
             SleptRoundsThatWorked += Counters.FramesSentValue != sent || _events.Raised != raised ? 1 : 0;
         }
-
-        return now;
     }
 
     /// <summary>After a round or an input: the first round with work in it, published for the scheduler (owner thread).</summary>
@@ -504,7 +511,7 @@ public sealed class GossipNode : IDisposable, IReplicatedMap
             return;
         }
 
-        RunQuietRounds(beforeRound: false);
+        RunQuietRoundsBeforeInput();
         if (!_intake.TryOpen(source, viaStream, frame, out FrameHeader header, out ReadOnlySpan<byte> body, out Member? sender))
         {
             return;

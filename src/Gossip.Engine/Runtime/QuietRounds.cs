@@ -32,6 +32,9 @@ internal sealed class QuietRounds
     /// </summary>
     public long WakeTimestamp => Volatile.Read(ref _wakeTimestamp);
 
+    /// <summary>True when rounds after <paramref name="round"/> were left quiet and may be owed (owner thread).</summary>
+    public bool Owed(long round) => _workRound > round + 1 && Enabled;
+
     /// <summary>The nominal start of the round after the last one run.</summary>
     public long NextStart => _lastStart + _intervalTicks;
 

@@ -140,24 +140,21 @@ internal sealed class RoundScheduler : IDisposable
         {
             int occupied = 0;
             int nodes = 0;
+            bool systemClock = true;
             foreach (NodeMailbox[] slot in _slots)
             {
                 occupied += slot.Length > 0 ? 1 : 0;
                 nodes += slot.Length;
-            }
-
-            // Spreading halves a large wheel's bursts; a few nodes it would only wake twice as often. A node tells when it
-            // next has work by its own clock, which the wheel's thread must share.
-            bool spread = occupied > 1 && nodes > InlineNodes;
-            bool sleeps = !spread && nodes <= InlineNodes && _timer is TickThread;
-            foreach (NodeMailbox[] slot in _slots)
-            {
                 foreach (NodeMailbox mailbox in slot)
                 {
-                    sleeps &= mailbox.Node.Time == TimeProvider.System;
+                    systemClock &= mailbox.Node.Time == TimeProvider.System;
                 }
             }
 
+            // Spreading halves a large wheel's bursts; a few nodes it would only wake twice as often (and a wheel of a
+            // few is never spread). A node tells when it next has work by its own clock, which the wheel's thread must share.
+            bool spread = occupied > 1 && nodes > InlineNodes;
+            bool sleeps = nodes <= InlineNodes && systemClock && _timer is TickThread;
             Volatile.Write(ref _sleeps, sleeps);
             foreach (NodeMailbox[] slot in _slots)
             {
